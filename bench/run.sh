@@ -1,0 +1,103 @@
+#!/bin/sh
+# bench/run.sh - compiler benchmarks: bpfcap against libpcap, measured in the same
+# run, printed as figures and ratios.  Not a test: it always reports, it does
+# not fail on a missed target.  See bench/README.md.
+#
+# Environment: top_srcdir (default: this script's ..), top_builddir (where
+# libfilter.a is; default: the repository root, or . when only that has it),
+# BENCH_CORPUS (an accept list to use instead of the default), BENCH_SECONDS
+# (minimum seconds per side for the rate, default 1), CC (default cc),
+# BENCH_TRACE (set: the harnesses name each expression on stderr first).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
+if [ -z "${top_builddir:-}" ]; then
+	top_builddir=$top_srcdir
+	[ ! -f "$top_builddir/libfilter.a" ] && [ -f ./libfilter.a ] && top_builddir=$(pwd)
+fi
+lib=$top_builddir/libfilter.a
+cc=${CC:-cc}
+
+say() { printf 'bench: %s\n' "$*"; }
+
+if [ ! -f "$lib" ]; then
+	say "ERROR: $lib not found: build the compiler first (make libfilter.a)"
+	exit 2
+fi
+
+# The expression lists: the shared corpus, else the project's own lists.
+if [ -n "${BENCH_CORPUS:-}" ]; then
+	set -- "$BENCH_CORPUS"
+	say "corpus: $BENCH_CORPUS (BENCH_CORPUS)"
+elif [ -f "$top_srcdir/../shared/corpus/libpcap-filters/accept.txt" ]; then
+	set -- "$(cd "$top_srcdir/../shared/corpus/libpcap-filters" && pwd)/accept.txt"
+	say "corpus: $1 (libpcap's accept list, EN10MB lines)"
+else
+	set -- "$top_srcdir"/filters/*.txt
+	if [ ! -f "$1" ]; then
+		say "ERROR: no corpus: neither $top_srcdir/../shared/corpus nor $top_srcdir/filters/*.txt"
+		exit 2
+	fi
+	say "shared corpus absent: using the project's lists $* (EN10MB lines)"
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bpfcap-bench.XXXXXX") || exit 2
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+pcap_cflags=$(pkg-config --cflags libpcap 2>/dev/null)
+pcap_libs=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
+for h in insncount compilespeed; do
+	if ! $cc -O2 -I"$top_srcdir/src" $pcap_cflags -o "$work/$h" "$here/$h.c" "$lib" \
+		$pcap_libs 2>"$work/$h.log"; then
+		say "ERROR: $h does not build against $lib:"
+		sed 's/^/  /' "$work/$h.log" | head -20
+		exit 2
+	fi
+done
+say "built with: $cc -O2 ... $lib $pcap_libs"
+say "machine: $(uname -srm), $(getconf _NPROCESSORS_ONLN) CPU(s)"
+
+# run HARNESS ARGS...: a harness that dies takes its buffered output with it.
+run() {
+	"$work/$@"
+	rc=$?
+	if [ "$rc" -gt 128 ]; then
+		say "$1 died (status $rc, signal $((rc - 128))): the compiler crashed on some expression;"
+		say "  BENCH_TRACE=1 makes the harnesses name each expression on stderr first;"
+		say "  tests/fuzz/run.sh (ASan) finds and minimizes such inputs"
+	elif [ "$rc" -ne 0 ]; then
+		say "$1 failed (status $rc)"
+	fi
+}
+
+echo
+echo "== instruction counts (bench/insncount.c) =="
+run insncount "$@"
+echo
+echo "== compile speed (bench/compilespeed.c) =="
+run compilespeed "$@"
+
+# End to end through the command-line tools, when both are there.
+bpfcap=$top_builddir/bpfcap
+echo
+echo "== 'bpfcap -d' against 'tcpdump -d' (hyperfine) =="
+expr100=$(awk 'BEGIN { for (i = 0; i < 100; i++)
+	printf "%shost 10.0.%d.%d", i ? " or " : "", int(i / 250), i % 250 + 1 }')
+if ! command -v hyperfine >/dev/null 2>&1; then
+	say "skipped: hyperfine not installed (Debian package hyperfine)"
+elif ! command -v tcpdump >/dev/null 2>&1; then
+	say "skipped: tcpdump not installed"
+elif [ ! -x "$bpfcap" ]; then
+	say "skipped: $bpfcap not built"
+elif ! "$bpfcap" -d -y EN10MB 'tcp port 80' >/dev/null 2>&1; then
+	say "skipped: '$bpfcap -d -y EN10MB EXPR' does not work (yet)"
+else
+	for e in 'tcp port 80' "$expr100"; do
+		case $e in 'tcp port 80') name='tcp port 80' ;; *) name='100 ORed hosts' ;; esac
+		say "$name"
+		hyperfine -N --style basic --warmup 2 --min-runs 10 \
+			-n bpfcap "$bpfcap -d -y EN10MB '$e'" \
+			-n tcpdump "tcpdump -d -y EN10MB '$e'" 2>&1 | sed 's/^/  /'
+	done
+fi

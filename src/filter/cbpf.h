@@ -1,0 +1,20 @@
+/*
+ * cbpf.h - the classic-BPF backend: IR graph to a linear program.
+ *
+ * Blocks are laid out in a topological order, so every jump goes forward;
+ * values are materialised into A and X with what each register already
+ * holds on entry tracked across blocks (redundant loads are not repeated);
+ * conditional jumps whose target is more than 255 instructions away go
+ * through inserted 'ja' trampolines.  The result is checked against the
+ * kernel's limits (FILTER_CBPF_MAX_INSNS).
+ */
+#ifndef BPFCAP_FILTER_CBPF_H
+#define BPFCAP_FILTER_CBPF_H
+
+#include "diag.h"
+#include "filter.h"
+#include "ir.h"
+
+int cbpf_emit(const struct ir *ir, struct diag_sink *d, struct filter_prog *out);
+
+#endif

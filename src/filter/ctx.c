@@ -1,0 +1,75 @@
+/* ctx.c - the compile driver: context lifecycle, compile, emit. */
+#include "ctx.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbpf.h"
+#include "gen.h"
+#include "link.h"
+#include "opt.h"
+#include "parse.h"
+
+enum { ARENA_LIMIT = 512u << 20, DEFAULT_SNAPLEN = 262144 };
+
+struct filter_ctx *filter_ctx_new(const struct filter_options *opts)
+{
+	if (!opts || !link_find(opts->dlt)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct filter_ctx *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->opts = *opts;
+	if (!c->opts.snaplen)
+		c->opts.snaplen = DEFAULT_SNAPLEN;
+	arena_init(&c->arena, ARENA_LIMIT);
+	return c;
+}
+
+void filter_ctx_free(struct filter_ctx *c)
+{
+	if (!c)
+		return;
+	arena_release(&c->arena);
+	free(c);
+}
+
+const struct filter_diag *filter_ctx_diag(const struct filter_ctx *c)
+{
+	return c && c->diag.set ? &c->diag.d : NULL;
+}
+
+int filter_compile(struct filter_ctx *c, const char *expr, size_t len)
+{
+	arena_release(&c->arena);
+	arena_init(&c->arena, ARENA_LIMIT);
+	diag_clear(&c->diag);
+	c->compiled = 0;
+	if (ir_init(&c->ir, &c->arena, c->opts.snaplen) < 0)
+		return diag_set(&c->diag, FILTER_ERR_NOMEM, 0, len, "out of memory");
+	int empty = 0;
+	struct ast *root = parse_expr_string(&c->arena, &c->diag, expr ? expr : "", len, &empty);
+	if (!root && !empty)
+		return -1;
+	if (gen_program(&c->ir, &c->diag, &c->opts, root, empty) < 0)
+		return -1;
+	if (!c->opts.no_optimize) {
+		if (opt_run(&c->ir) < 0)
+			return diag_set(&c->diag, FILTER_ERR_NOMEM, 0, len, "out of memory");
+		if (c->ir.root == c->ir.reject && !empty)
+			return diag_set(&c->diag, FILTER_ERR_NEVER, 0, len,
+					"this expression can never match a packet");
+	}
+	c->compiled = 1;
+	return 0;
+}
+
+int filter_emit_cbpf(struct filter_ctx *c, struct filter_prog *out)
+{
+	if (!c->compiled)
+		return diag_set(&c->diag, FILTER_ERR_SEMANTIC, 0, 0, "nothing compiled");
+	return cbpf_emit(&c->ir, &c->diag, out);
+}

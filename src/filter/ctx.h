@@ -1,0 +1,21 @@
+/*
+ * ctx.h - struct filter_ctx: the state of one compile (options, arena,
+ * diagnostic, IR).  Nothing outside this struct is mutable.
+ */
+#ifndef BPFCAP_FILTER_CTX_H
+#define BPFCAP_FILTER_CTX_H
+
+#include "arena.h"
+#include "diag.h"
+#include "filter.h"
+#include "ir.h"
+
+struct filter_ctx {
+	struct filter_options opts;
+	struct arena arena;
+	struct diag_sink diag;
+	struct ir ir;
+	int compiled;
+};
+
+#endif

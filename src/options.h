@@ -1,0 +1,33 @@
+/*
+ * options.h - the command line: one table of options yields getopt_long's
+ * arguments, the usage text and struct config.  No I/O beyond -F's file.
+ */
+#ifndef BPFCAP_OPTIONS_H
+#define BPFCAP_OPTIONS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct config {
+	int dump_level;        /* -d count */
+	int no_optimize;       /* -O */
+	int count_only;        /* --count */
+	long max_packets;      /* -c, -1 none */
+	uint32_t snaplen;      /* -s, 0 default */
+	int snaplen_set;
+	const char *linktype;  /* -y */
+	const char *read_file; /* -r */
+	const char *write_file; /* -w */
+	const char *expr_file; /* -F */
+	int vlan_live;         /* --vlan live */
+	int vlan_set;
+	int help, version;
+	char *expr;            /* joined expression (malloc'd) */
+};
+
+/* 0 on success; -1 after printing a usage error to stderr. */
+int options_parse(int argc, char **argv, struct config *cfg);
+void options_usage(FILE *out);
+void options_release(struct config *cfg);
+
+#endif

@@ -1,0 +1,67 @@
+#!/bin/bash
+# run.sh - the command line: exit statuses, the error format, listings, -r/-w/-c/--count,
+# and match counts against tcpdump on the project's captures.
+set -u
+top=${top_srcdir:-$(dirname "$0")/../..}
+bin=${top_builddir:-.}/bpfcap
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok: $*"; }
+
+# exit status and streams for a bad filter
+"$bin" -d 'port 70000' >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] || fail "bad filter exit status $rc (want 1)"
+[ -s "$tmp/out" ] && fail "bad filter printed on stdout"
+grep -q '^bpfcap: filter: 1:6: port 70000 is out of range (0-65535)$' "$tmp/err" ||
+	fail "bad filter message: $(cat "$tmp/err")"
+grep -q '^       \^\^\^\^\^$' "$tmp/err" || fail "caret line missing: $(cat "$tmp/err")"
+ok "filter error format"
+
+# -d/-dd/-ddd shapes
+"$bin" -d ip 2>"$tmp/err" >"$tmp/d1" || fail "-d ip"
+grep -q 'Warning: assuming Ethernet' "$tmp/err" || fail "no 'assuming Ethernet' warning"
+printf '(000) ldh      [12]\n(001) jeq      #0x800           jt 2\tjf 3\n(002) ret      #262144\n(003) ret      #0\n' >"$tmp/want"
+cmp -s "$tmp/d1" "$tmp/want" || fail "-d ip listing: $(cat "$tmp/d1")"
+"$bin" -dd -y RAW ip 2>/dev/null | head -1 | grep -q '^{ 0x30, 0, 0, 0x00000000 },$' || fail "-dd format"
+"$bin" -ddd -s 96 ip 2>/dev/null >"$tmp/d3"
+[ "$(head -1 "$tmp/d3")" = 4 ] && grep -q '^6 0 0 96$' "$tmp/d3" || fail "-ddd format: $(cat "$tmp/d3")"
+ok "listing formats"
+
+# usage and I/O errors
+"$bin" -r /nonexistent.pcap ip >/dev/null 2>&1; [ $? = 2 ] || fail "missing file: want exit 2"
+"$bin" -y NOSUCH -d ip >/dev/null 2>&1; [ $? = 1 ] || fail "bad -y: want exit 1"
+"$bin" --vlan sideways -d ip >/dev/null 2>&1; [ $? = 1 ] || fail "bad --vlan: want exit 1"
+"$bin" --help | grep -q 'Usage: bpfcap' || fail "--help"
+ok "usage and I/O errors"
+
+# -F with comments: line:col refers to the file's lines
+printf '# web traffic\ntcp port 80\n  and port 99999\n' >"$tmp/f.flt"
+"$bin" -d -F "$tmp/f.flt" >/dev/null 2>"$tmp/err"
+grep -q 'filter: 3:12: port 99999' "$tmp/err" || fail "-F position: $(cat "$tmp/err")"
+ok "-F"
+
+# reading, writing, counting, compared with tcpdump where it is installed
+demo=$top/pcaps/demo.pcap
+n=$("$bin" -r "$demo" --count 'tcp port 80' 2>/dev/null)
+[[ $n =~ ^[0-9]+\ packets?$ ]] || fail "--count output '$n'"
+"$bin" -r "$demo" -w "$tmp/w.pcap" -c 2 tcp 2>/dev/null || fail "-w"
+"$bin" -r "$tmp/w.pcap" --count 2>/dev/null | grep -q '^2 packets$' || fail "-c 2 into -w"
+lines=$("$bin" -r "$demo" icmp 2>/dev/null | wc -l)
+[ "$lines" -gt 0 ] || fail "no icmp lines printed"
+if command -v tcpdump >/dev/null; then
+	for f in "$top"/pcaps/*.pcap; do
+		for e in ip ip6 tcp udp icmp arp 'tcp port 80' 'port 53' vlan mpls pppoes llc \
+			'ip[6:2] & 0x1fff != 0' 'tcp[tcpflags] & tcp-syn != 0' 'net 10.0.0.0/8' \
+			'not ip and not ip6' 'greater 100'; do
+			want=$(tcpdump -r "$f" --count "$e" 2>/dev/null) || continue
+			got=$("$bin" -r "$f" --count "$e" 2>/dev/null)
+			[ "$want" = "$got" ] || fail "$(basename "$f") '$e': tcpdump $want, bpfcap $got"
+		done
+	done
+	ok "match counts equal tcpdump's"
+else
+	echo "SKIP: tcpdump not installed, match counts not compared"
+fi
+[ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }

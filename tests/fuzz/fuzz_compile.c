@@ -1,0 +1,327 @@
+/*
+ * fuzz_compile.c - libFuzzer target for bpfcap's filter compiler.
+ *
+ * Input layout:
+ *   byte 0   link type: index (mod 8) into dlts[] below
+ *   byte 1   options: bit 0 no_optimize, bit 1 --vlan live, bit 2 snaplen 96,
+ *            bit 3 netmask 255.255.255.0
+ *   rest     the expression, any bytes (NUL included), passed with its length
+ *
+ * Only the public API (filter.h) is used.  The resolver resolves nothing, so no
+ * input reaches DNS or the name databases.  A finding is anything a sanitizer
+ * reports, a leak, a timeout, or an abort() below, which each name the broken
+ * promise on stderr:
+ *   - an accepted expression's program must pass libpcap's bpf_validate(), the
+ *     kernel's scratch-memory rule (no M[k] read before a store on some path),
+ *     and have 1..FILTER_CBPF_MAX_INSNS instructions;
+ *   - emitting twice gives the same program;
+ *   - the -d/-dd/-ddd listings exist and have one line per instruction;
+ *   - a refusal comes with a diagnostic whose span lies inside the input;
+ *   - (raw VLAN mode) the optimized and unoptimized programs of the same
+ *     expression return the same value on every test packet, and the two modes
+ *     accept and refuse the same expressions, except that only the optimizer
+ *     may report FILTER_ERR_NEVER (then the other program must reject every test
+ *     packet) and either may hit FILTER_ERR_LIMIT or FILTER_ERR_NOMEM.
+ *
+ * Build and run: tests/fuzz/run.sh.  Replay one input: ./fuzz_compile FILE.
+ */
+#define _DEFAULT_SOURCE /* u_int & co. for <pcap/pcap.h> under -std=c11 */
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter/filter.h"
+
+_Static_assert(sizeof(struct filter_insn) == sizeof(struct bpf_insn),
+               "struct filter_insn must be laid out as struct bpf_insn");
+
+static const int dlts[8] = {
+        FILTER_DLT_EN10MB, FILTER_DLT_LINUX_SLL, FILTER_DLT_LINUX_SLL2, FILTER_DLT_RAW,
+        FILTER_DLT_IPV4,   FILTER_DLT_IPV6,      FILTER_DLT_NULL,       FILTER_DLT_LOOP,
+};
+
+/* clang-format off */
+/* Ethernet, IPv4 10.0.0.1:1234 -> 10.0.0.2:80, TCP SYN, 4 bytes "GET ". */
+static const uint8_t pkt_tcp4[] = {
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x08, 0x00,
+	0x45, 0x00, 0x00, 0x2c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00,
+	10, 0, 0, 1, 10, 0, 0, 2,
+	0x04, 0xd2, 0x00, 0x50, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x50, 0x02, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00,
+	'G', 'E', 'T', ' ',
+};
+
+/* Ethernet to 33:33:00:00:00:01, IPv6 fe80::1 -> ff02::1, UDP 53 -> 53, 4 bytes. */
+static const uint8_t pkt_udp6[] = {
+	0x33, 0x33, 0x00, 0x00, 0x00, 0x01, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x86, 0xdd,
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x0c, 17, 64,
+	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	0x00, 0x35, 0x00, 0x35, 0x00, 0x0c, 0x00, 0x00,
+	0xde, 0xad, 0xbe, 0xef,
+};
+
+/* Broadcast ARP request: who has 10.0.0.2, tell 10.0.0.1. */
+static const uint8_t pkt_arp[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x08, 0x06,
+	0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
+	0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 10, 0, 0, 1,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 10, 0, 0, 2,
+};
+
+/* 802.1Q VLAN 100, IPv4 10.0.0.3 -> 10.0.0.4, UDP 123 -> 123. */
+static const uint8_t pkt_vlan[] = {
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x81, 0x00,
+	0x00, 0x64, 0x08, 0x00,
+	0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
+	10, 0, 0, 3, 10, 0, 0, 4,
+	0x00, 0x7b, 0x00, 0x7b, 0x00, 0x08, 0x00, 0x00,
+};
+
+static const uint8_t pkt_one[] = { 0xff };
+
+/* An Ethernet header alone, EtherType IPv4. */
+static const uint8_t pkt_eth14[] = {
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x08, 0x00,
+};
+/* clang-format on */
+
+struct test_pkt {
+	const uint8_t *data;
+	unsigned int wirelen, buflen;
+};
+
+/* The raw-IP entries (data + 14) serve the RAW/IPV4/IPV6 link types. */
+static const struct test_pkt pkts[] = {
+        {pkt_tcp4, sizeof pkt_tcp4, sizeof pkt_tcp4},
+        {pkt_tcp4, sizeof pkt_tcp4, 34}, /* truncated capture */
+        {pkt_udp6, sizeof pkt_udp6, sizeof pkt_udp6},
+        {pkt_arp, sizeof pkt_arp, sizeof pkt_arp},
+        {pkt_vlan, sizeof pkt_vlan, sizeof pkt_vlan},
+        {pkt_one, 0, 0},
+        {pkt_one, sizeof pkt_one, sizeof pkt_one},
+        {pkt_eth14, sizeof pkt_eth14, sizeof pkt_eth14},
+        {pkt_tcp4 + 14, sizeof pkt_tcp4 - 14, sizeof pkt_tcp4 - 14},
+        {pkt_udp6 + 14, sizeof pkt_udp6 - 14, sizeof pkt_udp6 - 14},
+};
+#define NPKTS (sizeof pkts / sizeof pkts[0])
+
+static const struct filter_resolver no_names; /* every callback NULL: nothing resolves */
+
+static void finding(const char *what, const struct filter_options *o)
+{
+	fprintf(stderr, "fuzz_compile: FINDING: %s (dlt %d, no_optimize %d, vlan %d)\n", what,
+	        o->dlt, o->no_optimize, (int)o->vlan);
+	abort();
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* The kernel's check_load_and_stores(): a read of M[k] must follow a store to
+ * M[k] on every path, or the kernel refuses the socket filter. */
+static int mem_reads_initialized(const struct filter_prog *p)
+{
+	uint16_t *valid = malloc(p->len * sizeof *valid);
+	uint16_t memvalid = 0;
+	int ok = 1;
+
+	if (!valid)
+		abort();
+	for (size_t i = 0; i < p->len; i++)
+		valid[i] = 0xffff;
+	for (size_t i = 0; i < p->len && ok; i++) {
+		const struct filter_insn *f = &p->insns[i];
+
+		memvalid &= valid[i];
+		switch (f->code) {
+		case BPF_ST:
+		case BPF_STX: memvalid |= 1u << (f->k & 15); break;
+		case BPF_LD | BPF_MEM:
+		case BPF_LDX | BPF_MEM: ok = (memvalid >> (f->k & 15)) & 1; break;
+		case BPF_JMP | BPF_JA:
+			valid[i + 1 + f->k] &= memvalid; /* in range: bpf_validate passed */
+			memvalid = 0xffff;
+			break;
+		default:
+			if (BPF_CLASS(f->code) == BPF_JMP) {
+				valid[i + 1 + f->jt] &= memvalid;
+				valid[i + 1 + f->jf] &= memvalid;
+				memvalid = 0xffff;
+			} else if (BPF_CLASS(f->code) == BPF_RET) {
+				memvalid = 0xffff;
+			}
+		}
+	}
+	free(valid);
+	return ok;
+}
+
+static void check_listings(const struct filter_prog *p, const struct filter_options *o)
+{
+	for (int level = 1; level <= 3; level++) {
+		char *s = filter_prog_dump(p, level);
+		size_t want = p->len + (level == 3);
+
+		if (!s)
+			finding("filter_prog_dump returned NULL", o);
+		if (count_lines(s) != want)
+			finding("listing does not have one line per instruction", o);
+		if (level == 3 && strtoul(s, NULL, 10) != p->len)
+			finding("-ddd listing does not start with the instruction count", o);
+		free(s);
+	}
+}
+
+static void check_diag(struct filter_ctx *ctx, const char *expr, size_t len,
+                       const struct filter_options *o)
+{
+	const struct filter_diag *d = filter_ctx_diag(ctx);
+
+	if (!d)
+		finding("failure without a diagnostic", o);
+	if (d->code == FILTER_OK)
+		finding("failure with diagnostic code FILTER_OK", o);
+	if (d->begin > d->end || d->end > len) {
+		fprintf(stderr,
+		        "fuzz_compile: span %zu-%zu, expression length %zu, message \"%.256s\"\n",
+		        d->begin, d->end, len, d->message);
+		finding("diagnostic span outside the expression", o);
+	}
+	if (!memchr(d->message, 0, sizeof d->message))
+		finding("diagnostic message not NUL-terminated", o);
+	for (int caret = 0; caret <= 1; caret++) {
+		char *s = filter_diag_format(d, expr, len, caret);
+
+		if (!s)
+			finding("filter_diag_format returned NULL", o);
+		free(s);
+	}
+}
+
+/* Compile EXPR with O; on success fill RET[] with the program's result on each
+ * test packet and return FILTER_OK, else return the error class. */
+static enum filter_err run_one(const struct filter_options *o, const char *expr, size_t len,
+                               unsigned int ret[NPKTS])
+{
+	struct filter_ctx *ctx = filter_ctx_new(o);
+	struct filter_prog p = {0}, again = {0};
+	enum filter_err err = FILTER_OK;
+
+	if (!ctx)
+		finding("filter_ctx_new failed for a supported DLT", o);
+	if (filter_compile(ctx, expr, len) < 0 || filter_emit_cbpf(ctx, &p) < 0) {
+		check_diag(ctx, expr, len, o);
+		err = filter_ctx_diag(ctx)->code;
+		filter_ctx_free(ctx);
+		return err;
+	}
+	if (p.len < 1 || p.len > FILTER_CBPF_MAX_INSNS || !p.insns)
+		finding("program length outside 1..FILTER_CBPF_MAX_INSNS", o);
+	if (!bpf_validate((const struct bpf_insn *)p.insns, (int)p.len))
+		finding("bpf_validate() refuses the program", o);
+	if (!mem_reads_initialized(&p))
+		finding("program reads a scratch memory slot before storing to it", o);
+	if (filter_emit_cbpf(ctx, &again) < 0 || again.len != p.len ||
+	    memcmp(again.insns, p.insns, p.len * sizeof *p.insns) != 0)
+		finding("a second filter_emit_cbpf gives a different program", o);
+	filter_prog_release(&again);
+	filter_ctx_free(ctx); /* the program must outlive its context */
+	check_listings(&p, o);
+	for (size_t i = 0; i < NPKTS; i++)
+		ret[i] = bpf_filter((const struct bpf_insn *)p.insns, pkts[i].data, pkts[i].wirelen,
+		                    pkts[i].buflen);
+	filter_prog_release(&p);
+	return FILTER_OK;
+}
+
+static int mode_independent(enum filter_err e)
+{
+	return e == FILTER_ERR_SYNTAX || e == FILTER_ERR_RANGE || e == FILTER_ERR_NAME ||
+	       e == FILTER_ERR_SEMANTIC;
+}
+
+static void compare_modes(enum filter_err e_opt, const unsigned int *r_opt, enum filter_err e_unopt,
+                          const unsigned int *r_unopt, const struct filter_options *o)
+{
+	if (e_opt == FILTER_OK && e_unopt == FILTER_OK) {
+		for (size_t i = 0; i < NPKTS; i++)
+			if (r_opt[i] != r_unopt[i]) {
+				fprintf(stderr,
+				        "fuzz_compile: test packet %zu: optimized %u, unoptimized "
+				        "%u\n",
+				        i, r_opt[i], r_unopt[i]);
+				finding("optimized and unoptimized programs disagree", o);
+			}
+		return;
+	}
+	if (e_unopt == FILTER_ERR_NEVER)
+		finding("FILTER_ERR_NEVER from the unoptimized compile", o);
+	if (e_opt == FILTER_ERR_NEVER && e_unopt == FILTER_OK) {
+		for (size_t i = 0; i < NPKTS; i++)
+			if (r_unopt[i] != 0)
+				finding("FILTER_ERR_NEVER, but the unoptimized program accepts a "
+				        "packet",
+				        o);
+		return;
+	}
+	if ((e_opt == FILTER_OK && mode_independent(e_unopt)) ||
+	    (e_unopt == FILTER_OK && mode_independent(e_opt)) ||
+	    (mode_independent(e_opt) && mode_independent(e_unopt) && e_opt != e_unopt))
+		finding("optimized and unoptimized compiles disagree on a refusal", o);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct filter_options o = {0};
+	unsigned int ret[NPKTS], other[NPKTS];
+	enum filter_err err, err_other;
+	const char *expr;
+	size_t len;
+
+	if (size < 2)
+		return 0;
+	o.dlt = dlts[data[0] % 8];
+	o.no_optimize = data[1] & 1;
+	o.vlan = (data[1] & 2) ? FILTER_VLAN_LIVE : FILTER_VLAN_RAW;
+	o.snaplen = (data[1] & 4) ? 96 : 0;
+	o.netmask = (data[1] & 8) ? 0xffffff00u : 0;
+	o.resolver = &no_names;
+	expr = (const char *)data + 2;
+	len = size - 2;
+
+	err = run_one(&o, expr, len, ret);
+
+	/* libpcap's interpreter has no VLAN metadata and returns 0 at the first
+	 * ancillary load, so only raw mode gives comparable results. */
+	if (o.vlan == FILTER_VLAN_RAW) {
+		o.no_optimize = !o.no_optimize;
+		err_other = run_one(&o, expr, len, other);
+		if (o.no_optimize)
+			compare_modes(err, ret, err_other, other, &o);
+		else
+			compare_modes(err_other, other, err, ret, &o);
+	}
+
+	/* The link-type names, with the expression as the name. */
+	if (len < 64) {
+		char name[64];
+		int dlt;
+
+		memcpy(name, expr, len);
+		name[len] = '\0';
+		dlt = filter_dlt_from_name(name);
+		if (dlt != -1 && !filter_dlt_name(dlt))
+			finding("filter_dlt_from_name gives a DLT without a name", &o);
+	}
+	return 0;
+}

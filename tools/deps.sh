@@ -1,0 +1,14 @@
+#!/bin/sh
+# deps.sh - install the Debian 12 packages bpfcap builds and tests with
+# (only what is missing; needs root).
+set -e
+pkgs="build-essential autoconf automake libtool pkg-config libpcap-dev libbpf-dev libelf-dev
+libncurses-dev libcmocka-dev clang llvm tcpdump iproute2 mandoc"
+missing=""
+for p in $pkgs; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
