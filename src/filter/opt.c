@@ -1,8 +1,249 @@
-/* opt.c - the optimizer; see opt.h. */
+/* opt.c - the optimizer; see opt.h.
+ *
+ * Facts are tests known to have been evaluated on every path into a block,
+ * with their outcomes.  Walking the graph in topological order, each edge
+ * carries its source block's facts plus the outcome it stands for; an edge
+ * into a block whose test those facts decide is moved to the block's
+ * successor (jump threading).  Because a fact names a value that was
+ * already evaluated on the path, skipping a test on it cannot skip a fault.
+ */
 #include "opt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_FACTS = 48, MAX_ROUNDS = 32 };
+
+struct fact {
+	const struct ir_val *v;
+	enum ir_test op;
+	uint32_t k;
+	int outcome;
+};
+
+struct facts {
+	int n, valid;
+	struct fact f[MAX_FACTS];
+};
+
+/* What FACT says about "V op K": 1, 0, or -1 unknown. */
+static int implies(const struct fact *f, enum ir_test op, uint32_t k)
+{
+	uint32_t c = f->k;
+	int t = f->outcome;
+	if (f->op == op && c == k)
+		return t;
+	switch (f->op) {
+	case IR_JEQ:
+		if (t)
+			return ir_test_const(op, c, k);
+		return op == IR_JEQ && k == c ? 0 : -1;
+	case IR_JGT: /* t: v > c, else v <= c */
+		if (t) {
+			if (op == IR_JGT && k <= c) return 1;
+			if (op == IR_JGE && k <= c + 1 && c != UINT32_MAX) return 1;
+			if (op == IR_JEQ && k <= c) return 0;
+		} else {
+			if (op == IR_JGT && k >= c) return 0;
+			if (op == IR_JGE && k > c) return 0;
+			if (op == IR_JEQ && k > c) return 0;
+		}
+		return -1;
+	case IR_JGE: /* t: v >= c, else v < c */
+		if (t) {
+			if (op == IR_JGE && k <= c) return 1;
+			if (op == IR_JGT && k < c) return 1;
+			if (op == IR_JEQ && k < c) return 0;
+		} else {
+			if (op == IR_JGE && k >= c) return 0;
+			if (op == IR_JGT && c > 0 && k >= c - 1) return 0;
+			if (op == IR_JEQ && k >= c) return 0;
+		}
+		return -1;
+	case IR_JSET:
+		if (t && op == IR_JSET && (c & ~k) == 0)
+			return 1;
+		if (!t && op == IR_JSET && (k & ~c) == 0)
+			return 0;
+		if (!t && op == IR_JEQ && (k & c) != 0)
+			return 0;
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+static int decide(const struct facts *fs, const struct ir_block *b)
+{
+	if (b->op == IR_RET || b->rhs || b->stmts)
+		return -1;
+	if (b->lhs->kind == IR_V_CONST)
+		return ir_test_const(b->op, b->lhs->k, b->k);
+	for (int i = 0; i < fs->n; i++)
+		if (fs->f[i].v == b->lhs) {
+			int r = implies(&fs->f[i], b->op, b->k);
+			if (r >= 0)
+				return r;
+		}
+	return -1;
+}
+
+static int evaluated(const struct facts *fs, const struct ir_val *v)
+{
+	if (!v->may_fault)
+		return 1;
+	for (int i = 0; i < fs->n; i++)
+		if (fs->f[i].v == v)
+			return 1;
+	return 0;
+}
+
+/* Follow EDGE's target past blocks that the facts decide or that do
+ * nothing but (safely) test. */
+static struct ir_block *thread(const struct ir *ir, const struct facts *fs, struct ir_block *s)
+{
+	for (int hops = 0; hops < 100000 && s->op != IR_RET; hops++) {
+		int r = decide(fs, s);
+		if (r >= 0) {
+			s = s->succ[r];
+			continue;
+		}
+		if (s->succ[0] == s->succ[1] && !s->stmts &&
+		    (s->succ[0] == ir->reject ||
+		     (evaluated(fs, s->lhs) && (!s->rhs || evaluated(fs, s->rhs))))) {
+			s = s->succ[0];
+			continue;
+		}
+		break;
+	}
+	return s;
+}
+
+static void edge_facts(struct facts *out, const struct facts *in, const struct ir_block *b,
+		       int side)
+{
+	*out = *in;
+	out->valid = 1;
+	if (b->stmts) { /* stores: forget what depends on scratch memory */
+		int n = 0;
+		for (int i = 0; i < out->n; i++)
+			if (!out->f[i].v->uses_mem)
+				out->f[n++] = out->f[i];
+		out->n = n;
+	}
+	if (b->op == IR_RET || b->rhs)
+		return;
+	if (out->n == MAX_FACTS) {
+		memmove(out->f, out->f + 1, (MAX_FACTS - 1) * sizeof(out->f[0]));
+		out->n--;
+	}
+	out->f[out->n++] = (struct fact){b->lhs, b->op, b->k, side};
+}
+
+static void meet(struct facts *into, const struct facts *from)
+{
+	if (!into->valid) {
+		*into = *from;
+		return;
+	}
+	int n = 0;
+	for (int i = 0; i < into->n; i++)
+		for (int j = 0; j < from->n; j++)
+			if (into->f[i].v == from->f[j].v && into->f[i].op == from->f[j].op &&
+			    into->f[i].k == from->f[j].k && into->f[i].outcome == from->f[j].outcome) {
+				into->f[n++] = into->f[i];
+				break;
+			}
+	into->n = n;
+}
+
+/* Reverse postorder of the blocks reachable from the root; returns the count. */
+static size_t order_blocks(const struct ir *ir, struct ir_block **list)
+{
+	size_t nb = ir->nblocks, n = 0, sp = 0;
+	struct ir_block **stack = malloc((2 * nb + 1) * sizeof(*stack));
+	uint8_t *state = calloc(nb, 1);
+	if (!stack || !state) {
+		free(stack);
+		free(state);
+		return 0;
+	}
+	stack[sp++] = ir->root;
+	while (sp) {
+		struct ir_block *b = stack[sp - 1];
+		if (state[b->id] == 0) {
+			state[b->id] = 1;
+			for (int s = 1; s >= 0 && b->op != IR_RET; s--)
+				if (state[b->succ[s]->id] == 0)
+					stack[sp++] = b->succ[s];
+			continue;
+		}
+		sp--;
+		if (state[b->id] == 1) {
+			state[b->id] = 2;
+			list[n++] = b;
+		}
+	}
+	for (size_t i = 0; i < n / 2; i++) {
+		struct ir_block *t = list[i];
+		list[i] = list[n - 1 - i];
+		list[n - 1 - i] = t;
+	}
+	free(stack);
+	free(state);
+	return n;
+}
+
+/* One round of threading; returns the number of edges moved, or -1. */
+static int thread_round(struct ir *ir)
+{
+	size_t nb = ir->nblocks;
+	struct ir_block **list = malloc(nb * sizeof(*list));
+	struct facts *in = calloc(nb, sizeof(*in));
+	struct facts *ef = malloc(sizeof(*ef));
+	if (!list || !in || !ef) {
+		free(list);
+		free(in);
+		free(ef);
+		return -1;
+	}
+	struct facts none = {0, 1, {{0}}};
+	int moved = 0;
+	struct ir_block *r = thread(ir, &none, ir->root);
+	if (r != ir->root) {
+		ir->root = r;
+		moved++;
+	}
+	size_t n = order_blocks(ir, list);
+	in[ir->root->id] = none;
+	for (size_t i = 0; i < n; i++) {
+		struct ir_block *b = list[i];
+		if (b->op == IR_RET)
+			continue;
+		for (int s = 0; s < 2; s++) {
+			edge_facts(ef, &in[b->id], b, s);
+			struct ir_block *t = thread(ir, ef, b->succ[s]);
+			if (t != b->succ[s]) {
+				b->succ[s] = t;
+				moved++;
+			}
+			meet(&in[t->id], ef);
+		}
+	}
+	free(list);
+	free(in);
+	free(ef);
+	return moved;
+}
 
 int opt_run(struct ir *ir)
 {
-	(void)ir;
+	for (int round = 0; round < MAX_ROUNDS; round++) {
+		int moved = thread_round(ir);
+		if (moved < 0)
+			return -1;
+		if (moved == 0)
+			break;
+	}
 	return 0;
 }

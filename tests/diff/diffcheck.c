@@ -278,12 +278,15 @@ static void run_case(case_fn *fn, int dlt, const char *expr, void *arg)
 	ssize_t n;
 
 	fflush(stdout);
-	if (!isolate || pipe(fds) < 0) {
+	if (!isolate || pipe(fds) < 0 || (pid = fork()) < 0) {
+		if (isolate)
+			isolate = 0,
+			say(0, "NOTE: pipe/fork: %s; cases run in-process", strerror(errno));
 		fn(dlt, expr, arg);
 		case_end();
 		return;
 	}
-	if ((pid = fork()) == 0) {
+	if (pid == 0) {
 		close(fds[0]);
 		if (st.crashes >= MAX_CRASH_REPORTS) /* keep the log readable */
 			(void)!freopen("/dev/null", "w", stderr);
@@ -294,14 +297,13 @@ static void run_case(case_fn *fn, int dlt, const char *expr, void *arg)
 		_exit(write(fds[1], &st, sizeof st) == sizeof st ? 0 : 3);
 	}
 	close(fds[1]);
-	n = pid < 0 ? -1 : read(fds[0], &child, sizeof child);
+	n = read(fds[0], &child, sizeof child);
 	close(fds[0]);
-	if (pid > 0)
-		waitpid(pid, &status, 0);
+	waitpid(pid, &status, 0);
 	if (n == (ssize_t)sizeof child)
 		st = child;
 	else
-		case_died(pid < 0 ? 255 << 8 : status);
+		case_died(status);
 }
 
 struct list {
