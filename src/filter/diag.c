@@ -14,7 +14,7 @@ int diag_set(struct diag_sink *s, enum filter_err code, size_t begin, size_t end
 	s->set = 1;
 	s->d.code = code;
 	s->d.begin = begin;
-	s->d.end = end > begin ? end : begin + 1;
+	s->d.end = end >= begin ? end : begin; /* empty at the end of input */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(s->d.message, sizeof(s->d.message), fmt, ap);

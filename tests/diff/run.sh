@@ -45,7 +45,7 @@ for list in "$srcdir"/filters/*.txt; do
 	run "accept ${list#"$srcdir"/}" accept "$list" "${own_pcaps[@]}" "${corpus_pcaps[@]}"
 done
 
-if [ -d "$corpus" ]; then
+if [ -d "$corpus" ] && [ -z "${DIFF_OWN_ONLY:-}" ]; then
 	lf=$corpus/libpcap-filters
 	run "accept corpus accept.txt" accept "$lf/accept.txt" "${own_pcaps[@]}" "${corpus_pcaps[@]}"
 	run "reject corpus reject.txt" reject "$lf/reject.txt"
