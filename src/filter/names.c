@@ -66,9 +66,23 @@ static int sys_service(void *op, const char *name, const char *proto, uint16_t *
 	return 1;
 }
 
+/* libpcap's fallback when /etc/protocols lacks a name. */
+static const struct {
+	const char *name;
+	uint8_t num;
+} protocols[] = {
+	{"icmp", 1}, {"igmp", 2}, {"tcp", 6}, {"udp", 17}, {"ipv6", 41}, {"gre", 47},
+	{"esp", 50}, {"ah", 51}, {"pim", 103}, {"vrrp", 112}, {"sctp", 132},
+};
+
 static int sys_protocol(void *op, const char *name, uint8_t *proto)
 {
 	(void)op;
+	for (size_t i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
+		if (strcmp(protocols[i].name, name) == 0) {
+			*proto = protocols[i].num;
+			return 1;
+		}
 	struct protoent pe, *r = NULL;
 	char buf[1024];
 	if (getprotobyname_r(name, &pe, buf, sizeof(buf), &r) != 0 || !r || r->p_proto < 0 ||
