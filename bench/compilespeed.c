@@ -221,9 +221,12 @@ int main(int argc, char **argv)
 			why = msg;
 		if (sizes[k] == 400)
 			ms400 = n_ours >= 0 ? t_ours : -1;
-		printf("  %5d  %10.1f %8ld  %10.1f %8ld  %.1fx%s%s\n", sizes[k], t_pcap, n_pcap,
-		       t_ours, n_ours, t_pcap / t_ours, why ? "  bpfcap refused: " : "",
-		       why ? why : "");
+		if (n_ours >= 0)
+			printf("  %5d  %10.1f %8ld  %10.1f %8ld  %.1fx\n", sizes[k], t_pcap, n_pcap,
+			       t_ours, n_ours, t_pcap / t_ours);
+		else
+			printf("  %5d  %10.1f %8ld  %10.1f  refused: %s\n", sizes[k], t_pcap,
+			       n_pcap, t_ours, why);
 		free(expr);
 	}
 	printf("target: 400-host list under 50 ms: %s",

@@ -32,15 +32,15 @@ stamp=$out/.run-started
 : >"$stamp"
 
 # --- is libFuzzer there? ---------------------------------------------------
+if ! command -v "$cc" >/dev/null 2>&1; then
+	say "SKIP: '$cc' not found (needs clang with libFuzzer; Debian: clang, libclang-rt-dev)"
+	exit 77
+fi
 probe=$out/probe.c
 printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
 	'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);' \
 	'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }' \
 	>"$probe"
-if ! command -v "$cc" >/dev/null 2>&1; then
-	say "SKIP: '$cc' not found (needs clang with libFuzzer; Debian: clang, libclang-rt-dev)"
-	exit 77
-fi
 if ! "$cc" $flags -o "$out/probe" "$probe" >"$out/probe.log" 2>&1; then
 	say "SKIP: '$cc $flags' cannot link a fuzz target (libFuzzer missing?):"
 	sed 's/^/  /' "$out/probe.log" | head -5
