@@ -56,6 +56,11 @@ int filter_compile(struct filter_ctx *c, const char *expr, size_t len)
 		return -1;
 	if (gen_program(&c->ir, &c->diag, &c->opts, root, empty) < 0)
 		return -1;
+	/* constant false already: refused with or without the optimizer */
+	if (c->ir.root == c->ir.reject && !empty)
+		return diag_set(&c->diag, FILTER_ERR_NEVER, 0, len,
+				"this expression can never match a packet on link type %s",
+				filter_dlt_name(c->opts.dlt));
 	if (!c->opts.no_optimize) {
 		if (opt_run(&c->ir) < 0)
 			return diag_set(&c->diag, FILTER_ERR_NOMEM, 0, len, "out of memory");

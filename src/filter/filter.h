@@ -78,7 +78,7 @@ struct filter_options {
 	uint32_t snaplen;               /* accept return value; 0 means 262144 */
 	int no_optimize;                /* 1: emit the unoptimized program (-O) */
 	enum filter_vlan_mode vlan;
-	uint32_t netmask;               /* for 'ip broadcast', host order; 0 if unknown */
+	uint32_t netmask;               /* for 'ip broadcast', host order (0 as tcpdump passes it) */
 	const struct filter_resolver *resolver; /* NULL: filter_system_resolver() */
 	int savefile; /* compiling for a capture file (libpcap's rfile != NULL): NULL/LOOP
 		       * ip6 then matches the BSD AF_INET6 values 24, 28 and 30 */
@@ -96,6 +96,10 @@ struct filter_prog {
 	size_t len;
 	struct filter_insn *insns; /* malloc'd; filter_prog_release() frees */
 };
+
+/* filter_options.netmask when no netmask is known: 'ip broadcast' is refused
+ * (libpcap's PCAP_NETMASK_UNKNOWN). */
+#define FILTER_NETMASK_UNKNOWN 0xffffffffu
 
 /* The kernel's limit for a socket filter (BPF_MAXINSNS). */
 #define FILTER_CBPF_MAX_INSNS 4096

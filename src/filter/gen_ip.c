@@ -110,6 +110,11 @@ struct frag gen_ip_bcast(struct gen *g, enum kw proto, int multicast)
 	if (proto == KW_IP6 && multicast)
 		return frag_and(g, gen_linktype(g, ET_IPV6), nl_cmp(g, 24, 1, 0xffffffffu, 255));
 	if (proto == KW_IP) {
+		if (g->opts->netmask == FILTER_NETMASK_UNKNOWN) {
+			gen_fail(g, FILTER_ERR_SEMANTIC,
+				 "'ip broadcast' needs the network's netmask, which is not known here");
+			return frag_const(0);
+		}
 		uint32_t hm = ~g->opts->netmask;
 		struct frag z = nl_cmp(g, 16, 4, hm, 0);
 		struct frag o = nl_cmp(g, 16, 4, hm, hm);
@@ -196,15 +201,11 @@ static struct frag id_v4(struct gen *g, const struct ast *n, int dir, int is_net
 	return gen_host4(g, n->q.proto, dir, addr, mask);
 }
 
-static struct frag id_v6(struct gen *g, const struct ast *n, int dir, int is_net)
+static struct frag id_v6(struct gen *g, const struct ast *n, int dir)
 {
 	uint8_t mask[16];
 	uint32_t len = 128;
-	if (n->has_len) {
-		if (!is_net) {
-			gen_fail(g, FILTER_ERR_SEMANTIC, "a /length needs 'net', not 'host'");
-			return frag_const(0);
-		}
+	if (n->has_len) { /* libpcap reads 'host ADDR/len' as a network for IPv6 */
 		if (n->num > 128) {
 			gen_fail(g, FILTER_ERR_RANGE,
 				 "prefix length /%u is too long for an IPv6 network (at most 128)",
@@ -360,7 +361,7 @@ static struct frag id_host(struct gen *g, const struct ast *n, int dir, int is_n
 			      : id_ether(g, n, dir);
 	switch (n->id.kind) {
 	case TOK_NUM: case TOK_HID: return id_v4(g, n, dir, is_net);
-	case TOK_HID6: return id_v6(g, n, dir, is_net);
+	case TOK_HID6: return id_v6(g, n, dir);
 	case TOK_EID:
 		gen_fail(g, FILTER_ERR_SEMANTIC, "a MAC address needs 'ether' (ether host %.*s)",
 			 (int)n->id.textlen, n->id.text);

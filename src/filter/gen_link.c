@@ -198,6 +198,10 @@ struct frag gen_link_bcast(struct gen *g, int multicast)
 
 static struct frag gen_vlan(struct gen *g, const struct ast *n)
 {
+	if (g->kind == LINK_PPP) {
+		gen_fail(g, FILTER_ERR_SEMANTIC, "'vlan' cannot follow 'pppoes' (the payload is PPP)");
+		return frag_const(0);
+	}
 	if (g->link->kind != LINK_ETHER) {
 		gen_fail(g, FILTER_ERR_SEMANTIC, "'vlan' is not supported on link type %s",
 			 g->link->name);
@@ -223,6 +227,10 @@ static struct frag gen_vlan(struct gen *g, const struct ast *n)
 
 static struct frag gen_mpls(struct gen *g, const struct ast *n)
 {
+	if (g->kind == LINK_PPP) {
+		gen_fail(g, FILTER_ERR_SEMANTIC, "'mpls' cannot follow 'pppoes' (the payload is PPP)");
+		return frag_const(0);
+	}
 	if (g->link->kind != LINK_ETHER) {
 		gen_fail(g, FILTER_ERR_SEMANTIC, "'mpls' is not supported on link type %s",
 			 g->link->name);
@@ -365,6 +373,12 @@ struct frag gen_ether_proto(struct gen *g, uint32_t v)
 		gen_fail(g, FILTER_ERR_RANGE, "link-layer protocol %u is out of range (0-65535)", v);
 		return frag_const(0);
 	}
+	if (v > 255 && v <= ETHERMTU) {
+		gen_fail(g, FILTER_ERR_RANGE,
+			 "link-layer protocol %u is neither an LLC SAP (0-255) nor an EtherType "
+			 "(above 1500)", v);
+		return frag_const(0);
+	}
 	return gen_linktype(g, v);
 }
 
@@ -397,7 +411,7 @@ struct frag gen_proto_kw(struct gen *g, enum kw proto)
 		gen_fail(g, FILTER_ERR_SYNTAX, "'ether' needs a qualifier such as host or proto");
 		return frag_const(0);
 	}
-	gen_fail(g, FILTER_ERR_SEMANTIC, "the protocol '%s' is not supported on link type %s",
-		 g->at ? "" : "", g->link->name);
+	gen_fail(g, FILTER_ERR_SEMANTIC, "this protocol is not supported on link type %s",
+		 g->link->name);
 	return frag_const(0);
 }

@@ -157,7 +157,7 @@ static int indexable(enum kw kw)
 	switch (kw) {
 	case KW_LINK: case KW_IP: case KW_IP6: case KW_ARP: case KW_RARP: case KW_TCP:
 	case KW_UDP: case KW_SCTP: case KW_ICMP: case KW_ICMP6: case KW_IGMP: case KW_IGRP:
-	case KW_PIM: case KW_VRRP: case KW_CARP: case KW_ATALK: case KW_AARP: case KW_DECNET:
+	case KW_PIM: case KW_VRRP: case KW_CARP: case KW_ATALK: case KW_DECNET:
 	case KW_LAT: case KW_SCA: case KW_MOPRC: case KW_MOPDL: case KW_RADIO:
 		return 1;
 	default:
