@@ -45,7 +45,9 @@ int filter_dlt_from_linktype(int linktype);
 
 /* VLAN semantics: the bytes as a savefile holds them (libpcap's offline
  * code), or a Linux live socket where the kernel hands the outer tag over as
- * metadata (ancillary loads, tcpdump's live semantics). */
+ * metadata (ancillary loads, tcpdump's live semantics).  LIVE also allows
+ * the other ancillary data: inbound/outbound and ifindex on link types whose
+ * header does not carry them. */
 enum filter_vlan_mode {
 	FILTER_VLAN_RAW = 0,
 	FILTER_VLAN_LIVE = 1,

@@ -169,6 +169,12 @@ static void fmt4(char *buf, size_t n, uint32_t a)
 static struct frag id_v4(struct gen *g, const struct ast *n, int dir, int is_net)
 {
 	uint32_t addr = n->id.num, mask = 0xffffffffu;
+	if (n->id.kind == TOK_HID && n->id.bad4) {
+		gen_fail(g, FILTER_ERR_RANGE,
+			 "'%.*s' is not a valid IPv4 address (each part is 0-255)",
+			 (int)n->id.textlen, n->id.text);
+		return frag_const(0);
+	}
 	if (n->id.kind == TOK_HID)
 		mask = prefix_mask(8 * (uint32_t)n->id.parts);
 	else if (is_net) /* a bare number as a network: left-justify it */
@@ -185,6 +191,11 @@ static struct frag id_v4(struct gen *g, const struct ast *n, int dir, int is_net
 			gen_fail(g, FILTER_ERR_RANGE,
 				 "prefix length /%u is too long for an IPv4 network (at most 32)",
 				 n->num);
+			return frag_const(0);
+		}
+		if (n->has_mask && n->mask.bad4) {
+			gen_fail(g, FILTER_ERR_RANGE, "netmask '%.*s' is not a valid IPv4 address",
+				 (int)n->mask.textlen, n->mask.text);
 			return frag_const(0);
 		}
 		mask = n->has_len ? prefix_mask(n->num) : n->mask.num;
@@ -334,14 +345,29 @@ static struct frag id_proto(struct gen *g, const struct ast *n, int chain)
 			 (int)n->id.textlen, n->id.text);
 		return frag_const(0);
 	}
-	if (proto_number(g, n, &v) < 0)
+	static const struct {
+		const char *name;
+		uint32_t v;
+	} osi[] = {{"clnp", 0x81}, {"esis", 0x82}, {"isis", 0x83}};
+	int found = 0;
+	for (size_t i = 0; p == KW_ISO && n->id.kind == TOK_ID && i < 3; i++)
+		if (n->id.textlen == strlen(osi[i].name) &&
+		    memcmp(n->id.text, osi[i].name, n->id.textlen) == 0) {
+			v = osi[i].v;
+			found = 1;
+		}
+	if (!found && proto_number(g, n, &v) < 0)
 		return frag_const(0);
 	if (v > 255) {
 		gen_fail(g, FILTER_ERR_RANGE, "protocol %u is out of range (0-255)", v);
 		return frag_const(0);
 	}
+	if (!chain && p == KW_ISO)
+		return gen_iso_proto(g, v);
+	if (!chain && p == KW_ISIS)
+		return gen_isis_proto(g, v);
 	if (p != KW_NONE && p != KW_IP && p != KW_IP6) {
-		gen_fail(g, FILTER_ERR_SEMANTIC, "'proto' applies to ether, ip and ip6 here");
+		gen_fail(g, FILTER_ERR_SEMANTIC, "'proto' applies to ether, ip, ip6, iso and isis");
 		return frag_const(0);
 	}
 	if (chain)
@@ -355,6 +381,8 @@ static struct frag id_proto(struct gen *g, const struct ast *n, int chain)
 
 static struct frag id_host(struct gen *g, const struct ast *n, int dir, int is_net)
 {
+	if (n->q.proto == KW_DECNET && !is_net)
+		return gen_decnet(g, &n->id, dir);
 	if (n->q.proto == KW_LINK)
 		return is_net ? (gen_fail(g, FILTER_ERR_SEMANTIC, "'ether net' is not valid"),
 				 frag_const(0))

@@ -97,6 +97,7 @@ static uint32_t ppp_type(uint32_t proto)
 	case ET_DN: return 0x0027;
 	case ET_ATALK: return 0x0029;
 	case ET_IPX: case SAP_IPX: return 0x002b;
+	case ET_MPLS: return 0x0281;
 	case SAP_ISONS: return 0x0023;
 	default: return proto;
 	}
@@ -227,10 +228,6 @@ static struct frag gen_vlan(struct gen *g, const struct ast *n)
 
 static struct frag gen_mpls(struct gen *g, const struct ast *n)
 {
-	if (g->kind == LINK_PPP) {
-		gen_fail(g, FILTER_ERR_SEMANTIC, "'mpls' cannot follow 'pppoes' (the payload is PPP)");
-		return frag_const(0);
-	}
 	if (g->link->kind != LINK_ETHER) {
 		gen_fail(g, FILTER_ERR_SEMANTIC, "'mpls' is not supported on link type %s",
 			 g->link->name);
@@ -242,7 +239,7 @@ static struct frag gen_mpls(struct gen *g, const struct ast *n)
 	}
 	struct frag f;
 	if (g->mpls_depth == 0) {
-		f = type_is(g, ET_MPLS);
+		f = g->kind == LINK_PPP ? type_is(g, ppp_type(ET_MPLS)) : type_is(g, ET_MPLS);
 	} else {
 		struct off prev = g->off_pl;
 		prev.k -= 2;
@@ -285,9 +282,24 @@ struct frag gen_encap(struct gen *g, const struct ast *n)
 	}
 }
 
+/* The ancillary loads exist only on a Linux socket: a file has no direction
+ * or interface (libpcap master refuses them there too). */
+static int need_live(struct gen *g, const char *what)
+{
+	if (g->opts->vlan == FILTER_VLAN_LIVE)
+		return 1;
+	gen_fail(g, FILTER_ERR_SEMANTIC,
+		 "%s needs a live capture on link type %s (the packets carry no such field)", what,
+		 g->link->name);
+	return 0;
+}
+
 struct frag gen_direction(struct gen *g, int outbound)
 {
 	struct frag f;
+	if (g->link->kind != LINK_SLL && g->link->kind != LINK_SLL2 &&
+	    !need_live(g, outbound ? "'outbound'" : "'inbound'"))
+		return frag_const(0);
 	if (g->link->kind == LINK_SLL)
 		f = frag_cmp(g, (struct off){0, NULL}, 0, 2, 0xffffffffu, 4);
 	else if (g->link->kind == LINK_SLL2)
@@ -301,6 +313,8 @@ struct frag gen_ifindex(struct gen *g, uint32_t idx)
 {
 	if (g->link->kind == LINK_SLL2)
 		return frag_cmp(g, (struct off){0, NULL}, 4, 4, 0xffffffffu, idx);
+	if (!need_live(g, "'ifindex'"))
+		return frag_const(0);
 	return frag_test(g, IR_JEQ, ir_anc(g->ir, 4, SKF_AD_IFINDEX), idx);
 }
 
@@ -407,6 +421,9 @@ struct frag gen_proto_kw(struct gen *g, enum kw proto)
 	uint32_t lp = kw_linkproto(proto);
 	if (lp)
 		return gen_linktype(g, lp);
+	struct frag osi;
+	if (gen_osi_kw(g, proto, &osi))
+		return osi;
 	if (proto == KW_LINK) {
 		gen_fail(g, FILTER_ERR_SYNTAX, "'ether' needs a qualifier such as host or proto");
 		return frag_const(0);

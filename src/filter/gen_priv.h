@@ -89,6 +89,12 @@ struct frag gen_id(struct gen *g, const struct ast *n);
 struct frag gen_not_frag_v4(struct gen *g);
 struct frag gen_protochain(struct gen *g, enum kw proto, uint32_t v);
 
+/* gen_other.c: OSI and DECnet */
+struct frag gen_iso_proto(struct gen *g, uint32_t proto);
+struct frag gen_isis_proto(struct gen *g, uint32_t pdu);
+int gen_osi_kw(struct gen *g, enum kw kw, struct frag *out);
+struct frag gen_decnet(struct gen *g, const struct token *id, int dir);
+
 /* gen_l4.c: transport layer */
 struct frag gen_port(struct gen *g, enum kw proto, int dir, uint32_t lo, uint32_t hi);
 struct frag gen_port_id(struct gen *g, const struct ast *n);

@@ -205,20 +205,23 @@ static int all_digits_num(const char *s, size_t n)
 	return n > 0;
 }
 
-/* Dotted IPv4 with 2 to 4 decimal parts, each at most 255.  1 if S is one
- * (address left-aligned into *V), 0 if S is not dotted-numeric, -1 if it is
- * but a part is out of range. */
-static int parse_hid(const char *s, size_t n, uint32_t *v, int *parts)
+/* Dotted numbers with 2 to 4 decimal parts: an IPv4 address (or prefix) when
+ * each is at most 255, else maybe a DECnet address.  1 if S is one (address
+ * left-aligned into *V, the parts into PARTS_OUT), 0 if not, -1 if a part is out of
+ * range. */
+static int parse_hid(const char *s, size_t n, uint32_t *v, int *parts, uint32_t *parts_out)
 {
-	uint32_t acc = 0, part = 0;
-	int np = 0, digits = 0;
+	uint32_t acc = 0, part = 0, out[4] = {0};
+	int np = 0, digits = 0, bad = 0;
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n || s[i] == '.') {
 			if (!digits)
 				return 0;
+			if (np < 4)
+				out[np] = part;
 			if (part > 255)
-				return -1;
-			acc = (acc << 8) | part;
+				bad = 1;
+			acc = (acc << 8) | (part & 0xff);
 			np++;
 			part = 0;
 			digits = 0;
@@ -226,7 +229,7 @@ static int parse_hid(const char *s, size_t n, uint32_t *v, int *parts)
 		}
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
-		if (part <= 255)
+		if (part <= 0xffff)
 			part = part * 10 + (uint32_t)(s[i] - '0');
 		digits++;
 	}
@@ -234,7 +237,8 @@ static int parse_hid(const char *s, size_t n, uint32_t *v, int *parts)
 		return 0;
 	*v = acc << (8 * (4 - np));
 	*parts = np;
-	return 1;
+	memcpy(parts_out, out, sizeof(out));
+	return bad ? -1 : 1;
 }
 
 /* MAC in one of libpcap's spellings: 6 groups of 1-2 hex digits separated
@@ -361,15 +365,14 @@ static struct token lex_word(struct lexer *lx, size_t n)
 		t.num = v;
 		return t;
 	}
-	uint32_t v4;
-	int parts, h = parse_hid(s, n, &v4, &parts);
-	if (h < 0)
-		return tok_error(lx, n, "'%.*s' is not a valid IPv4 address (each part is 0-255)", (int)n,
-				 s);
-	if (h > 0) {
+	uint32_t v4, part[4];
+	int parts, h = parse_hid(s, n, &v4, &parts, part);
+	if (h != 0) {
 		t = tok_at(lx, TOK_HID, n);
 		t.num = v4;
 		t.parts = parts;
+		t.bad4 = h < 0;
+		memcpy(t.part, part, sizeof(part));
 		return t;
 	}
 	if (parse_eid(s, n, mac)) {

@@ -59,6 +59,8 @@ struct token {
 	size_t begin, end;
 	uint32_t num;
 	int parts;          /* TOK_HID: number of dotted parts */
+	uint32_t part[4];   /* TOK_HID: their values (DECnet areas/nodes exceed 255) */
+	int bad4;           /* TOK_HID: a part above 255, so not an IPv4 address */
 	uint8_t addr[16];
 	const char *text;   /* TOK_ID, TOK_KW: the spelling */
 	size_t textlen;
