@@ -119,13 +119,18 @@ static void gen_x(struct emit *e, const struct ir_val *v)
 
 static int tmp_alloc(struct emit *e)
 {
-	if (e->tmp_top < 0) {
+	if (e->tmp_top < IR_GEN_SLOTS) {
 		e->err = diag_set(e->d, FILTER_ERR_LIMIT, 0, 0,
 				  "the expression needs more than %d scratch registers",
-				  IR_MEMWORDS);
+				  IR_MEMWORDS - IR_GEN_SLOTS);
 		return 0;
 	}
 	return e->tmp_top--;
+}
+
+static int commutes(enum ir_op op)
+{
+	return op == IR_ADD || op == IR_MUL || op == IR_AND || op == IR_OR || op == IR_XOR;
 }
 
 /* A := a and X := b, for binary operations and tests. */
@@ -185,6 +190,11 @@ static void gen_a(struct emit *e, const struct ir_val *v)
 		} else if (v->b->kind == IR_V_CONST) {
 			gen_a(e, v->a);
 			put(e, BPF_ALU | alu_code[v->op] | BPF_K, v->b->k);
+		} else if (commutes(v->op) && (x_cheap(v->a) || mem_holds(e, v->a) >= 0 ||
+					       e->r.x == v->a || e->r.a == v->b) &&
+			   !(x_cheap(v->b) || mem_holds(e, v->b) >= 0)) {
+			gen_pair(e, v->b, v->a); /* a op b == b op a: put the cheap side in X */
+			put(e, BPF_ALU | alu_code[v->op] | BPF_X, 0);
 		} else {
 			gen_pair(e, v->a, v->b);
 			put(e, BPF_ALU | alu_code[v->op] | BPF_X, 0);
@@ -226,16 +236,27 @@ static void emit_block(struct emit *e, const struct ir_block *b, const uint32_t 
 		gen_a(e, s->v);
 		put(e, BPF_ST, s->slot);
 		/* values read from that slot are stale now */
+		uint32_t bit = 1u << s->slot;
 		for (int i = 0; i < IR_MEMWORDS; i++)
-			e->r.m[i] = e->r.m[i] && e->r.m[i]->uses_mem ? NULL : e->r.m[i];
-		if (e->r.a && e->r.a->uses_mem)
+			if (e->r.m[i] && (e->r.m[i]->uses_mem & bit))
+				e->r.m[i] = NULL;
+		if (e->r.a && (e->r.a->uses_mem & bit))
 			e->r.a = NULL;
-		if (e->r.x && e->r.x->uses_mem)
+		if (e->r.x && (e->r.x->uses_mem & bit))
 			e->r.x = NULL;
-		e->r.m[s->slot] = s->v;
+		e->r.m[s->slot] = (s->v->uses_mem & bit) ? NULL : s->v;
 	}
 	if (b->op == IR_RET || faults) {
 		put(e, BPF_RET | BPF_K, faults ? 0 : b->k);
+		return;
+	}
+	if (!b->rhs && b->lhs->kind == IR_V_CONST) { /* decided: a plain jump */
+		put(e, BPF_JMP | BPF_JA, 0);
+		if (!e->err) {
+			struct linsn *l = &e->code[e->n - 1];
+			l->is_jmp = 2;
+			l->tblk[0] = order[b->succ[ir_test_const(b->op, b->lhs->k, b->k)]->id];
+		}
 		return;
 	}
 	uint16_t code = BPF_JMP | jmp_code[b->op];
@@ -319,16 +340,25 @@ static int layout(struct emit *e, const size_t *first, struct filter_prog *out)
 		free(pos);
 		return diag_set(e->d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
 	}
+	/* a 'ja' to the block right after it is no instruction at all */
+	uint8_t *gone = calloc(e->n ? e->n : 1, 1);
+	if (!gone) {
+		free(tr);
+		free(pos);
+		return diag_set(e->d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
+	}
+	for (size_t i = 0; i < e->n; i++)
+		gone[i] = e->code[i].is_jmp == 2 && first[e->code[i].tblk[0]] == i + 1;
 	for (int changed = 1; changed;) {
 		changed = 0;
 		size_t p = 0;
 		for (size_t i = 0; i < e->n; i++) {
 			pos[i] = p;
-			p += 1u + tr[i][0] + tr[i][1];
+			p += (gone[i] ? 0u : 1u) + tr[i][0] + tr[i][1];
 		}
 		pos[e->n] = p;
 		for (size_t i = 0; i < e->n; i++)
-			for (int s = 0; s < 2 && e->code[i].is_jmp; s++)
+			for (int s = 0; s < 2 && e->code[i].is_jmp == 1; s++)
 				if (!tr[i][s] && pos[first[e->code[i].tblk[s]]] - pos[i] - 1 > 255)
 					tr[i][s] = changed = 1;
 	}
@@ -337,12 +367,17 @@ static int layout(struct emit *e, const size_t *first, struct filter_prog *out)
 	if (!out->insns) {
 		free(tr);
 		free(pos);
+		free(gone);
 		return diag_set(e->d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
 	}
 	for (size_t i = 0; i < e->n; i++) {
 		struct filter_insn in = e->code[i].in;
 		size_t p = pos[i];
-		if (e->code[i].is_jmp) {
+		if (gone[i])
+			continue;
+		if (e->code[i].is_jmp == 2)
+			in.k = (uint32_t)(pos[first[e->code[i].tblk[0]]] - p - 1);
+		if (e->code[i].is_jmp == 1) {
 			size_t t0 = pos[first[e->code[i].tblk[0]]], t1 = pos[first[e->code[i].tblk[1]]];
 			in.jt = (uint8_t)(tr[i][0] ? 0 : t0 - p - 1);
 			in.jf = (uint8_t)(tr[i][1] ? tr[i][0] : t1 - p - 1);
@@ -357,6 +392,7 @@ static int layout(struct emit *e, const size_t *first, struct filter_prog *out)
 	}
 	free(tr);
 	free(pos);
+	free(gone);
 	return 0;
 }
 

@@ -28,7 +28,7 @@ struct frag frag_const(int value)
 	return f;
 }
 
-static int exit_add(struct gen *g, struct exits *l, struct ir_block *b, int side)
+int exit_add(struct gen *g, struct exits *l, struct ir_block *b, int side)
 {
 	struct exit *e = arena_alloc(g->ir->a, sizeof(*e));
 	if (!e)
@@ -54,7 +54,7 @@ static void exits_cat(struct exits *a, struct exits b)
 	a->tail = b.tail;
 }
 
-static void exits_patch(struct exits l, struct ir_block *to)
+void exits_patch(struct exits l, struct ir_block *to)
 {
 	for (struct exit *e = l.head; e; e = e->next)
 		e->b->succ[e->side] = to;

@@ -416,11 +416,3 @@ struct frag gen_id(struct gen *g, const struct ast *n)
 		return frag_const(0);
 	return id_host(g, n, dir, n->q.type == QT_NET);
 }
-
-struct frag gen_protochain(struct gen *g, enum kw proto, uint32_t v)
-{
-	(void)proto;
-	(void)v;
-	gen_fail(g, FILTER_ERR_SEMANTIC, "protochain is not implemented yet");
-	return frag_const(0);
-}

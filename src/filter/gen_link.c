@@ -276,9 +276,7 @@ struct frag gen_encap(struct gen *g, const struct ast *n)
 	case AST_MPLS: return gen_mpls(g, n);
 	case AST_PPPOED: return gen_linktype(g, ET_PPPOED);
 	case AST_PPPOES: return gen_pppoes(g, n);
-	default:
-		gen_fail(g, FILTER_ERR_SEMANTIC, "'geneve' is not supported yet");
-		return frag_const(0);
+	default: return gen_geneve(g, n);
 	}
 }
 

@@ -53,6 +53,8 @@ struct gen {
 };
 
 /* gen.c: fragments */
+int exit_add(struct gen *g, struct exits *l, struct ir_block *b, int side);
+void exits_patch(struct exits l, struct ir_block *to);
 int gen_fail(struct gen *g, enum filter_err code, const char *fmt, ...) DIAG_PRINTF(3, 4);
 struct frag frag_const(int value);
 struct frag frag_test(struct gen *g, enum ir_test op, const struct ir_val *v, uint32_t k);
@@ -87,7 +89,12 @@ struct frag gen_host6(struct gen *g, enum kw proto, int dir, const uint8_t *addr
 struct frag gen_ip_bcast(struct gen *g, enum kw proto, int multicast);
 struct frag gen_id(struct gen *g, const struct ast *n);
 struct frag gen_not_frag_v4(struct gen *g);
+
+/* gen_tunnel.c: protochain (a bounded walk of header chains) and geneve */
+#define PROTOCHAIN_STEPS_V6 128 /* headers walked: IPv6 */
+#define PROTOCHAIN_STEPS_V4 32  /* IPv4 (AH only) */
 struct frag gen_protochain(struct gen *g, enum kw proto, uint32_t v);
+struct frag gen_geneve(struct gen *g, const struct ast *n);
 
 /* gen_other.c: OSI and DECnet */
 struct frag gen_iso_proto(struct gen *g, uint32_t proto);

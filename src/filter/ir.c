@@ -83,7 +83,8 @@ static const struct ir_val *intern(struct ir *ir, enum ir_vkind kind, enum ir_op
 		       kind == IR_V_MSH || kind == IR_V_FAULT || kind == IR_V_ANC ||
 		       (kind == IR_V_BIN && (op == IR_DIV || op == IR_MOD) &&
 			!(b && b->kind == IR_V_CONST));
-	v->uses_mem = (a && a->uses_mem) || (b && b->uses_mem) || kind == IR_V_MEM;
+	v->uses_mem = (a ? a->uses_mem : 0) | (b ? b->uses_mem : 0) |
+		      (kind == IR_V_MEM ? 1u << (k & 31) : 0);
 	v->hnext = ir->htab[h];
 	ir->htab[h] = v;
 	return v;
@@ -181,6 +182,20 @@ struct ir_block *ir_block_new(struct ir *ir, enum ir_test op, const struct ir_va
 	b->rhs = rhs;
 	b->k = k;
 	return b;
+}
+
+struct ir_block *ir_block_stores(struct ir *ir)
+{
+	const struct ir_val *zero = ir_const(ir, 0);
+	struct ir_block *b = zero ? ir_block_new(ir, IR_JEQ, zero, NULL, 0) : NULL;
+	if (b)
+		b->succ[0] = ir->reject;
+	return b;
+}
+
+int ir_slot_alloc(struct ir *ir)
+{
+	return ir->nslots < IR_GEN_SLOTS ? (int)ir->nslots++ : -1;
 }
 
 int ir_block_store(struct ir *ir, struct ir_block *b, uint32_t slot, const struct ir_val *v)

@@ -48,7 +48,7 @@ struct ir_val {
 	uint32_t id;    /* dense, in creation order */
 	uint32_t depth; /* longest path to a leaf */
 	int may_fault;  /* evaluating it may reject the packet */
-	int uses_mem;
+	uint32_t uses_mem; /* bit k: reads scratch slot k */
 	struct ir_val *hnext;
 };
 
@@ -71,6 +71,8 @@ struct ir_block {
 };
 
 #define IR_MEMWORDS 16
+/* Scratch words the generator may claim; the rest are the backend's. */
+#define IR_GEN_SLOTS 9
 #define IR_MAX_DEPTH 1000
 
 struct ir {
@@ -78,6 +80,7 @@ struct ir {
 	struct ir_val **htab;
 	uint32_t hsize;
 	uint32_t nvals, nblocks;
+	uint32_t nslots; /* scratch words M[0..nslots-1] hold IR_V_MEM state */
 	struct ir_block *accept, *reject;
 	struct ir_block *root;
 };
@@ -100,6 +103,10 @@ const struct ir_val *ir_fault(struct ir *ir);
 struct ir_block *ir_block_new(struct ir *ir, enum ir_test op, const struct ir_val *lhs,
 			      const struct ir_val *rhs, uint32_t k);
 int ir_block_store(struct ir *ir, struct ir_block *b, uint32_t slot, const struct ir_val *v);
+/* A block that only stores: its test is constant true (succ[1]). */
+struct ir_block *ir_block_stores(struct ir *ir);
+/* Claim a scratch slot: its number, or -1 when IR_GEN_SLOTS are in use. */
+int ir_slot_alloc(struct ir *ir);
 
 /* Evaluate a test's outcome on constants: 1/0. */
 int ir_test_const(enum ir_test op, uint32_t a, uint32_t b);

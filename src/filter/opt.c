@@ -124,10 +124,13 @@ static void edge_facts(struct facts *out, const struct facts *in, const struct i
 {
 	*out = *in;
 	out->valid = 1;
-	if (b->stmts) { /* stores: forget what depends on scratch memory */
+	if (b->stmts) { /* stores: forget what depends on the slots written */
+		uint32_t written = 0;
+		for (const struct ir_stmt *s = b->stmts; s; s = s->next)
+			written |= 1u << s->slot;
 		int n = 0;
 		for (int i = 0; i < out->n; i++)
-			if (!out->f[i].v->uses_mem)
+			if (!(out->f[i].v->uses_mem & written))
 				out->f[n++] = out->f[i];
 		out->n = n;
 	}
