@@ -37,7 +37,7 @@ enum ast_kind {
 	AST_PROTO,     /* a bare protocol keyword: tcp, ip6, ... */
 	AST_BCAST, AST_MCAST, /* [proto] broadcast / multicast */
 	AST_LESS, AST_GREATER, AST_BYTE, AST_INBOUND, AST_OUTBOUND, AST_IFINDEX,
-	AST_VLAN, AST_MPLS, AST_PPPOED, AST_PPPOES, AST_GENEVE, AST_LLC,
+	AST_VLAN, AST_MPLS, AST_PPPOED, AST_PPPOES, AST_GENEVE, AST_VXLAN, AST_LLC,
 	AST_REL,       /* arith relop arith */
 	/* arithmetic */
 	AST_NUM, AST_LEN, AST_LOAD, AST_BINOP, AST_NEG,

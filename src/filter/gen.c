@@ -206,6 +206,7 @@ struct frag lower(struct gen *g, const struct ast *n)
 	case AST_INBOUND: case AST_OUTBOUND: f = gen_direction(g, n->kind == AST_OUTBOUND); break;
 	case AST_IFINDEX: f = gen_ifindex(g, n->num); break;
 	case AST_VLAN: case AST_MPLS: case AST_PPPOED: case AST_PPPOES: case AST_GENEVE:
+	case AST_VXLAN:
 		f = gen_encap(g, n);
 		break;
 	case AST_LLC: f = gen_llc_prim(g, n); break;

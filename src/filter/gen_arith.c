@@ -36,7 +36,8 @@ static struct aval accessor(struct gen *g, const struct ast *n)
 	uint32_t num;
 	const struct ir_val *index = idx.v;
 	if (n->proto == KW_LINK) {
-		r.v = ir_load(g->ir, size, index, 0);
+		struct off l = g->off_link;
+		r.v = ir_load(g->ir, size, l.var ? ir_bin(g->ir, IR_ADD, l.var, index) : index, l.k);
 	} else if (n->proto == KW_IP6) {
 		r.pre = gen_linktype(g, ET_IPV6);
 		r.v = ir_load(g->ir, size, nl.var ? ir_bin(g->ir, IR_ADD, nl.var, index) : index, nl.k);

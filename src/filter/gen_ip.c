@@ -399,16 +399,71 @@ static struct frag id_host(struct gen *g, const struct ast *n, int dir, int is_n
 	}
 }
 
+/* gateway NAME: to or from NAME's MAC address (/etc/ethers) but not to or
+ * from any of its IP addresses: the packet went through NAME. */
+struct frag gen_gateway(struct gen *g, const struct ast *n)
+{
+	enum kw p = n->q.proto;
+	if (g->mpls_depth || g->tunnel) {
+		gen_fail(g, FILTER_ERR_SEMANTIC, "'gateway' cannot be used inside %s",
+			 g->mpls_depth ? "MPLS" : "VXLAN or Geneve");
+		return frag_const(0);
+	}
+	if (n->id.kind != TOK_ID) {
+		gen_fail(g, FILTER_ERR_SEMANTIC,
+			 "'gateway' needs a host name (in /etc/ethers and /etc/hosts), not '%.*s'",
+			 (int)n->id.textlen, n->id.text);
+		return frag_const(0);
+	}
+	if (p != KW_NONE && p != KW_IP && p != KW_ARP && p != KW_RARP) {
+		gen_fail(g, FILTER_ERR_SEMANTIC, "'gateway' takes only ip, arp or rarp as qualifier");
+		return frag_const(0);
+	}
+	struct frag mac = id_ether(g, n, 2);
+	char name[256];
+	size_t len = n->id.textlen < sizeof(name) - 1 ? n->id.textlen : sizeof(name) - 1;
+	memcpy(name, n->id.text, len);
+	name[len] = '\0';
+	struct filter_addr addrs[MAX_ADDRS];
+	int cnt = g->failed || !g->res->host ? 0 : g->res->host(g->res->opaque, name, addrs, MAX_ADDRS);
+	int v4 = 0;
+	for (int i = 0; i < cnt; i++)
+		v4 += addrs[i].family == 4;
+	if (!g->failed && !v4) {
+		gen_fail(g, FILTER_ERR_NAME, "gateway '%s' has no IPv4 address", name);
+		return frag_const(0);
+	}
+	/* per protocol: that protocol, and none of the host's addresses in it */
+	static const struct {
+		enum kw kw;
+		uint32_t type, src, dst;
+	} protos[] = {{KW_IP, ET_IP, 12, 16}, {KW_ARP, ET_ARP, 14, 24}, {KW_RARP, ET_RARP, 14, 24}};
+	struct frag via = frag_const(0);
+	for (size_t j = 0; j < sizeof(protos) / sizeof(protos[0]); j++) {
+		if (p != KW_NONE && p != protos[j].kw)
+			continue;
+		struct frag hit = frag_const(0);
+		for (int i = 0; i < cnt; i++) {
+			if (addrs[i].family != 4)
+				continue;
+			const uint8_t *b = addrs[i].bytes;
+			uint32_t a = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+				     (uint32_t)b[2] << 8 | b[3];
+			hit = frag_or(g, hit, frag_or(g, nl_cmp(g, protos[j].src, 4, 0xffffffffu, a),
+						      nl_cmp(g, protos[j].dst, 4, 0xffffffffu, a)));
+		}
+		via = frag_or(g, via, frag_and(g, gen_linktype(g, protos[j].type), frag_not(hit)));
+	}
+	return frag_and(g, mac, via);
+}
+
 struct frag gen_id(struct gen *g, const struct ast *n)
 {
 	switch (n->q.type) {
 	case QT_PORT: case QT_PORTRANGE: return gen_port_id(g, n);
 	case QT_PROTO: return id_proto(g, n, 0);
 	case QT_PROTOCHAIN: return id_proto(g, n, 1);
-	case QT_GATEWAY:
-		gen_fail(g, FILTER_ERR_SEMANTIC,
-			 "'gateway' is not supported (libpcap 1.10 refuses it too when built with IPv6)");
-		return frag_const(0);
+	case QT_GATEWAY: return gen_gateway(g, n);
 	default: break;
 	}
 	int dir = dir_code(g, n->q.dir);

@@ -167,7 +167,7 @@ static int is_ether(struct gen *g, const char *what)
 
 static struct frag mac_is(struct gen *g, uint32_t off, const uint8_t m[6])
 {
-	struct off o = {0, NULL};
+	struct off o = g->off_link;
 	uint32_t lo = (uint32_t)m[2] << 24 | (uint32_t)m[3] << 16 | (uint32_t)m[4] << 8 | m[5];
 	return frag_and(g, frag_cmp(g, o, off + 2, 4, 0xffffffffu, lo),
 			frag_cmp(g, o, off, 2, 0xffffffffu, (uint32_t)m[0] << 8 | m[1]));
@@ -190,7 +190,7 @@ struct frag gen_link_bcast(struct gen *g, int multicast)
 {
 	if (!is_ether(g, multicast ? "'ether multicast'" : "'ether broadcast'"))
 		return frag_const(0);
-	struct off o = {0, NULL};
+	struct off o = g->off_link;
 	if (multicast)
 		return frag_test(g, IR_JSET, load_at(g, o, 0, 1), 1);
 	return frag_and(g, frag_cmp(g, o, 2, 4, 0xffffffffu, 0xffffffffu),
@@ -276,6 +276,7 @@ struct frag gen_encap(struct gen *g, const struct ast *n)
 	case AST_MPLS: return gen_mpls(g, n);
 	case AST_PPPOED: return gen_linktype(g, ET_PPPOED);
 	case AST_PPPOES: return gen_pppoes(g, n);
+	case AST_VXLAN: return gen_vxlan(g, n);
 	default: return gen_geneve(g, n);
 	}
 }

@@ -44,9 +44,11 @@ struct gen {
 	const struct filter_resolver *res;
 	const struct link_info *link;
 	enum link_kind kind;   /* how network protocols are tested now (changes after pppoes) */
+	struct off off_link;   /* the link-layer header (moves into tunnels) */
 	struct off off_type;   /* the type field in use */
 	struct off off_pl;     /* link-layer payload */
 	int mpls_depth;        /* labels seen */
+	int tunnel;            /* inside vxlan or geneve */
 	int vlan_seen;
 	int failed;
 	const struct ast *at;  /* node being lowered, for diagnostics */
@@ -95,6 +97,8 @@ struct frag gen_not_frag_v4(struct gen *g);
 #define PROTOCHAIN_STEPS_V4 32  /* IPv4 (AH only) */
 struct frag gen_protochain(struct gen *g, enum kw proto, uint32_t v);
 struct frag gen_geneve(struct gen *g, const struct ast *n);
+struct frag gen_vxlan(struct gen *g, const struct ast *n);
+struct frag gen_gateway(struct gen *g, const struct ast *n);
 
 /* gen_other.c: OSI and DECnet */
 struct frag gen_iso_proto(struct gen *g, uint32_t proto);

@@ -125,9 +125,15 @@ struct frag gen_protochain(struct gen *g, enum kw proto, uint32_t v)
 	return f;
 }
 
-/* The UDP/Geneve checks for one IP version, ending in a block that stores
- * the IP header length (the UDP header's offset from the network layer). */
-static struct frag geneve_family(struct gen *g, int v6, const struct ast *n, int sh)
+/* The checks for a UDP tunnel header (Geneve, VXLAN) over one IP version,
+ * ending in a block that stores the IP header length in slot SH. */
+struct udp_tunnel {
+	uint32_t port;
+	uint8_t flags_mask, flags;
+};
+
+static struct frag udp_tunnel_family(struct gen *g, int v6, const struct ast *n, int sh,
+				     const struct udp_tunnel *tu)
 {
 	struct ir *ir = g->ir;
 	struct off nl = nl_off(g);
@@ -140,9 +146,10 @@ static struct frag geneve_family(struct gen *g, int v6, const struct ast *n, int
 	f = frag_and(g, f, frag_cmp(g, nl, v6 ? 6 : 9, 1, 0xffffffffu, P_UDP));
 	if (!v6)
 		f = frag_and(g, f, gen_not_frag_v4(g));
-	f = frag_and(g, f, frag_test(g, IR_JEQ, ir_load(ir, 2, idx, nl.k + 2), GENEVE_PORT));
+	f = frag_and(g, f, frag_test(g, IR_JEQ, ir_load(ir, 2, idx, nl.k + 2), tu->port));
 	f = frag_and(g, f, frag_test(g, IR_JEQ, ir_bin(ir, IR_AND, ir_load(ir, 1, idx, nl.k + 8),
-						       ir_const(ir, 0xc0)), 0));
+						       ir_const(ir, tu->flags_mask)),
+				     tu->flags));
 	if (n->has_num)
 		f = frag_and(g, f, frag_test(g, IR_JEQ,
 					     ir_bin(ir, IR_AND, ir_load(ir, 4, idx, nl.k + 12),
@@ -157,20 +164,61 @@ static struct frag geneve_family(struct gen *g, int v6, const struct ast *n, int
 	return frag_and(g, f, s);
 }
 
+static struct frag udp_tunnel(struct gen *g, const struct ast *n, int sh,
+			      const struct udp_tunnel *tu)
+{
+	const char *name = n->kind == AST_VXLAN ? "VXLAN" : "Geneve";
+	if (n->has_num && n->num > 0xffffff) {
+		gen_fail(g, FILTER_ERR_RANGE, "%s VNI %u is out of range (0-16777215)", name, n->num);
+		return frag_const(0);
+	}
+	if (g->mpls_depth || g->kind == LINK_PPP) {
+		gen_fail(g, FILTER_ERR_SEMANTIC, "%s cannot follow mpls or pppoes here", name);
+		return frag_const(0);
+	}
+	return frag_or(g, udp_tunnel_family(g, 0, n, sh, tu), udp_tunnel_family(g, 1, n, sh, tu));
+}
+
+/* vxlan [VNI]: UDP port 4789, the I flag alone, then always an inner
+ * Ethernet frame 8 bytes on. */
+struct frag gen_vxlan(struct gen *g, const struct ast *n)
+{
+	static const struct udp_tunnel vx = {4789, 0xff, 0x08};
+	struct ir *ir = g->ir;
+	int s;
+	if (claim(g, &s) < 0)
+		return frag_const(0);
+	struct frag f = udp_tunnel(g, n, s, &vx);
+	struct ir_block *b = store_block(g);
+	const struct ir_val *e = ir_bin(ir, IR_ADD, ir_mem(ir, (uint32_t)s),
+					ir_const(ir, g->off_pl.k + 16));
+	if (g->off_pl.var)
+		e = ir_bin(ir, IR_ADD, e, g->off_pl.var);
+	if (!b || ir_block_store(ir, b, (uint32_t)s, e) < 0)
+		return gen_fail(g, FILTER_ERR_NOMEM, "out of memory"), frag_const(0);
+	struct frag tail = frag_const(1);
+	tail.entry = b;
+	exit_add(g, &tail.t, b, 1);
+	const struct ir_val *inner = ir_mem(ir, (uint32_t)s);
+	g->off_link = (struct off){0, inner};
+	g->off_type = (struct off){12, inner};
+	g->off_pl = (struct off){14, inner};
+	g->kind = LINK_ETHER;
+	g->tunnel = 1;
+	return frag_and(g, f, tail);
+}
+
 /* geneve [VNI]: afterwards the link type is read from the Geneve protocol
  * field, or from the inner Ethernet header when that field says 0x6558,
  * and the payload offset moves to the inner frame. */
 struct frag gen_geneve(struct gen *g, const struct ast *n)
 {
 	struct ir *ir = g->ir;
-	int sh, st, sp;
-	if (n->has_num && n->num > 0xffffff) {
-		gen_fail(g, FILTER_ERR_RANGE, "Geneve VNI %u is out of range (0-16777215)", n->num);
+	static const struct udp_tunnel gv = {GENEVE_PORT, 0xc0, 0};
+	int sh, st, sp, sl;
+	if (claim(g, &sh) < 0 || claim(g, &st) < 0 || claim(g, &sp) < 0 || claim(g, &sl) < 0)
 		return frag_const(0);
-	}
-	if (claim(g, &sh) < 0 || claim(g, &st) < 0 || claim(g, &sp) < 0)
-		return frag_const(0);
-	struct frag f = frag_or(g, geneve_family(g, 0, n, sh), geneve_family(g, 1, n, sh));
+	struct frag f = udp_tunnel(g, n, sh, &gv);
 	/* GH: the Geneve header, 8 bytes after the IP header */
 	const struct ir_val *gh = ir_bin(ir, IR_ADD, ir_mem(ir, (uint32_t)sh),
 					 ir_const(ir, g->off_pl.k + 8));
@@ -182,7 +230,8 @@ struct frag gen_geneve(struct gen *g, const struct ast *n)
 	struct ir_block *hdr = store_block(g), *eth = store_block(g);
 	if (!hdr || !eth || ir_block_store(ir, hdr, (uint32_t)st, ir_bin(ir, IR_ADD, gh,
 									  ir_const(ir, 2))) < 0 ||
-	    ir_block_store(ir, hdr, (uint32_t)sp, pl) < 0)
+	    ir_block_store(ir, hdr, (uint32_t)sp, pl) < 0 ||
+	    ir_block_store(ir, hdr, (uint32_t)sl, pl) < 0)
 		return gen_fail(g, FILTER_ERR_NOMEM, "out of memory"), frag_const(0);
 	const struct ir_val *p = ir_mem(ir, (uint32_t)sp);
 	if (ir_block_store(ir, eth, (uint32_t)st, ir_bin(ir, IR_ADD, p, ir_const(ir, 12))) < 0 ||
@@ -198,9 +247,10 @@ struct frag gen_geneve(struct gen *g, const struct ast *n)
 	exit_add(g, &tail.t, eth, 1);
 	exit_add(g, &tail.t, is_eth, 0);
 	f = frag_and(g, f, tail);
+	g->off_link = (struct off){0, ir_mem(ir, (uint32_t)sl)};
 	g->off_type = (struct off){0, ir_mem(ir, (uint32_t)st)};
 	g->off_pl = (struct off){0, p};
 	g->kind = LINK_ETHER;
-	g->mpls_depth = 0;
+	g->tunnel = 1;
 	return f;
 }

@@ -157,6 +157,10 @@ const struct ir_val *ir_bin(struct ir *ir, enum ir_op op, const struct ir_val *a
 			return a;
 		if (k == 0 && (op == IR_MUL || op == IR_AND) && droppable(a))
 			return b;
+		/* masking a load with all of its bits */
+		if (op == IR_AND && a->kind == IR_V_LOAD && a->size < 4 &&
+		    (k | ~((1u << (8 * a->size)) - 1)) == 0xffffffffu)
+			return a;
 	}
 	return intern(ir, IR_V_BIN, op, 0, 0, a, b);
 }

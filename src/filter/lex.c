@@ -88,7 +88,7 @@ static const struct kwent kwtab[] = {
 	{"tcp-syn", KW_NONE, 2}, {"tcp-urg", KW_NONE, 32}, {"tcpflags", KW_NONE, 13},
 	{"tr", KW_LINK, 0}, {"type", KW_OTHER_LINK, 0}, {"udp", KW_UDP, 0},
 	{"vci", KW_OTHER_LINK, 0}, {"vlan", KW_VLAN, 0}, {"vpi", KW_OTHER_LINK, 0},
-	{"vrrp", KW_VRRP, 0}, {"wlan", KW_LINK, 0},
+	{"vrrp", KW_VRRP, 0}, {"vxlan", KW_VXLAN, 0}, {"wlan", KW_LINK, 0},
 };
 
 static const struct kwent *kw_lookup(const char *s, size_t n)

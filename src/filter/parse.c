@@ -476,6 +476,7 @@ static struct ast *parse_other(struct parser *p)
 		{KW_IFINDEX, AST_IFINDEX, 2}, {KW_VLAN, AST_VLAN, 1},
 		{KW_MPLS, AST_MPLS, 1},       {KW_PPPOED, AST_PPPOED, 0},
 		{KW_PPPOES, AST_PPPOES, 1},   {KW_GENEVE, AST_GENEVE, 1},
+		{KW_VXLAN, AST_VXLAN, 1},
 		{KW_BROADCAST, AST_BCAST, 0}, {KW_MULTICAST, AST_MCAST, 0},
 	};
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {

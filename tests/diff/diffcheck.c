@@ -6,6 +6,7 @@
  *   diffcheck [-F] [-k KNOWN] [-n N] apply TSVFILE SAVEFILEDIR
  *
  *   -F        run the cases in this process (for a debugger, or LeakSanitizer)
+ *   -N DIR    resolve names through DIR/hosts, DIR/ethers, DIR/networks first
  *             instead of one child process each, where a crash or a hang
  *             (CASE_TIMEOUT) of the compiler fails that case only (CRASH)
  *   -k KNOWN  known differences, "mode<TAB>DLT<TAB>expression<TAB>reason"
@@ -61,6 +62,7 @@
 #include <pcap/bpf.h>
 
 #include "filter/filter.h"
+#include "namedb.h"
 
 #define PRINTF(f, a)       __attribute__((format(printf, f, a)))
 #define MAX_SHOWN_PER_CASE 5  /* mismatch lines per case before a total */
@@ -251,6 +253,7 @@ static void case_end(void)
 typedef void case_fn(int dlt, const char *expr, void *arg);
 
 static int isolate = 1; /* -F clears it */
+static const struct filter_resolver *resolver; /* -N sets it */
 
 /* Report the end of a case whose child process died. */
 static void case_died(int status)
@@ -454,6 +457,7 @@ static void bc_compile(int dlt, const char *expr, int no_optimize, struct bc_pro
 	o.dlt = dlt;
 	o.no_optimize = no_optimize;
 	o.netmask = FILTER_NETMASK_UNKNOWN; /* as libpcap is called: PCAP_NETMASK_UNKNOWN */
+	o.resolver = resolver;
 	if (!(ctx = filter_ctx_new(&o))) {
 		snprintf(r->msg, sizeof r->msg, "filter_ctx_new: %s", strerror(errno));
 		return;
@@ -847,9 +851,9 @@ static int run_mode(const char *mode, int argc, char **argv)
 		                  &(struct list){"reject", reject_case, NULL});
 	if (strcmp(mode, "apply") == 0 && argc == 2)
 		return read_table(argv[0], A_NFIELDS, apply_line, argv[1]);
-	fputs("usage: diffcheck [-F] [-k KNOWN] [-n N] accept LISTFILE [CAPTURE...]\n"
-	      "       diffcheck [-F] [-k KNOWN] [-n N] reject LISTFILE\n"
-	      "       diffcheck [-F] [-k KNOWN] [-n N] apply TSVFILE SAVEFILEDIR\n",
+	fputs("usage: diffcheck [-F] [-k KNOWN] [-n N] [-N DIR] accept LISTFILE [CAPTURE...]\n"
+	      "       diffcheck [-F] [-k KNOWN] [-n N] [-N DIR] reject LISTFILE\n"
+	      "       diffcheck [-F] [-k KNOWN] [-n N] [-N DIR] apply TSVFILE SAVEFILEDIR\n",
 	      stderr);
 	return -2;
 }
@@ -859,7 +863,14 @@ int main(int argc, char **argv)
 	const char *kfile = NULL;
 	int c, r;
 
-	while ((c = getopt(argc, argv, "+Fk:n:")) != -1) {
+	while ((c = getopt(argc, argv, "+Fk:n:N:")) != -1) {
+		if (c == 'N') {
+			if (!(resolver = namedb_open(optarg))) {
+				fprintf(stderr, "diffcheck: -N %s: no hosts, ethers or networks\n", optarg);
+				return 2;
+			}
+			continue;
+		}
 		if (c == 'F')
 			isolate = 0;
 		else if (c == 'k')

@@ -49,7 +49,7 @@ if [ -d "$corpus" ] && [ -z "${DIFF_OWN_ONLY:-}" ]; then
 	lf=$corpus/libpcap-filters
 	run "accept corpus accept.txt" accept "$lf/accept.txt" "${own_pcaps[@]}" "${corpus_pcaps[@]}"
 	run "reject corpus reject.txt" reject "$lf/reject.txt"
-	run "apply corpus apply.tsv" apply "$lf/apply.tsv" "$lf/savefiles"
+	run "apply corpus apply.tsv" -N "$lf/namedb" apply "$lf/apply.tsv" "$lf/savefiles"
 fi
 
 if [ "$ran" -eq 0 ]; then
