@@ -233,6 +233,7 @@ int gen_program(struct ir *ir, struct diag_sink *d, const struct filter_options 
 		return diag_set(d, FILTER_ERR_SEMANTIC, 0, 0, "link type %d is not supported",
 				opts->dlt);
 	g.kind = g.link->kind;
+	g.vlan_slot = -1;
 	g.off_type.k = g.link->off_type;
 	g.off_pl.k = g.link->off_pl;
 	if (empty) {
@@ -249,5 +250,12 @@ int gen_program(struct ir *ir, struct diag_sink *d, const struct filter_options 
 	exits_patch(f.t, ir->accept);
 	exits_patch(f.f, ir->reject);
 	ir->root = f.entry;
+	if (g.vlan_slot >= 0) { /* the live VLAN offset starts at 0 */
+		struct ir_block *pro = ir_block_stores(ir);
+		if (!pro || ir_block_store(ir, pro, (uint32_t)g.vlan_slot, ir_const(ir, 0)) < 0)
+			return diag_set(d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
+		pro->succ[1] = ir->root;
+		ir->root = pro;
+	}
 	return 0;
 }

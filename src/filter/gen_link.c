@@ -216,12 +216,58 @@ static struct frag gen_vlan(struct gen *g, const struct ast *n)
 		gen_fail(g, FILTER_ERR_RANGE, "VLAN ID %u is out of range (0-4095)", n->num);
 		return frag_const(0);
 	}
+	if (g->opts->vlan == FILTER_VLAN_LIVE && !g->vlan_seen)
+		return gen_vlan_live(g, n);
 	struct frag f = frag_or(g, type_is(g, 0x8100),
 				frag_or(g, type_is(g, 0x88a8), type_is(g, 0x9100)));
 	if (n->has_num)
 		f = frag_and(g, f, frag_cmp(g, g->off_pl, 0, 2, 0x0fff, n->num));
 	g->off_type.k += 4;
 	g->off_pl.k += 4;
+	g->vlan_seen = 1;
+	return f;
+}
+
+enum { SKF_AD_VLAN_TAG = 44, SKF_AD_VLAN_TAG_PRESENT = 48 };
+
+/* The outermost 'vlan' on a Linux socket, as libpcap compiles it there: the
+ * kernel may have moved the tag into metadata (then the frame has no tag
+ * and offsets stay), or left it inline (offsets grow by 4).  The offset
+ * lives in a scratch slot so later primitives see what this one found. */
+struct frag gen_vlan_live(struct gen *g, const struct ast *n)
+{
+	struct ir *ir = g->ir;
+	if (g->vlan_slot < 0 && (g->vlan_slot = ir_slot_alloc(ir)) < 0) {
+		gen_fail(g, FILTER_ERR_LIMIT, "too many scratch slots in use");
+		return frag_const(0);
+	}
+	const struct ir_val *m = ir_mem(ir, (uint32_t)g->vlan_slot);
+	const struct ir_val *present = ir_anc(ir, 1, SKF_AD_VLAN_TAG_PRESENT);
+	struct frag meta = frag_test(g, IR_JEQ, present, 1);
+	struct ir_block *grow = ir_block_stores(ir);
+	if (!grow || ir_block_store(ir, grow, (uint32_t)g->vlan_slot,
+				    ir_bin(ir, IR_ADD, m, ir_const(ir, 4))) < 0) {
+		gen_fail(g, FILTER_ERR_NOMEM, "out of memory");
+		return frag_const(0);
+	}
+	struct frag inl = frag_const(1);
+	inl.entry = grow;
+	exit_add(g, &inl.t, grow, 1);
+	inl = frag_and(g, inl, frag_or(g, type_is(g, 0x8100),
+				       frag_or(g, type_is(g, 0x88a8), type_is(g, 0x9100))));
+	struct frag f = frag_or(g, meta, inl);
+	if (n->has_num) {
+		struct frag by_meta = frag_and(g, frag_test(g, IR_JEQ, present, 1),
+					       frag_test(g, IR_JEQ,
+							 ir_bin(ir, IR_AND, ir_anc(ir, 1, SKF_AD_VLAN_TAG),
+								ir_const(ir, 0x0fff)),
+							 n->num));
+		struct frag by_tag = frag_and(g, frag_not(frag_test(g, IR_JEQ, present, 1)),
+					      frag_cmp(g, g->off_pl, 0, 2, 0x0fff, n->num));
+		f = frag_and(g, f, frag_or(g, by_meta, by_tag));
+	}
+	g->off_type = (struct off){g->off_type.k, m};
+	g->off_pl = (struct off){g->off_pl.k, m};
 	g->vlan_seen = 1;
 	return f;
 }

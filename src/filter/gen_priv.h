@@ -49,6 +49,7 @@ struct gen {
 	struct off off_pl;     /* link-layer payload */
 	int mpls_depth;        /* labels seen */
 	int tunnel;            /* inside vxlan or geneve */
+	int vlan_slot;         /* live VLAN: the slot holding 0 or 4 (-1: none) */
 	int vlan_seen;
 	int failed;
 	const struct ast *at;  /* node being lowered, for diagnostics */
@@ -72,6 +73,7 @@ const struct ir_val *load_at(struct gen *g, struct off off, uint32_t k, uint8_t 
 struct frag lower(struct gen *g, const struct ast *n);
 
 /* gen_link.c: link layer and encapsulations */
+struct frag gen_vlan_live(struct gen *g, const struct ast *n);
 struct frag gen_linktype(struct gen *g, uint32_t proto);
 struct frag gen_ether_addr(struct gen *g, const uint8_t mac[6], int dir);
 struct frag gen_link_bcast(struct gen *g, int multicast);
