@@ -113,6 +113,10 @@ const struct ir_val *ir_load(struct ir *ir, uint8_t size, const struct ir_val *i
 		return ir_fault(ir);
 	if (index && index->kind == IR_V_CONST && (uint64_t)index->k + k + size <= 0x80000000u)
 		return ir_load(ir, size, NULL, index->k + k);
+	/* [(x + c) + k] is [x + (c + k)]: the same bounds check */
+	if (index && index->kind == IR_V_BIN && index->op == IR_ADD &&
+	    index->b->kind == IR_V_CONST && (uint64_t)index->b->k + k + size <= 0x80000000u)
+		return ir_load(ir, size, index->a, index->b->k + k);
 	return intern(ir, IR_V_LOAD, IR_ADD, size, k, index, NULL);
 }
 
@@ -147,6 +151,17 @@ const struct ir_val *ir_bin(struct ir *ir, enum ir_op op, const struct ir_val *a
 	if (a->kind == IR_V_CONST && b->kind == IR_V_CONST &&
 	    !((op == IR_DIV || op == IR_MOD) && b->k == 0))
 		return ir_const(ir, ir_op_apply(op, a->k, b->k));
+	/* constants go on the right of commutative operations (one spelling) */
+	if (a->kind == IR_V_CONST &&
+	    (op == IR_ADD || op == IR_MUL || op == IR_AND || op == IR_OR || op == IR_XOR)) {
+		const struct ir_val *t = a;
+		a = b;
+		b = t;
+	}
+	/* (x + c1) + c2 is x + (c1 + c2) */
+	if (op == IR_ADD && b->kind == IR_V_CONST && a->kind == IR_V_BIN && a->op == IR_ADD &&
+	    a->b->kind == IR_V_CONST)
+		return ir_bin(ir, IR_ADD, a->a, ir_const(ir, a->b->k + b->k));
 	if (b->kind == IR_V_CONST) {
 		uint32_t k = b->k;
 		int ident = (k == 0 && (op == IR_ADD || op == IR_SUB || op == IR_OR ||

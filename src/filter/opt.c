@@ -239,13 +239,111 @@ static int thread_round(struct ir *ir)
 	return moved;
 }
 
+static int same_stmts(const struct ir_stmt *a, const struct ir_stmt *b)
+{
+	for (; a && b; a = a->next, b = b->next)
+		if (a->slot != b->slot || a->v != b->v)
+			return 0;
+	return !a && !b;
+}
+
+static int same_block(const struct ir_block *a, const struct ir_block *b)
+{
+	return a->op == b->op && a->lhs == b->lhs && a->rhs == b->rhs && a->k == b->k &&
+	       (a->op == IR_RET || (a->succ[0] == b->succ[0] && a->succ[1] == b->succ[1])) &&
+	       same_stmts(a->stmts, b->stmts);
+}
+
+static uint32_t block_hash(const struct ir_block *b)
+{
+	uint64_t h = (uint64_t)b->op * 0x9e3779b97f4a7c15ull ^ b->k;
+	h = h * 31 + (b->lhs ? b->lhs->id + 1 : 0);
+	h = h * 31 + (b->rhs ? b->rhs->id + 1 : 0);
+	if (b->op != IR_RET)
+		h = h * 31 + b->succ[0]->id * 7 + b->succ[1]->id;
+	for (const struct ir_stmt *s = b->stmts; s; s = s->next)
+		h = h * 31 + s->slot * 131 + s->v->id;
+	return (uint32_t)(h ^ (h >> 31));
+}
+
+/* Identical blocks with identical successors become one (sinks first, so
+ * whole identical subgraphs fold).  Returns the number merged, or -1. */
+static int merge_round(struct ir *ir)
+{
+	size_t nb = ir->nblocks, cap = 2 * nb + 1;
+	struct ir_block **list = malloc(nb * sizeof(*list));
+	struct ir_block **rep = calloc(nb, sizeof(*rep));
+	struct ir_block **table = calloc(cap, sizeof(*table));
+	if (!list || !rep || !table) {
+		free(list);
+		free(rep);
+		free(table);
+		return -1;
+	}
+	size_t n = order_blocks(ir, list);
+	int merged = 0;
+	for (size_t i = n; i-- > 0;) {
+		struct ir_block *b = list[i];
+		for (int s = 0; s < 2 && b->op != IR_RET; s++)
+			if (rep[b->succ[s]->id])
+				b->succ[s] = rep[b->succ[s]->id];
+		size_t h = block_hash(b) % cap;
+		while (table[h] && !same_block(table[h], b))
+			h = (h + 1) % cap;
+		if (table[h]) {
+			rep[b->id] = table[h];
+			merged++;
+		} else {
+			table[h] = b;
+		}
+	}
+	if (rep[ir->root->id])
+		ir->root = rep[ir->root->id];
+	free(list);
+	free(rep);
+	free(table);
+	return merged;
+}
+
+/* (v & m) == 0 is "not (v jset m)", and (v & bit) == bit is "v jset bit":
+ * one instruction fewer, and one spelling for the fact tables. */
+static void normalize(struct ir *ir)
+{
+	struct ir_block **list = malloc(ir->nblocks * sizeof(*list));
+	if (!list)
+		return;
+	size_t n = order_blocks(ir, list);
+	for (size_t i = 0; i < n; i++) {
+		struct ir_block *b = list[i];
+		const struct ir_val *v = b->lhs;
+		if (b->op != IR_JEQ || b->rhs || !v || v->kind != IR_V_BIN || v->op != IR_AND ||
+		    v->b->kind != IR_V_CONST)
+			continue;
+		uint32_t m = v->b->k;
+		int single = m && !(m & (m - 1));
+		if (b->k == 0 || (single && b->k == m)) {
+			if (b->k == 0) {
+				struct ir_block *t = b->succ[0];
+				b->succ[0] = b->succ[1];
+				b->succ[1] = t;
+			}
+			b->op = IR_JSET;
+			b->lhs = v->a;
+			b->k = m;
+		}
+	}
+	free(list);
+}
+
 int opt_run(struct ir *ir)
 {
+	normalize(ir);
 	for (int round = 0; round < MAX_ROUNDS; round++) {
 		int moved = thread_round(ir);
-		if (moved < 0)
+		int merged = moved < 0 ? -1 : merge_round(ir);
+		if (moved < 0 || merged < 0)
 			return -1;
-		if (moved == 0)
+		if (moved == 0 && merged == 0)
 			break;
 	}
 	return 0;
