@@ -2,13 +2,14 @@
  * livecmp - run bpfcap's live-socket programs and libpcap's, side by side,
  * in the kernel.
  *
- *   livecmp IFACE SECONDS LISTFILE
+ *   livecmp IFACE SECONDS LISTFILE [DONEFILE]
  *
  * For every expression of LISTFILE (one a line, '#' comments), compile it
  * with libpcap for a live capture on IFACE (its Linux socket code: VLAN
  * metadata through ancillary loads) and with bpfcap (FILTER_VLAN_LIVE),
  * attach each to its own AF_PACKET socket bound to IFACE, then receive for
- * SECONDS while the caller sends traffic.  Both sockets see the same
+ * SECONDS while the caller sends traffic (or until DONEFILE exists, the
+ * caller's sign that it has sent everything).  Both sockets see the same
  * packets in the same order, so the packets each program accepts must be
  * the same, byte for byte.  Prints one line per expression; exit 1 on any
  * difference, 77 when not root.
@@ -111,25 +112,33 @@ static int setup(struct pair *p, const char *ifname, int ifindex)
 	return 0;
 }
 
-static void drain(struct pair *ps, size_t n, int seconds)
+static void drain(struct pair *ps, size_t n, int seconds, const char *done)
 {
 	time_t end = time(NULL) + seconds;
 	uint8_t buf[65536];
-	while (time(NULL) < end) {
+	int last = 0;
+	for (;;) {
+		if (!last && (time(NULL) >= end || (done && access(done, F_OK) == 0))) {
+			usleep(300000); /* let the last packets land, then take all queued */
+			last = 1;
+		}
 		struct pollfd pf[2 * MAXEXPR];
 		for (size_t i = 0; i < n; i++)
 			for (int s = 0; s < 2; s++)
 				pf[2 * i + s] = (struct pollfd){ps[i].fd[s], POLLIN, 0};
-		if (poll(pf, 2 * n, 200) <= 0)
+		int r = poll(pf, 2 * n, last ? 0 : 200);
+		if (r <= 0 && last)
+			return;
+		if (r <= 0)
 			continue;
 		for (size_t i = 0; i < 2 * n; i++) {
 			if (!(pf[i].revents & POLLIN))
 				continue;
-			ssize_t r = recv(pf[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
+			ssize_t got = recv(pf[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
 			struct seen *sn = &ps[i / 2].got[i % 2];
-			if (r >= 0 && sn->n < MAXPKT) {
-				sn->len[sn->n] = (uint32_t)r;
-				sn->hash[sn->n++] = fnv(buf, (size_t)r);
+			if (got >= 0 && sn->n < MAXPKT) {
+				sn->len[sn->n] = (uint32_t)got;
+				sn->hash[sn->n++] = fnv(buf, (size_t)got);
 			}
 		}
 	}
@@ -137,8 +146,8 @@ static void drain(struct pair *ps, size_t n, int seconds)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: livecmp IFACE SECONDS LISTFILE\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: livecmp IFACE SECONDS LISTFILE [DONEFILE]\n");
 		return 2;
 	}
 	if (geteuid() != 0) {
@@ -174,7 +183,7 @@ int main(int argc, char **argv)
 				;
 	printf("READY %zu\n", n);
 	fflush(stdout);
-	drain(ps, n, atoi(argv[2]));
+	drain(ps, n, atoi(argv[2]), argc == 5 ? argv[4] : NULL);
 	for (size_t i = 0; i < n; i++) {
 		for (int s = 0; s < 2; s++) {
 			struct tpacket_stats st;

@@ -15,7 +15,7 @@ a=bpfcapA$$ b=bpfcapB$$ va=bcva$$ vb=bcvb$$
 cleanup() {
 	ip netns del "$a" 2>/dev/null
 	ip netns del "$b" 2>/dev/null
-	[ -n "${out:-}" ] && rm -f "$out"
+	[ -n "${out:-}" ] && rm -f "$out" "$out.done"
 }
 trap cleanup EXIT
 ip netns add "$a" && ip netns add "$b" || skip "cannot create network namespaces"
@@ -27,7 +27,9 @@ for ns in "$a:$va" "$b:$vb"; do
 	ip -n "${ns%%:*}" link set lo up
 done
 out=$(mktemp)
-ip netns exec "$b" "$bld/tests/kern/livecmp" "$vb" 6 "$top/tests/kern/vlan-live.flt" >"$out" &
+rm -f "$out.done"
+ip netns exec "$b" "$bld/tests/kern/livecmp" "$vb" 120 "$top/tests/kern/vlan-live.flt" \
+	"$out.done" >"$out" &
 pid=$!
 for _ in $(seq 50); do grep -q '^READY' "$out" && break; sleep 0.1; done
 grep -q '^READY' "$out" || { cat "$out"; echo "FAIL: livecmp did not start"; exit 1; }
@@ -36,6 +38,7 @@ for f in "$top"/pcaps/ether-*.pcap "$top"/pcaps/demo.pcap; do
 	ip netns exec "$a" tcpreplay -q -i "$va" --pps 3000 "$f" >/dev/null 2>&1 ||
 		echo "note: tcpreplay of $(basename "$f") reported errors (oversized frames are skipped)"
 done
+touch "$out.done"
 wait "$pid"
 rc=$?
 cat "$out"
