@@ -1,19 +1,12 @@
 /* cbpf.c - IR to classic BPF; see cbpf.h. */
 #include "cbpf.h"
+#include "layout.h"
 
 #include <linux/filter.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SKF_AD_BASE 0xfffff000u
-#define NOTARGET UINT32_MAX
-
-/* An instruction while laying out: jumps name target blocks. */
-struct linsn {
-	struct filter_insn in;
-	uint32_t tblk[2]; /* jt, jf (or ja's target) as block order numbers */
-	int is_jmp;       /* 1 conditional, 2 ja */
-};
 
 /* What A, X and the scratch words hold. */
 struct regs {
@@ -329,70 +322,10 @@ static void regs_meet(struct regs *into, const struct regs *from)
 			into->m[i] = NULL;
 }
 
-/* Insert 'ja' trampolines until every conditional offset fits 8 bits,
- * then write the final program. */
 static int layout(struct emit *e, const size_t *first, struct filter_prog *out)
 {
-	uint8_t (*tr)[2] = calloc(e->n ? e->n : 1, sizeof(*tr));
-	size_t *pos = calloc(e->n + 1, sizeof(*pos));
-	if (!tr || !pos) {
-		free(tr);
-		free(pos);
+	if (layout_resolve(e->code, e->n, first, out) < 0)
 		return diag_set(e->d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
-	}
-	/* a 'ja' to the block right after it is no instruction at all */
-	uint8_t *gone = calloc(e->n ? e->n : 1, 1);
-	if (!gone) {
-		free(tr);
-		free(pos);
-		return diag_set(e->d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
-	}
-	for (size_t i = 0; i < e->n; i++)
-		gone[i] = e->code[i].is_jmp == 2 && first[e->code[i].tblk[0]] == i + 1;
-	for (int changed = 1; changed;) {
-		changed = 0;
-		size_t p = 0;
-		for (size_t i = 0; i < e->n; i++) {
-			pos[i] = p;
-			p += (gone[i] ? 0u : 1u) + tr[i][0] + tr[i][1];
-		}
-		pos[e->n] = p;
-		for (size_t i = 0; i < e->n; i++)
-			for (int s = 0; s < 2 && e->code[i].is_jmp == 1; s++)
-				if (!tr[i][s] && pos[first[e->code[i].tblk[s]]] - pos[i] - 1 > 255)
-					tr[i][s] = changed = 1;
-	}
-	out->len = pos[e->n];
-	out->insns = calloc(out->len ? out->len : 1, sizeof(*out->insns));
-	if (!out->insns) {
-		free(tr);
-		free(pos);
-		free(gone);
-		return diag_set(e->d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
-	}
-	for (size_t i = 0; i < e->n; i++) {
-		struct filter_insn in = e->code[i].in;
-		size_t p = pos[i];
-		if (gone[i])
-			continue;
-		if (e->code[i].is_jmp == 2)
-			in.k = (uint32_t)(pos[first[e->code[i].tblk[0]]] - p - 1);
-		if (e->code[i].is_jmp == 1) {
-			size_t t0 = pos[first[e->code[i].tblk[0]]], t1 = pos[first[e->code[i].tblk[1]]];
-			in.jt = (uint8_t)(tr[i][0] ? 0 : t0 - p - 1);
-			in.jf = (uint8_t)(tr[i][1] ? tr[i][0] : t1 - p - 1);
-			size_t q = p + 1;
-			for (int s = 0; s < 2; s++, q += tr[i][s - 1])
-				if (tr[i][s])
-					out->insns[q] = (struct filter_insn){
-						BPF_JMP | BPF_JA, 0, 0,
-						(uint32_t)((s ? t1 : t0) - q - 1)};
-		}
-		out->insns[p] = in;
-	}
-	free(tr);
-	free(pos);
-	free(gone);
 	return 0;
 }
 

@@ -105,13 +105,17 @@ static int port_value(struct gen *g, const char *s, size_t n, enum kw *proto, ui
 			return 0;
 		}
 	}
-	uint32_t tp = 0, up = 0, sp = 0;
+	/* only the databases the qualifier asks for: each lookup reads a file */
+	uint32_t tp = 0, up = 0;
+	if (*proto == KW_TCP || *proto == KW_UDP || *proto == KW_SCTP) {
+		const char *pn = *proto == KW_TCP ? "tcp" : *proto == KW_UDP ? "udp" : "sctp";
+		if (lookup_service(g, name, pn, port))
+			return 0;
+		return gen_fail(g, FILTER_ERR_NAME, "unknown %s service name '%s' (not in "
+				"/etc/services)", pn, name);
+	}
 	int t = lookup_service(g, name, "tcp", &tp), u = lookup_service(g, name, "udp", &up);
-	int sc = lookup_service(g, name, "sctp", &sp);
-	if (*proto == KW_TCP && t) { *port = tp; return 0; }
-	if (*proto == KW_UDP && u) { *port = up; return 0; }
-	if (*proto == KW_SCTP && sc) { *port = sp; return 0; }
-	if (*proto == KW_NONE && (t || u)) {
+	if (t || u) {
 		if (t && u && tp != up)
 			return gen_fail(g, FILTER_ERR_NAME,
 					"service '%s' has different tcp and udp ports; say tcp or udp",

@@ -158,7 +158,7 @@ struct frag gen_linktype(struct gen *g, uint32_t proto)
 
 static int is_ether(struct gen *g, const char *what)
 {
-	if (g->link->kind == LINK_ETHER)
+	if (g->link->kind == LINK_ETHER || g->tunnel) /* an Ethernet header at off_link */
 		return 1;
 	gen_fail(g, FILTER_ERR_SEMANTIC, "%s needs Ethernet framing; this link type is %s", what,
 		 g->link->name);
@@ -203,7 +203,7 @@ static struct frag gen_vlan(struct gen *g, const struct ast *n)
 		gen_fail(g, FILTER_ERR_SEMANTIC, "'vlan' cannot follow 'pppoes' (the payload is PPP)");
 		return frag_const(0);
 	}
-	if (g->link->kind != LINK_ETHER) {
+	if (g->kind != LINK_ETHER) {
 		gen_fail(g, FILTER_ERR_SEMANTIC, "'vlan' is not supported on link type %s",
 			 g->link->name);
 		return frag_const(0);
@@ -274,7 +274,7 @@ struct frag gen_vlan_live(struct gen *g, const struct ast *n)
 
 static struct frag gen_mpls(struct gen *g, const struct ast *n)
 {
-	if (g->link->kind != LINK_ETHER) {
+	if (g->kind != LINK_ETHER && g->kind != LINK_PPP) {
 		gen_fail(g, FILTER_ERR_SEMANTIC, "'mpls' is not supported on link type %s",
 			 g->link->name);
 		return frag_const(0);
@@ -375,7 +375,7 @@ static const struct {
 
 struct frag gen_llc_prim(struct gen *g, const struct ast *n)
 {
-	if (g->link->kind != LINK_ETHER) {
+	if (g->kind != LINK_ETHER) {
 		gen_fail(g, FILTER_ERR_SEMANTIC, "'llc' is not supported on link type %s",
 			 g->link->name);
 		return frag_const(0);

@@ -112,7 +112,7 @@ struct frag gen_protochain(struct gen *g, enum kw proto, uint32_t v)
 {
 	int sn, so;
 	if (nl_off(g).var) {
-		gen_fail(g, FILTER_ERR_SEMANTIC, "'protochain' cannot follow 'geneve'");
+		gen_fail(g, FILTER_ERR_SEMANTIC, "'protochain' cannot follow 'vxlan' or 'geneve'");
 		return frag_const(0);
 	}
 	if (claim(g, &sn) < 0 || claim(g, &so) < 0)

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-enum { HSIZE = 8192 };
+enum { HSIZE = 256 }; /* grows with the number of values */
 
 int ir_init(struct ir *ir, struct arena *a, uint32_t snaplen)
 {
@@ -58,6 +58,24 @@ static uint32_t hash(enum ir_vkind kind, enum ir_op op, uint8_t size, uint32_t k
 	return (uint32_t)(h ^ (h >> 29));
 }
 
+/* Double the table when it holds more values than buckets. */
+static void grow(struct ir *ir)
+{
+	uint32_t size = ir->hsize * 2;
+	struct ir_val **t = arena_alloc(ir->a, size * sizeof(*t));
+	if (!t)
+		return; /* keep the old table: slower, still correct */
+	for (uint32_t i = 0; i < ir->hsize; i++)
+		for (struct ir_val *v = ir->htab[i], *next; v; v = next) {
+			next = v->hnext;
+			uint32_t h = hash(v->kind, v->op, v->size, v->k, v->a, v->b) % size;
+			v->hnext = t[h];
+			t[h] = v;
+		}
+	ir->htab = t;
+	ir->hsize = size;
+}
+
 static const struct ir_val *intern(struct ir *ir, enum ir_vkind kind, enum ir_op op,
 				   uint8_t size, uint32_t k, const struct ir_val *a,
 				   const struct ir_val *b)
@@ -67,6 +85,10 @@ static const struct ir_val *intern(struct ir *ir, enum ir_vkind kind, enum ir_op
 		if (v->kind == kind && v->op == op && v->size == size && v->k == k &&
 		    v->a == a && v->b == b)
 			return v;
+	if (ir->nvals >= ir->hsize) {
+		grow(ir);
+		h = hash(kind, op, size, k, a, b) % ir->hsize;
+	}
 	struct ir_val *v = arena_alloc(ir->a, sizeof(*v));
 	if (!v)
 		return NULL;

@@ -21,9 +21,16 @@ struct fact {
 	int outcome;
 };
 
+/* The facts on one edge (a working buffer). */
 struct facts {
-	int n, valid;
+	int n;
 	struct fact f[MAX_FACTS];
+};
+
+/* The facts known on entry to a block: sized to fit, and only shrinking. */
+struct factset {
+	int n;
+	struct fact f[];
 };
 
 /* What FACT says about "V op K": 1, 0, or -1 unknown. */
@@ -119,11 +126,12 @@ static struct ir_block *thread(const struct ir *ir, const struct facts *fs, stru
 	return s;
 }
 
-static void edge_facts(struct facts *out, const struct facts *in, const struct ir_block *b,
+static void edge_facts(struct facts *out, const struct factset *in, const struct ir_block *b,
 		       int side)
 {
-	*out = *in;
-	out->valid = 1;
+	out->n = in ? in->n : 0;
+	if (out->n)
+		memcpy(out->f, in->f, (size_t)out->n * sizeof(out->f[0]));
 	if (b->stmts) { /* stores: forget what depends on the slots written */
 		uint32_t written = 0;
 		for (const struct ir_stmt *s = b->stmts; s; s = s->next)
@@ -143,11 +151,18 @@ static void edge_facts(struct facts *out, const struct facts *in, const struct i
 	out->f[out->n++] = (struct fact){b->lhs, b->op, b->k, side};
 }
 
-static void meet(struct facts *into, const struct facts *from)
+/* Intersect the facts of one more edge into a block's entry facts. */
+static int meet(struct factset **slot, const struct facts *from)
 {
-	if (!into->valid) {
-		*into = *from;
-		return;
+	struct factset *into = *slot;
+	if (!into) {
+		into = malloc(sizeof(*into) + (size_t)from->n * sizeof(into->f[0]));
+		if (!into)
+			return -1;
+		into->n = from->n;
+		memcpy(into->f, from->f, (size_t)from->n * sizeof(into->f[0]));
+		*slot = into;
+		return 0;
 	}
 	int n = 0;
 	for (int i = 0; i < into->n; i++)
@@ -158,6 +173,7 @@ static void meet(struct facts *into, const struct facts *from)
 				break;
 			}
 	into->n = n;
+	return 0;
 }
 
 /* Reverse postorder of the blocks reachable from the root; returns the count. */
@@ -202,37 +218,40 @@ static int thread_round(struct ir *ir)
 {
 	size_t nb = ir->nblocks;
 	struct ir_block **list = malloc(nb * sizeof(*list));
-	struct facts *in = calloc(nb, sizeof(*in));
+	struct factset **in = calloc(nb, sizeof(*in));
 	struct facts *ef = malloc(sizeof(*ef));
-	if (!list || !in || !ef) {
-		free(list);
-		free(in);
-		free(ef);
-		return -1;
-	}
-	struct facts none = {0, 1, {{0}}};
 	int moved = 0;
-	struct ir_block *r = thread(ir, &none, ir->root);
+	if (!list || !in || !ef) {
+		moved = -1;
+		goto done;
+	}
+	ef->n = 0;
+	struct ir_block *r = thread(ir, ef, ir->root);
 	if (r != ir->root) {
 		ir->root = r;
 		moved++;
 	}
 	size_t n = order_blocks(ir, list);
-	in[ir->root->id] = none;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && moved >= 0; i++) {
 		struct ir_block *b = list[i];
 		if (b->op == IR_RET)
 			continue;
 		for (int s = 0; s < 2; s++) {
-			edge_facts(ef, &in[b->id], b, s);
+			edge_facts(ef, in[b->id], b, s);
 			struct ir_block *t = thread(ir, ef, b->succ[s]);
 			if (t != b->succ[s]) {
 				b->succ[s] = t;
 				moved++;
 			}
-			meet(&in[t->id], ef);
+			if (meet(&in[t->id], ef) < 0) {
+				moved = -1;
+				break;
+			}
 		}
 	}
+done:
+	for (size_t i = 0; in && i < nb; i++)
+		free(in[i]);
 	free(list);
 	free(in);
 	free(ef);

@@ -1,0 +1,135 @@
+/* opt_test.c - each optimizer pass, and that none changes a verdict
+ * (faults included) on hand-made packets. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+
+/* Ethernet + IPv4 + UDP 10.0.0.1:5353 -> 224.0.0.251:53, 8 bytes payload. */
+static const uint8_t udp4[] = {
+	1, 0, 0x5e, 0, 0, 0xfb, 6, 7, 8, 9, 10, 11, 0x08, 0x00,
+	0x45, 0, 0, 36, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 224, 0, 0, 251,
+	0x14, 0xe9, 0, 53, 0, 16, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8,
+};
+
+static size_t count_code(const struct filter_prog *p, uint16_t code)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->len; i++)
+		n += p->insns[i].code == code;
+	return n;
+}
+
+/* Compile both ways; the verdicts must agree on PKT cut to every length. */
+static struct filter_prog both(const char *expr)
+{
+	struct filter_prog o, u;
+	struct filter_diag d;
+	if (compile_expr(FILTER_DLT_EN10MB, expr, 0, &o, &d) < 0)
+		fail_msg("'%s': %s", expr, d.message);
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, expr, 1, &u, &d), 0);
+	for (unsigned len = 0; len <= sizeof(udp4); len++)
+		if (run_prog(&o, udp4, len) != run_prog(&u, udp4, len))
+			fail_msg("'%s': optimized and unoptimized differ at length %u", expr, len);
+	filter_prog_release(&u);
+	return o;
+}
+
+static void threading(void **state)
+{
+	(void)state;
+	struct filter_prog p = both("ip and ip and ip");
+	assert_int_equal(p.len, 4); /* one test */
+	filter_prog_release(&p);
+	p = both("ip and udp and ip[9] = 17");
+	assert_int_equal(count_code(&p, 0x28), 1); /* ldh [12] once */
+	filter_prog_release(&p);
+	p = both("arp or (ip and not arp)");
+	assert_true(p.len <= 6);
+	filter_prog_release(&p);
+}
+
+static void merging(void **state)
+{
+	(void)state;
+	/* the three transport protocols share one port check per family */
+	struct filter_prog p = both("port 53");
+	assert_true(p.len <= 24);
+	assert_true(run_prog(&p, udp4, sizeof(udp4)) != 0);
+	filter_prog_release(&p);
+	p = both("udp port 53 or sctp port 53 or tcp port 53");
+	assert_true(p.len <= 30);
+	filter_prog_release(&p);
+}
+
+static void folding(void **state)
+{
+	(void)state;
+	struct filter_prog p = both("1 + 2 * 3 = 7");
+	assert_int_equal(p.len, 1); /* always true: just ret */
+	filter_prog_release(&p);
+	p = both("ip[0] & 1 = 0");
+	assert_int_equal(count_code(&p, 0x54), 0); /* no 'and': a jset */
+	assert_int_equal(count_code(&p, 0x45), 1);
+	filter_prog_release(&p);
+	p = both("tcp[0xab] = 1");
+	assert_int_equal(count_code(&p, 0x04), 0); /* the index folds into the offset */
+	filter_prog_release(&p);
+	struct filter_diag d;
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, "1 = 2", 0, &p, &d), -1);
+	assert_int_equal(d.code, FILTER_ERR_NEVER);
+}
+
+/* A load that may be out of bounds stays where it was evaluated. */
+static void faults_kept(void **state)
+{
+	(void)state;
+	const char *keep[] = {
+		"ip[40] = 1 or ip[40] != 1",      /* both sides load: short packets reject */
+		"len > 0 and (ip[100] = 0 or ip[100] = 1 or ip[100] > 1)",
+		"ip[1] / ip[40] = 0 or 1 = 1",    /* runtime division by zero rejects */
+		"not udp[100] = 1",
+		"(ip[30] = 1 or ip[30] = 2) and udp",
+	};
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		struct filter_prog p = both(keep[i]);
+		assert_int_equal(run_prog(&p, udp4, sizeof(udp4)), 0);
+		filter_prog_release(&p);
+	}
+}
+
+/* Long lists stay inside the kernel's limit once optimized. */
+static void long_lists(void **state)
+{
+	(void)state;
+	static char expr[40000];
+	strcpy(expr, "host 10.0.0.1");
+	for (int i = 2; i <= 250; i++)
+		snprintf(expr + strlen(expr), sizeof(expr) - strlen(expr), " or host 10.0.%d.%d",
+			 i / 200, i % 200 + 1);
+	struct filter_prog p; /* unoptimized, it is too long for the kernel */
+	struct filter_diag d;
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, expr, 1, &p, &d), -1);
+	assert_int_equal(d.code, FILTER_ERR_LIMIT);
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, expr, 0, &p, &d), 0);
+	assert_true(p.len <= FILTER_CBPF_MAX_INSNS);
+	assert_true(run_prog(&p, udp4, sizeof(udp4)) != 0); /* 10.0.0.1 */
+	assert_int_equal(bpf_validate((const struct bpf_insn *)(void *)p.insns, (int)p.len), 1);
+	filter_prog_release(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(threading),
+		cmocka_unit_test(merging),
+		cmocka_unit_test(folding),
+		cmocka_unit_test(faults_kept),
+		cmocka_unit_test(long_lists),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
