@@ -268,49 +268,6 @@ static void emit_block(struct emit *e, const struct ir_block *b, const uint32_t 
 	}
 }
 
-/* Reverse postorder from the root: a topological order of the DAG.
- * ORDER[block id] gets the position, LIST the blocks; returns the count. */
-static size_t topo_order(const struct ir *ir, uint32_t *order, const struct ir_block **list)
-{
-	size_t nb = ir->nblocks, n = 0, sp = 0;
-	/* a block is pushed once per edge into it at most */
-	const struct ir_block **stack = malloc((2 * nb + 1) * sizeof(*stack));
-	uint8_t *state = calloc(nb, 1); /* 0 new, 1 open, 2 done */
-	if (!stack || !state) {
-		free(stack);
-		free(state);
-		return 0;
-	}
-	stack[sp++] = ir->root;
-	while (sp) {
-		const struct ir_block *b = stack[sp - 1];
-		if (state[b->id] == 0) {
-			state[b->id] = 1;
-			/* the false side is explored first, so the true side is laid
-			 * out first (and 'ret #snaplen' before 'ret #0') */
-			for (int s = 1; s >= 0; s--)
-				if (b->op != IR_RET && state[b->succ[s]->id] == 0)
-					stack[sp++] = b->succ[s];
-			continue;
-		}
-		sp--;
-		if (state[b->id] == 1) {
-			state[b->id] = 2;
-			list[n++] = b;
-		}
-	}
-	for (size_t i = 0; i < n / 2; i++) {
-		const struct ir_block *t = list[i];
-		list[i] = list[n - 1 - i];
-		list[n - 1 - i] = t;
-	}
-	for (size_t i = 0; i < n; i++)
-		order[list[i]->id] = (uint32_t)i;
-	free(stack);
-	free(state);
-	return n;
-}
-
 static void regs_meet(struct regs *into, const struct regs *from)
 {
 	if (into->a != from->a)
@@ -333,7 +290,7 @@ int cbpf_emit(const struct ir *ir, struct diag_sink *d, struct filter_prog *out)
 {
 	size_t nb = ir->nblocks;
 	uint32_t *order = calloc(nb, sizeof(*order));
-	const struct ir_block **list = calloc(nb, sizeof(*list));
+	struct ir_block **list = calloc(nb, sizeof(*list));
 	struct regs *in = calloc(nb, sizeof(*in));
 	uint8_t *seen = calloc(nb, 1);
 	size_t *first = calloc(nb + 1, sizeof(*first));
@@ -345,7 +302,13 @@ int cbpf_emit(const struct ir *ir, struct diag_sink *d, struct filter_prog *out)
 		diag_set(d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
 		goto done;
 	}
-	size_t n = topo_order(ir, order, list);
+	size_t n = ir_order(ir, list);
+	if (n == 0) {
+		diag_set(d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		order[list[i]->id] = (uint32_t)i;
 	for (size_t i = 0; i < n && !e.err; i++) {
 		const struct ir_block *b = list[i];
 		first[i] = e.n;

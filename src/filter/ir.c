@@ -1,6 +1,7 @@
 /* ir.c - value hash-consing and block construction; see ir.h. */
 #include "ir.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum { HSIZE = 256 }; /* grows with the number of values */
@@ -251,4 +252,43 @@ int ir_block_store(struct ir *ir, struct ir_block *b, uint32_t slot, const struc
 		pp = &(*pp)->next;
 	*pp = s;
 	return 0;
+}
+
+size_t ir_order(const struct ir *ir, struct ir_block **list)
+{
+	size_t nb = ir->nblocks, n = 0, sp = 0;
+	/* a block is pushed once per edge into it at most */
+	struct ir_block **stack = malloc((2 * nb + 1) * sizeof(*stack));
+	uint8_t *state = calloc(nb, 1); /* 0 new, 1 open, 2 done */
+	if (!stack || !state) {
+		free(stack);
+		free(state);
+		return 0;
+	}
+	stack[sp++] = ir->root;
+	while (sp) {
+		struct ir_block *b = stack[sp - 1];
+		if (state[b->id] == 0) {
+			state[b->id] = 1;
+			/* the false side is explored first, so the true side comes
+			 * first in the order (and 'ret #snaplen' before 'ret #0') */
+			for (int s = 1; s >= 0; s--)
+				if (b->op != IR_RET && state[b->succ[s]->id] == 0)
+					stack[sp++] = b->succ[s];
+			continue;
+		}
+		sp--;
+		if (state[b->id] == 1) {
+			state[b->id] = 2;
+			list[n++] = b;
+		}
+	}
+	for (size_t i = 0; i < n / 2; i++) {
+		struct ir_block *t = list[i];
+		list[i] = list[n - 1 - i];
+		list[n - 1 - i] = t;
+	}
+	free(stack);
+	free(state);
+	return n;
 }

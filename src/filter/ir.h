@@ -19,6 +19,7 @@
 #ifndef BPFCAP_FILTER_IR_H
 #define BPFCAP_FILTER_IR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arena.h"
@@ -107,6 +108,11 @@ int ir_block_store(struct ir *ir, struct ir_block *b, uint32_t slot, const struc
 struct ir_block *ir_block_stores(struct ir *ir);
 /* Claim a scratch slot: its number, or -1 when IR_GEN_SLOTS are in use. */
 int ir_slot_alloc(struct ir *ir);
+
+/* The blocks reachable from the root in reverse postorder (a topological
+ * order: every edge goes forward) into LIST (room for nblocks).  Returns
+ * the count, or 0 when out of memory. */
+size_t ir_order(const struct ir *ir, struct ir_block **list);
 
 /* Evaluate a test's outcome on constants: 1/0. */
 int ir_test_const(enum ir_test op, uint32_t a, uint32_t b);

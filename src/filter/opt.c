@@ -176,43 +176,6 @@ static int meet(struct factset **slot, const struct facts *from)
 	return 0;
 }
 
-/* Reverse postorder of the blocks reachable from the root; returns the count. */
-static size_t order_blocks(const struct ir *ir, struct ir_block **list)
-{
-	size_t nb = ir->nblocks, n = 0, sp = 0;
-	struct ir_block **stack = malloc((2 * nb + 1) * sizeof(*stack));
-	uint8_t *state = calloc(nb, 1);
-	if (!stack || !state) {
-		free(stack);
-		free(state);
-		return 0;
-	}
-	stack[sp++] = ir->root;
-	while (sp) {
-		struct ir_block *b = stack[sp - 1];
-		if (state[b->id] == 0) {
-			state[b->id] = 1;
-			for (int s = 1; s >= 0 && b->op != IR_RET; s--)
-				if (state[b->succ[s]->id] == 0)
-					stack[sp++] = b->succ[s];
-			continue;
-		}
-		sp--;
-		if (state[b->id] == 1) {
-			state[b->id] = 2;
-			list[n++] = b;
-		}
-	}
-	for (size_t i = 0; i < n / 2; i++) {
-		struct ir_block *t = list[i];
-		list[i] = list[n - 1 - i];
-		list[n - 1 - i] = t;
-	}
-	free(stack);
-	free(state);
-	return n;
-}
-
 /* One round of threading; returns the number of edges moved, or -1. */
 static int thread_round(struct ir *ir)
 {
@@ -231,7 +194,7 @@ static int thread_round(struct ir *ir)
 		ir->root = r;
 		moved++;
 	}
-	size_t n = order_blocks(ir, list);
+	size_t n = ir_order(ir, list);
 	for (size_t i = 0; i < n && moved >= 0; i++) {
 		struct ir_block *b = list[i];
 		if (b->op == IR_RET)
@@ -299,7 +262,7 @@ static int merge_round(struct ir *ir)
 		free(table);
 		return -1;
 	}
-	size_t n = order_blocks(ir, list);
+	size_t n = ir_order(ir, list);
 	int merged = 0;
 	for (size_t i = n; i-- > 0;) {
 		struct ir_block *b = list[i];
@@ -331,7 +294,7 @@ static void normalize(struct ir *ir)
 	struct ir_block **list = malloc(ir->nblocks * sizeof(*list));
 	if (!list)
 		return;
-	size_t n = order_blocks(ir, list);
+	size_t n = ir_order(ir, list);
 	for (size_t i = 0; i < n; i++) {
 		struct ir_block *b = list[i];
 		const struct ir_val *v = b->lhs;
