@@ -250,9 +250,15 @@ int gen_program(struct ir *ir, struct diag_sink *d, const struct filter_options 
 	exits_patch(f.t, ir->accept);
 	exits_patch(f.f, ir->reject);
 	ir->root = f.entry;
-	if (g.vlan_slot >= 0) { /* the live VLAN offset starts at 0 */
+	/* Scratch slots start at 0: a primitive after a tunnel or a live vlan
+	 * may read offsets on paths where nothing stored them, and the kernel
+	 * refuses a program that loads a slot before storing it. */
+	if (ir->zero_slots) {
 		struct ir_block *pro = ir_block_stores(ir);
-		if (!pro || ir_block_store(ir, pro, (uint32_t)g.vlan_slot, ir_const(ir, 0)) < 0)
+		for (uint32_t s = 0; pro && s < ir->nslots; s++)
+			if ((ir->zero_slots & (1u << s)) && ir_block_store(ir, pro, s, ir_const(ir, 0)) < 0)
+				pro = NULL;
+		if (!pro)
 			return diag_set(d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
 		pro->succ[1] = ir->root;
 		ir->root = pro;

@@ -237,7 +237,7 @@ enum { SKF_AD_VLAN_TAG = 44, SKF_AD_VLAN_TAG_PRESENT = 48 };
 struct frag gen_vlan_live(struct gen *g, const struct ast *n)
 {
 	struct ir *ir = g->ir;
-	if (g->vlan_slot < 0 && (g->vlan_slot = ir_slot_alloc(ir)) < 0) {
+	if (g->vlan_slot < 0 && (g->vlan_slot = ir_slot_alloc(ir, 1)) < 0) {
 		gen_fail(g, FILTER_ERR_LIMIT, "too many scratch slots in use");
 		return frag_const(0);
 	}

@@ -13,9 +13,10 @@ enum {
 	GENEVE_PORT = 6081, ET_TEB = 0x6558,
 };
 
-static int claim(struct gen *g, int *slot)
+/* ZERO: later primitives read it, also where this one did not match. */
+static int claim(struct gen *g, int *slot, int zero)
 {
-	if ((*slot = ir_slot_alloc(g->ir)) >= 0)
+	if ((*slot = ir_slot_alloc(g->ir, zero)) >= 0)
 		return 0;
 	return gen_fail(g, FILTER_ERR_LIMIT,
 			"too many protochain/geneve primitives in one expression");
@@ -115,7 +116,7 @@ struct frag gen_protochain(struct gen *g, enum kw proto, uint32_t v)
 		gen_fail(g, FILTER_ERR_SEMANTIC, "'protochain' cannot follow 'vxlan' or 'geneve'");
 		return frag_const(0);
 	}
-	if (claim(g, &sn) < 0 || claim(g, &so) < 0)
+	if (claim(g, &sn, 0) < 0 || claim(g, &so, 0) < 0)
 		return frag_const(0);
 	struct frag f = frag_const(0);
 	if (proto == KW_NONE || proto == KW_IP)
@@ -186,7 +187,7 @@ struct frag gen_vxlan(struct gen *g, const struct ast *n)
 	static const struct udp_tunnel vx = {4789, 0xff, 0x08};
 	struct ir *ir = g->ir;
 	int s;
-	if (claim(g, &s) < 0)
+	if (claim(g, &s, 1) < 0)
 		return frag_const(0);
 	struct frag f = udp_tunnel(g, n, s, &vx);
 	struct ir_block *b = store_block(g);
@@ -216,7 +217,8 @@ struct frag gen_geneve(struct gen *g, const struct ast *n)
 	struct ir *ir = g->ir;
 	static const struct udp_tunnel gv = {GENEVE_PORT, 0xc0, 0};
 	int sh, st, sp, sl;
-	if (claim(g, &sh) < 0 || claim(g, &st) < 0 || claim(g, &sp) < 0 || claim(g, &sl) < 0)
+	if (claim(g, &sh, 0) < 0 || claim(g, &st, 1) < 0 || claim(g, &sp, 1) < 0 ||
+	    claim(g, &sl, 1) < 0)
 		return frag_const(0);
 	struct frag f = udp_tunnel(g, n, sh, &gv);
 	/* GH: the Geneve header, 8 bytes after the IP header */

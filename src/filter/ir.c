@@ -235,9 +235,13 @@ struct ir_block *ir_block_stores(struct ir *ir)
 	return b;
 }
 
-int ir_slot_alloc(struct ir *ir)
+int ir_slot_alloc(struct ir *ir, int zero)
 {
-	return ir->nslots < IR_GEN_SLOTS ? (int)ir->nslots++ : -1;
+	if (ir->nslots >= IR_GEN_SLOTS)
+		return -1;
+	if (zero)
+		ir->zero_slots |= 1u << ir->nslots;
+	return (int)ir->nslots++;
 }
 
 int ir_block_store(struct ir *ir, struct ir_block *b, uint32_t slot, const struct ir_val *v)

@@ -82,6 +82,7 @@ struct ir {
 	uint32_t hsize;
 	uint32_t nvals, nblocks;
 	uint32_t nslots; /* scratch words M[0..nslots-1] hold IR_V_MEM state */
+	uint32_t zero_slots; /* bit k: slot k may be read where nothing stored it */
 	struct ir_block *accept, *reject;
 	struct ir_block *root;
 };
@@ -106,8 +107,10 @@ struct ir_block *ir_block_new(struct ir *ir, enum ir_test op, const struct ir_va
 int ir_block_store(struct ir *ir, struct ir_block *b, uint32_t slot, const struct ir_val *v);
 /* A block that only stores: its test is constant true (succ[1]). */
 struct ir_block *ir_block_stores(struct ir *ir);
-/* Claim a scratch slot: its number, or -1 when IR_GEN_SLOTS are in use. */
-int ir_slot_alloc(struct ir *ir);
+/* Claim a scratch slot: its number, or -1 when IR_GEN_SLOTS are in use.
+ * ZERO: the slot can be read on paths that never stored it, so the program
+ * must start by zeroing it. */
+int ir_slot_alloc(struct ir *ir, int zero);
 
 /* The blocks reachable from the root in reverse postorder (a topological
  * order: every edge goes forward) into LIST (room for nblocks).  Returns

@@ -2,7 +2,11 @@
 #ifndef BPFCAP_TEST_HELPERS_H
 #define BPFCAP_TEST_HELPERS_H
 
+#include <errno.h>
+#include <linux/filter.h>
 #include <pcap/pcap.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,20 @@ static inline int compile_expr(int dlt, const char *expr, int no_opt, struct fil
 	if (rc < 0 && diag)
 		*diag = *filter_ctx_diag(c);
 	filter_ctx_free(c);
+	return rc;
+}
+
+/* 0 if the kernel's classic checker accepts P (SO_ATTACH_FILTER on a
+ * UDP socket, no privilege needed), else the errno. */
+static inline int kernel_accepts(const struct filter_prog *p)
+{
+	struct sock_fprog fp = {(unsigned short)p->len, (struct sock_filter *)(void *)p->insns};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc = 0;
+	if (fd < 0)
+		return errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) < 0)
+		rc = errno;
+	close(fd);
 	return rc;
 }
 
