@@ -90,7 +90,7 @@ static double now(void)
 static long ours(const char *expr, char *msg, size_t msglen)
 {
 	struct filter_options o = {
-	        .dlt = FILTER_DLT_EN10MB, .snaplen = SNAPLEN, .vlan = FILTER_VLAN_RAW};
+		.dlt = FILTER_DLT_EN10MB, .snaplen = SNAPLEN, .vlan = FILTER_VLAN_RAW};
 	struct filter_ctx *ctx = filter_ctx_new(&o);
 	struct filter_prog prog = {0};
 	long n = -1;

@@ -25,7 +25,7 @@
 #define SNAPLEN 262144
 
 struct result {
-	long n;        /* instructions, or -1 if refused */
+	long n;	       /* instructions, or -1 if refused */
 	char why[320]; /* the refusal */
 };
 
@@ -102,8 +102,8 @@ static void compile_pcap(pcap_t *p, const char *expr, int optimize, struct resul
 
 static const char *err_name(enum filter_err e)
 {
-	static const char *const names[] = {"ok",       "syntax", "range", "name",
-	                                    "semantic", "never",  "limit", "nomem"};
+	static const char *const names[] = {"ok",	"syntax", "range", "name",
+					    "semantic", "never",  "limit", "nomem"};
 
 	return (unsigned)e < sizeof names / sizeof names[0] ? names[e] : "?";
 }
@@ -111,9 +111,9 @@ static const char *err_name(enum filter_err e)
 static void compile_ours(const char *expr, int optimize, struct result *r)
 {
 	struct filter_options o = {.dlt = FILTER_DLT_EN10MB,
-	                           .snaplen = SNAPLEN,
-	                           .no_optimize = !optimize,
-	                           .vlan = FILTER_VLAN_RAW};
+				   .snaplen = SNAPLEN,
+				   .no_optimize = !optimize,
+				   .vlan = FILTER_VLAN_RAW};
 	struct filter_ctx *ctx = filter_ctx_new(&o);
 	struct filter_prog prog = {0};
 
@@ -130,7 +130,7 @@ static void compile_ours(const char *expr, int optimize, struct result *r)
 		r->n = -1;
 		if (d)
 			snprintf(r->why, sizeof r->why, "[%s %zu-%zu] %s", err_name(d->code),
-			         d->begin, d->end, d->message);
+				 d->begin, d->end, d->message);
 		else
 			snprintf(r->why, sizeof r->why, "(no diagnostic)");
 	} else {
@@ -143,7 +143,7 @@ static void compile_ours(const char *expr, int optimize, struct result *r)
 static int by_excess(const void *a, const void *b)
 {
 	const struct entry *x = *(const struct entry *const *)a,
-	                   *y = *(const struct entry *const *)b;
+			   *y = *(const struct entry *const *)b;
 	long ex = x->ours_opt.n - x->pcap_opt.n, ey = y->ours_opt.n - y->pcap_opt.n;
 
 	return ex < ey ? 1 : ex > ey ? -1 : strcmp(x->expr, y->expr);

@@ -68,7 +68,9 @@ static char *read_expr_file(const char *path)
 
 static int compile(const struct config *cfg, int dlt, uint32_t snaplen, struct filter_prog *prog)
 {
-	struct filter_options o = {.dlt = dlt, .snaplen = snaplen, .no_optimize = cfg->no_optimize,
+	struct filter_options o = {.dlt = dlt,
+				   .snaplen = snaplen,
+				   .no_optimize = cfg->no_optimize,
 				   .savefile = cfg->read_file != NULL,
 				   .vlan = cfg->vlan_live ? FILTER_VLAN_LIVE : FILTER_VLAN_RAW};
 	struct filter_ctx *c = filter_ctx_new(&o);
@@ -133,8 +135,9 @@ static int dump_mode(const struct config *cfg)
 	} else if (cfg->linktype) {
 		dlt = filter_dlt_from_name(cfg->linktype);
 		if (dlt < 0) {
-			fprintf(stderr, "bpfcap: unknown or unsupported link type '%s' (supported: "
-					"EN10MB, LINUX_SLL, LINUX_SLL2, RAW, IPV4, IPV6, NULL, LOOP)\n",
+			fprintf(stderr,
+				"bpfcap: unknown or unsupported link type '%s' (supported: "
+				"EN10MB, LINUX_SLL, LINUX_SLL2, RAW, IPV4, IPV6, NULL, LOOP)\n",
 				cfg->linktype);
 			return EXIT_USAGE;
 		}
@@ -178,15 +181,17 @@ static int read_mode(const struct config *cfg)
 	    capture_writer_open(cfg->write_file, f, &r.w, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bpfcap: %s\n", err);
 		rc = EXIT_IO;
-	} else if (capture_file_run(f, has_filter ? &prog : NULL, on_packet, &r, err,
-				    sizeof(err)) < 0) {
+	} else if (capture_file_run(f, has_filter ? &prog : NULL, on_packet, &r, err, sizeof(err)) <
+		   0) {
 		fflush(stdout);
 		fprintf(stderr, "bpfcap: %s: %s\n", cfg->read_file, err);
 		rc = EXIT_IO;
 	}
 	if (r.w && capture_writer_close(r.w, err, sizeof(err)) < 0) {
-		fprintf(stderr, "bpfcap: %s (%lu packets written; the file is complete up to the "
-				"last of them)\n", err, r.matched);
+		fprintf(stderr,
+			"bpfcap: %s (%lu packets written; the file is complete up to the "
+			"last of them)\n",
+			err, r.matched);
 		rc = EXIT_IO;
 	}
 	if (cfg->count_only)

@@ -18,12 +18,11 @@ static const struct option longopts[] = {
 
 void options_usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: bpfcap -d | -dd | -ddd [-O] [-s snaplen] [-y linktype | -r file]\n"
-		"              [--vlan raw|live] [-F file | expression]\n"
-		"       bpfcap -r file [-w file] [-c count] [--count] [-O] [-s snaplen]\n"
-		"              [--vlan raw|live] [-F file | expression]\n"
-		"       bpfcap -h | --help | --version\n");
+	fprintf(out, "Usage: bpfcap -d | -dd | -ddd [-O] [-s snaplen] [-y linktype | -r file]\n"
+		     "              [--vlan raw|live] [-F file | expression]\n"
+		     "       bpfcap -r file [-w file] [-c count] [--count] [-O] [-s snaplen]\n"
+		     "              [--vlan raw|live] [-F file | expression]\n"
+		     "       bpfcap -h | --help | --version\n");
 }
 
 static int parse_ulong(const char *opt, const char *s, unsigned long max, unsigned long *v)
@@ -32,8 +31,8 @@ static int parse_ulong(const char *opt, const char *s, unsigned long max, unsign
 	errno = 0;
 	unsigned long x = strtoul(s, &end, 10);
 	if (errno || end == s || *end || s[0] == '-' || x > max) {
-		fprintf(stderr, "bpfcap: invalid %s '%s' (expected a number from 0 to %lu)\n", opt, s,
-			max);
+		fprintf(stderr, "bpfcap: invalid %s '%s' (expected a number from 0 to %lu)\n", opt,
+			s, max);
 		return -1;
 	}
 	*v = x;
@@ -112,7 +111,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		return -1;
 	}
 	if (cfg->linktype && cfg->read_file) {
-		fprintf(stderr, "bpfcap: -y and -r cannot be combined (the file has a link type)\n");
+		fprintf(stderr,
+			"bpfcap: -y and -r cannot be combined (the file has a link type)\n");
 		return -1;
 	}
 	cfg->expr = join(argc - optind, argv + optind);

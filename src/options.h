@@ -9,20 +9,20 @@
 #include <stdio.h>
 
 struct config {
-	int dump_level;        /* -d count */
-	int no_optimize;       /* -O */
-	int count_only;        /* --count */
-	long max_packets;      /* -c, -1 none */
-	uint32_t snaplen;      /* -s, 0 default */
+	int dump_level;	  /* -d count */
+	int no_optimize;  /* -O */
+	int count_only;	  /* --count */
+	long max_packets; /* -c, -1 none */
+	uint32_t snaplen; /* -s, 0 default */
 	int snaplen_set;
-	const char *linktype;  /* -y */
-	const char *read_file; /* -r */
+	const char *linktype;	/* -y */
+	const char *read_file;	/* -r */
 	const char *write_file; /* -w */
-	const char *expr_file; /* -F */
-	int vlan_live;         /* --vlan live */
+	const char *expr_file;	/* -F */
+	int vlan_live;		/* --vlan live */
 	int vlan_set;
 	int help, version;
-	char *expr;            /* joined expression (malloc'd) */
+	char *expr; /* joined expression (malloc'd) */
 };
 
 /* 0 on success; -1 after printing a usage error to stderr. */

@@ -41,8 +41,8 @@ int capture_file_run(struct capture_file *f, const struct filter_prog *prog, cap
 
 struct capture_writer;
 /* PATH "-" is stdout.  The file takes the link type and snap length of F. */
-int capture_writer_open(const char *path, const struct capture_file *f,
-			struct capture_writer **out, char *err, size_t errlen);
+int capture_writer_open(const char *path, const struct capture_file *f, struct capture_writer **out,
+			char *err, size_t errlen);
 int capture_writer_put(struct capture_writer *w, const struct capture_pkt *p);
 /* Flushes and closes; -1 if any write failed (message in ERR). */
 int capture_writer_close(struct capture_writer *w, char *err, size_t errlen);

@@ -88,8 +88,8 @@ int capture_file_run(struct capture_file *f, const struct filter_prog *prog, cap
 	return 0;
 }
 
-int capture_writer_open(const char *path, const struct capture_file *f,
-			struct capture_writer **out, char *err, size_t errlen)
+int capture_writer_open(const char *path, const struct capture_file *f, struct capture_writer **out,
+			char *err, size_t errlen)
 {
 	struct capture_writer *w = calloc(1, sizeof(*w));
 	if (!w) {

@@ -183,8 +183,9 @@ static void gen_a(struct emit *e, const struct ir_val *v)
 		} else if (v->b->kind == IR_V_CONST) {
 			gen_a(e, v->a);
 			put(e, BPF_ALU | alu_code[v->op] | BPF_K, v->b->k);
-		} else if (commutes(v->op) && (x_cheap(v->a) || mem_holds(e, v->a) >= 0 ||
-					       e->r.x == v->a || e->r.a == v->b) &&
+		} else if (commutes(v->op) &&
+			   (x_cheap(v->a) || mem_holds(e, v->a) >= 0 || e->r.x == v->a ||
+			    e->r.a == v->b) &&
 			   !(x_cheap(v->b) || mem_holds(e, v->b) >= 0)) {
 			gen_pair(e, v->b, v->a); /* a op b == b op a: put the cheap side in X */
 			put(e, BPF_ALU | alu_code[v->op] | BPF_X, 0);
@@ -215,8 +216,8 @@ static int val_has_fault(const struct ir_val *v)
 	return v->kind == IR_V_FAULT || val_has_fault(v->a) || val_has_fault(v->b);
 }
 
-static const uint16_t jmp_code[] = {[IR_JEQ] = BPF_JEQ, [IR_JGT] = BPF_JGT, [IR_JGE] = BPF_JGE,
-				    [IR_JSET] = BPF_JSET};
+static const uint16_t jmp_code[] = {
+	[IR_JEQ] = BPF_JEQ, [IR_JGT] = BPF_JGT, [IR_JGE] = BPF_JGE, [IR_JSET] = BPF_JSET};
 
 /* One block: its stores, the tested values, and the jump. */
 static void emit_block(struct emit *e, const struct ir_block *b, const uint32_t *order)

@@ -28,8 +28,7 @@ void diag_clear(struct diag_sink *s)
 }
 
 /* Where the line holding byte OFF starts and ends, and its number. */
-static void locate(const char *expr, size_t len, size_t off, size_t *bol, size_t *eol,
-		   size_t *line)
+static void locate(const char *expr, size_t len, size_t off, size_t *bol, size_t *eol, size_t *line)
 {
 	size_t b = 0, n = 1;
 	for (size_t i = 0; i < off && i < len; i++)

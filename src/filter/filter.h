@@ -26,7 +26,7 @@
 enum filter_dlt {
 	FILTER_DLT_NULL = 0,
 	FILTER_DLT_EN10MB = 1,
-	FILTER_DLT_RAW = 12,  /* DLT_RAW on Linux (LINKTYPE_RAW 101) */
+	FILTER_DLT_RAW = 12, /* DLT_RAW on Linux (LINKTYPE_RAW 101) */
 	FILTER_DLT_LOOP = 108,
 	FILTER_DLT_LINUX_SLL = 113,
 	FILTER_DLT_IPV4 = 228,
@@ -76,11 +76,11 @@ struct filter_resolver {
 const struct filter_resolver *filter_system_resolver(void);
 
 struct filter_options {
-	int dlt;                        /* enum filter_dlt */
-	uint32_t snaplen;               /* accept return value; 0 means 262144 */
-	int no_optimize;                /* 1: emit the unoptimized program (-O) */
+	int dlt;	  /* enum filter_dlt */
+	uint32_t snaplen; /* accept return value; 0 means 262144 */
+	int no_optimize;  /* 1: emit the unoptimized program (-O) */
 	enum filter_vlan_mode vlan;
-	uint32_t netmask;               /* for 'ip broadcast', host order (0 as tcpdump passes it) */
+	uint32_t netmask; /* for 'ip broadcast', host order (0 as tcpdump passes it) */
 	const struct filter_resolver *resolver; /* NULL: filter_system_resolver() */
 	int savefile; /* compiling for a capture file (libpcap's rfile != NULL): NULL/LOOP
 		       * ip6 then matches the BSD AF_INET6 values 24, 28 and 30 */
@@ -109,12 +109,12 @@ struct filter_prog {
 /* Error classes, for tests and callers; the message says the rest. */
 enum filter_err {
 	FILTER_OK = 0,
-	FILTER_ERR_SYNTAX,      /* the expression does not parse */
-	FILTER_ERR_RANGE,       /* a number out of the range its place allows */
-	FILTER_ERR_NAME,        /* a name that does not resolve */
-	FILTER_ERR_SEMANTIC,    /* qualifiers that do not fit together or the link type */
-	FILTER_ERR_NEVER,       /* the expression rejects every packet */
-	FILTER_ERR_LIMIT,       /* too deep, too long, too many instructions */
+	FILTER_ERR_SYNTAX,   /* the expression does not parse */
+	FILTER_ERR_RANGE,    /* a number out of the range its place allows */
+	FILTER_ERR_NAME,     /* a name that does not resolve */
+	FILTER_ERR_SEMANTIC, /* qualifiers that do not fit together or the link type */
+	FILTER_ERR_NEVER,    /* the expression rejects every packet */
+	FILTER_ERR_LIMIT,    /* too deep, too long, too many instructions */
 	FILTER_ERR_NOMEM,
 };
 

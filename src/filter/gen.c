@@ -190,11 +190,13 @@ struct frag lower(struct gen *g, const struct ast *n)
 	g->at = n;
 	struct frag f;
 	switch (n->kind) {
-	case AST_AND: case AST_OR: f = lower_chain(g, n); break;
+	case AST_AND:
+	case AST_OR: f = lower_chain(g, n); break;
 	case AST_NOT: f = frag_not(lower(g, n->l)); break;
 	case AST_ID: f = gen_id(g, n); break;
 	case AST_PROTO: f = gen_proto_kw(g, n->proto); break;
-	case AST_BCAST: case AST_MCAST:
+	case AST_BCAST:
+	case AST_MCAST:
 		if (n->proto == KW_NONE || n->proto == KW_LINK)
 			f = gen_link_bcast(g, n->kind == AST_MCAST);
 		else
@@ -203,12 +205,15 @@ struct frag lower(struct gen *g, const struct ast *n)
 	case AST_LESS: f = frag_not(frag_test(g, IR_JGT, ir_len(g->ir), n->num)); break;
 	case AST_GREATER: f = frag_test(g, IR_JGE, ir_len(g->ir), n->num); break;
 	case AST_BYTE: f = gen_byte(g, n); break;
-	case AST_INBOUND: case AST_OUTBOUND: f = gen_direction(g, n->kind == AST_OUTBOUND); break;
+	case AST_INBOUND:
+	case AST_OUTBOUND: f = gen_direction(g, n->kind == AST_OUTBOUND); break;
 	case AST_IFINDEX: f = gen_ifindex(g, n->num); break;
-	case AST_VLAN: case AST_MPLS: case AST_PPPOED: case AST_PPPOES: case AST_GENEVE:
-	case AST_VXLAN:
-		f = gen_encap(g, n);
-		break;
+	case AST_VLAN:
+	case AST_MPLS:
+	case AST_PPPOED:
+	case AST_PPPOES:
+	case AST_GENEVE:
+	case AST_VXLAN: f = gen_encap(g, n); break;
 	case AST_LLC: f = gen_llc_prim(g, n); break;
 	case AST_REL: f = gen_rel(g, n); break;
 	default:
@@ -256,7 +261,8 @@ int gen_program(struct ir *ir, struct diag_sink *d, const struct filter_options 
 	if (ir->zero_slots) {
 		struct ir_block *pro = ir_block_stores(ir);
 		for (uint32_t s = 0; pro && s < ir->nslots; s++)
-			if ((ir->zero_slots & (1u << s)) && ir_block_store(ir, pro, s, ir_const(ir, 0)) < 0)
+			if ((ir->zero_slots & (1u << s)) &&
+			    ir_block_store(ir, pro, s, ir_const(ir, 0)) < 0)
 				pro = NULL;
 		if (!pro)
 			return diag_set(d, FILTER_ERR_NOMEM, 0, 0, "out of memory");

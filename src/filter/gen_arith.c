@@ -37,12 +37,15 @@ static struct aval accessor(struct gen *g, const struct ast *n)
 	const struct ir_val *index = idx.v;
 	if (n->proto == KW_LINK) {
 		struct off l = g->off_link;
-		r.v = ir_load(g->ir, size, l.var ? ir_bin(g->ir, IR_ADD, l.var, index) : index, l.k);
+		r.v = ir_load(g->ir, size, l.var ? ir_bin(g->ir, IR_ADD, l.var, index) : index,
+			      l.k);
 	} else if (n->proto == KW_IP6) {
 		r.pre = gen_linktype(g, ET_IPV6);
-		r.v = ir_load(g->ir, size, nl.var ? ir_bin(g->ir, IR_ADD, nl.var, index) : index, nl.k);
+		r.v = ir_load(g->ir, size, nl.var ? ir_bin(g->ir, IR_ADD, nl.var, index) : index,
+			      nl.k);
 	} else if (n->proto == KW_ICMP6) {
-		r.pre = frag_and(g, gen_linktype(g, ET_IPV6), frag_cmp(g, nl, 6, 1, 0xffffffffu, 58));
+		r.pre = frag_and(g, gen_linktype(g, ET_IPV6),
+				 frag_cmp(g, nl, 6, 1, 0xffffffffu, 58));
 		r.v = ir_load(g->ir, size, nl.var ? ir_bin(g->ir, IR_ADD, nl.var, index) : index,
 			      nl.k + 40);
 	} else if (transport_v4(n->proto, &num)) {
@@ -52,14 +55,16 @@ static struct aval accessor(struct gen *g, const struct ast *n)
 		if (!hl) {
 			const struct ir_val *b = load_at(g, nl, 0, 1);
 			hl = ir_bin(g->ir, IR_ADD, nl.var,
-				    ir_bin(g->ir, IR_LSH, ir_bin(g->ir, IR_AND, b, ir_const(g->ir, 15)),
+				    ir_bin(g->ir, IR_LSH,
+					   ir_bin(g->ir, IR_AND, b, ir_const(g->ir, 15)),
 					   ir_const(g->ir, 2)));
 		}
 		r.v = ir_load(g->ir, size, ir_bin(g->ir, IR_ADD, index, hl), nl.k);
 	} else {
 		/* ip, arp, rarp and the other link-level protocols */
 		r.pre = gen_proto_kw(g, n->proto);
-		r.v = ir_load(g->ir, size, nl.var ? ir_bin(g->ir, IR_ADD, nl.var, index) : index, nl.k);
+		r.v = ir_load(g->ir, size, nl.var ? ir_bin(g->ir, IR_ADD, nl.var, index) : index,
+			      nl.k);
 	}
 	r.pre = frag_and(g, idx.pre, r.pre);
 	return r;
@@ -67,10 +72,10 @@ static struct aval accessor(struct gen *g, const struct ast *n)
 
 static enum ir_op ir_op_of(enum ast_op op)
 {
-	static const enum ir_op m[] = {[OP_ADD] = IR_ADD, [OP_SUB] = IR_SUB, [OP_MUL] = IR_MUL,
-				       [OP_DIV] = IR_DIV, [OP_MOD] = IR_MOD, [OP_AND] = IR_AND,
-				       [OP_OR] = IR_OR,   [OP_XOR] = IR_XOR, [OP_LSH] = IR_LSH,
-				       [OP_RSH] = IR_RSH};
+	static const enum ir_op m[] = {
+		[OP_ADD] = IR_ADD, [OP_SUB] = IR_SUB, [OP_MUL] = IR_MUL, [OP_DIV] = IR_DIV,
+		[OP_MOD] = IR_MOD, [OP_AND] = IR_AND, [OP_OR] = IR_OR,	 [OP_XOR] = IR_XOR,
+		[OP_LSH] = IR_LSH, [OP_RSH] = IR_RSH};
 	return m[op];
 }
 
@@ -93,7 +98,8 @@ static struct aval arith(struct gen *g, const struct ast *n)
 		struct aval a = arith(g, n->l), b = arith(g, n->r);
 		if (g->failed)
 			break;
-		if ((n->op == OP_DIV || n->op == OP_MOD) && b.v->kind == IR_V_CONST && b.v->k == 0) {
+		if ((n->op == OP_DIV || n->op == OP_MOD) && b.v->kind == IR_V_CONST &&
+		    b.v->k == 0) {
 			g->at = n->r;
 			gen_fail(g, FILTER_ERR_RANGE, "%s by zero",
 				 n->op == OP_DIV ? "division" : "modulo");
@@ -103,14 +109,15 @@ static struct aval arith(struct gen *g, const struct ast *n)
 		r.pre = frag_and(g, a.pre, b.pre);
 		break;
 	}
-	default:
-		gen_fail(g, FILTER_ERR_SYNTAX, "expected an arithmetic expression");
+	default: gen_fail(g, FILTER_ERR_SYNTAX, "expected an arithmetic expression");
 	}
 	if (!g->failed && !r.v)
 		gen_fail(g, FILTER_ERR_NOMEM, "out of memory");
 	if (!g->failed && r.v->depth > IR_MAX_DEPTH)
-		gen_fail(g, FILTER_ERR_LIMIT, "the arithmetic expression is too deep (more than %d "
-			 "nested operations)", IR_MAX_DEPTH);
+		gen_fail(g, FILTER_ERR_LIMIT,
+			 "the arithmetic expression is too deep (more than %d "
+			 "nested operations)",
+			 IR_MAX_DEPTH);
 	g->at = saved;
 	return r;
 }
@@ -147,7 +154,7 @@ struct frag gen_byte(struct gen *g, const struct ast *n)
 	case OP_GT: return frag_test(g, IR_JGT, b, n->num2);
 	case OP_AND: return frag_test(g, IR_JSET, b, n->num2);
 	default:
-		return frag_not(frag_test(g, IR_JEQ, ir_bin(g->ir, IR_OR, b, ir_const(g->ir, n->num2)),
-					  0));
+		return frag_not(
+			frag_test(g, IR_JEQ, ir_bin(g->ir, IR_OR, b, ir_const(g->ir, n->num2)), 0));
 	}
 }

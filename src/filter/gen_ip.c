@@ -22,8 +22,8 @@ struct frag gen_ip_proto(struct gen *g, int v6, uint32_t proto)
 	if (!v6)
 		return frag_and(g, gen_linktype(g, ET_IP), nl_cmp(g, 9, 1, 0xffffffffu, proto));
 	struct frag direct = nl_cmp(g, 6, 1, 0xffffffffu, proto);
-	struct frag frag = frag_and(g, nl_cmp(g, 6, 1, 0xffffffffu, 44),
-				    nl_cmp(g, 40, 1, 0xffffffffu, proto));
+	struct frag frag =
+		frag_and(g, nl_cmp(g, 6, 1, 0xffffffffu, 44), nl_cmp(g, 40, 1, 0xffffffffu, proto));
 	return frag_and(g, gen_linktype(g, ET_IPV6), frag_or(g, direct, frag));
 }
 
@@ -68,7 +68,8 @@ struct frag gen_host4(struct gen *g, enum kw proto, int dir, uint32_t addr, uint
 		return frag_const(0);
 	default:
 		gen_fail(g, FILTER_ERR_SEMANTIC,
-			 "a host or network qualifier needs ip, ip6, arp or rarp, not this protocol");
+			 "a host or network qualifier needs ip, ip6, arp or rarp, not this "
+			 "protocol");
 		return frag_const(0);
 	}
 }
@@ -91,7 +92,8 @@ struct frag gen_host6(struct gen *g, enum kw proto, int dir, const uint8_t *addr
 		      const uint8_t *mask)
 {
 	if (proto != KW_NONE && proto != KW_IP6) {
-		gen_fail(g, FILTER_ERR_SEMANTIC, "an IPv6 address needs the 'ip6' qualifier (or none)");
+		gen_fail(g, FILTER_ERR_SEMANTIC,
+			 "an IPv6 address needs the 'ip6' qualifier (or none)");
 		return frag_const(0);
 	}
 	if (dir == 0)
@@ -112,7 +114,8 @@ struct frag gen_ip_bcast(struct gen *g, enum kw proto, int multicast)
 	if (proto == KW_IP) {
 		if (g->opts->netmask == FILTER_NETMASK_UNKNOWN) {
 			gen_fail(g, FILTER_ERR_SEMANTIC,
-				 "'ip broadcast' needs the network's netmask, which is not known here");
+				 "'ip broadcast' needs the network's netmask, which is not known "
+				 "here");
 			return frag_const(0);
 		}
 		uint32_t hm = ~g->opts->netmask;
@@ -120,8 +123,10 @@ struct frag gen_ip_bcast(struct gen *g, enum kw proto, int multicast)
 		struct frag o = nl_cmp(g, 16, 4, hm, hm);
 		return frag_and(g, gen_linktype(g, ET_IP), frag_or(g, z, o));
 	}
-	gen_fail(g, FILTER_ERR_SEMANTIC, "only ether, ip and ip6 have broadcast or multicast tests"
-		 "%s", proto == KW_IP6 && !multicast ? " (IPv6 has no broadcast)" : "");
+	gen_fail(g, FILTER_ERR_SEMANTIC,
+		 "only ether, ip and ip6 have broadcast or multicast tests"
+		 "%s",
+		 proto == KW_IP6 && !multicast ? " (IPv6 has no broadcast)" : "");
 	return frag_const(0);
 }
 
@@ -131,7 +136,8 @@ static int dir_code(struct gen *g, enum q_dir d)
 	case QD_SRC: return 0;
 	case QD_DST: return 1;
 	case QD_AND: return 3;
-	case QD_DEFAULT: case QD_OR: return 2;
+	case QD_DEFAULT:
+	case QD_OR: return 2;
 	default:
 		gen_fail(g, FILTER_ERR_SEMANTIC,
 			 "addr1-4, ra and ta apply only to 802.11 link types");
@@ -205,8 +211,9 @@ static struct frag id_v4(struct gen *g, const struct ast *n, int dir, int is_net
 		fmt4(a, sizeof(a), addr);
 		fmt4(m, sizeof(m), addr & mask);
 		int l = mask_len4(mask);
-		gen_fail(g, FILTER_ERR_SEMANTIC, "network %s has host bits set; did you mean %s%s%d?",
-			 a, m, l >= 0 ? "/" : " mask ", l >= 0 ? l : 0);
+		gen_fail(g, FILTER_ERR_SEMANTIC,
+			 "network %s has host bits set; did you mean %s%s%d?", a, m,
+			 l >= 0 ? "/" : " mask ", l >= 0 ? l : 0);
 		return frag_const(0);
 	}
 	return gen_host4(g, n->q.proto, dir, addr, mask);
@@ -267,7 +274,8 @@ static struct frag id_hostname(struct gen *g, const struct ast *n, int dir)
 		}
 	}
 	if (!used && !g->failed)
-		gen_fail(g, FILTER_ERR_NAME, "host '%s' has no address of the kind asked for", name);
+		gen_fail(g, FILTER_ERR_NAME, "host '%s' has no address of the kind asked for",
+			 name);
 	return f;
 }
 
@@ -284,13 +292,15 @@ static struct frag id_ether(struct gen *g, const struct ast *n, int dir)
 	if (n->id.kind == TOK_EID)
 		return gen_ether_addr(g, n->id.addr, dir);
 	if (n->id.kind != TOK_ID) {
-		gen_fail(g, FILTER_ERR_SEMANTIC, "expected a MAC address or a name from /etc/ethers");
+		gen_fail(g, FILTER_ERR_SEMANTIC,
+			 "expected a MAC address or a name from /etc/ethers");
 		return frag_const(0);
 	}
 	char name[256];
 	id_text(n, name, sizeof(name));
 	if (!g->res->ether || g->res->ether(g->res->opaque, name, mac) <= 0) {
-		gen_fail(g, FILTER_ERR_NAME, "unknown Ethernet host '%s' (not in /etc/ethers)", name);
+		gen_fail(g, FILTER_ERR_NAME, "unknown Ethernet host '%s' (not in /etc/ethers)",
+			 name);
 		return frag_const(0);
 	}
 	return gen_ether_addr(g, mac, dir);
@@ -388,14 +398,14 @@ static struct frag id_host(struct gen *g, const struct ast *n, int dir, int is_n
 				 frag_const(0))
 			      : id_ether(g, n, dir);
 	switch (n->id.kind) {
-	case TOK_NUM: case TOK_HID: return id_v4(g, n, dir, is_net);
+	case TOK_NUM:
+	case TOK_HID: return id_v4(g, n, dir, is_net);
 	case TOK_HID6: return id_v6(g, n, dir);
 	case TOK_EID:
 		gen_fail(g, FILTER_ERR_SEMANTIC, "a MAC address needs 'ether' (ether host %.*s)",
 			 (int)n->id.textlen, n->id.text);
 		return frag_const(0);
-	default:
-		return is_net ? id_netname(g, n, dir) : id_hostname(g, n, dir);
+	default: return is_net ? id_netname(g, n, dir) : id_hostname(g, n, dir);
 	}
 }
 
@@ -416,7 +426,8 @@ struct frag gen_gateway(struct gen *g, const struct ast *n)
 		return frag_const(0);
 	}
 	if (p != KW_NONE && p != KW_IP && p != KW_ARP && p != KW_RARP) {
-		gen_fail(g, FILTER_ERR_SEMANTIC, "'gateway' takes only ip, arp or rarp as qualifier");
+		gen_fail(g, FILTER_ERR_SEMANTIC,
+			 "'gateway' takes only ip, arp or rarp as qualifier");
 		return frag_const(0);
 	}
 	struct frag mac = id_ether(g, n, 2);
@@ -425,7 +436,8 @@ struct frag gen_gateway(struct gen *g, const struct ast *n)
 	memcpy(name, n->id.text, len);
 	name[len] = '\0';
 	struct filter_addr addrs[MAX_ADDRS];
-	int cnt = g->failed || !g->res->host ? 0 : g->res->host(g->res->opaque, name, addrs, MAX_ADDRS);
+	int cnt = g->failed || !g->res->host ? 0
+					     : g->res->host(g->res->opaque, name, addrs, MAX_ADDRS);
 	int v4 = 0;
 	for (int i = 0; i < cnt; i++)
 		v4 += addrs[i].family == 4;
@@ -449,8 +461,9 @@ struct frag gen_gateway(struct gen *g, const struct ast *n)
 			const uint8_t *b = addrs[i].bytes;
 			uint32_t a = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
 				     (uint32_t)b[2] << 8 | b[3];
-			hit = frag_or(g, hit, frag_or(g, nl_cmp(g, protos[j].src, 4, 0xffffffffu, a),
-						      nl_cmp(g, protos[j].dst, 4, 0xffffffffu, a)));
+			hit = frag_or(g, hit,
+				      frag_or(g, nl_cmp(g, protos[j].src, 4, 0xffffffffu, a),
+					      nl_cmp(g, protos[j].dst, 4, 0xffffffffu, a)));
 		}
 		via = frag_or(g, via, frag_and(g, gen_linktype(g, protos[j].type), frag_not(hit)));
 	}
@@ -460,7 +473,8 @@ struct frag gen_gateway(struct gen *g, const struct ast *n)
 struct frag gen_id(struct gen *g, const struct ast *n)
 {
 	switch (n->q.type) {
-	case QT_PORT: case QT_PORTRANGE: return gen_port_id(g, n);
+	case QT_PORT:
+	case QT_PORTRANGE: return gen_port_id(g, n);
 	case QT_PROTO: return id_proto(g, n, 0);
 	case QT_PROTOCHAIN: return id_proto(g, n, 1);
 	case QT_GATEWAY: return gen_gateway(g, n);

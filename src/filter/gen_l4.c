@@ -16,8 +16,8 @@ static const struct ir_val *v4_index(struct gen *g)
 	if (!nl.var)
 		return ir_msh(g->ir, nl.k);
 	const struct ir_val *b = load_at(g, nl, 0, 1);
-	const struct ir_val *hl = ir_bin(g->ir, IR_LSH, ir_bin(g->ir, IR_AND, b, ir_const(g->ir, 15)),
-					 ir_const(g->ir, 2));
+	const struct ir_val *hl = ir_bin(
+		g->ir, IR_LSH, ir_bin(g->ir, IR_AND, b, ir_const(g->ir, 15)), ir_const(g->ir, 2));
 	return ir_bin(g->ir, IR_ADD, nl.var, hl);
 }
 
@@ -111,15 +111,18 @@ static int port_value(struct gen *g, const char *s, size_t n, enum kw *proto, ui
 		const char *pn = *proto == KW_TCP ? "tcp" : *proto == KW_UDP ? "udp" : "sctp";
 		if (lookup_service(g, name, pn, port))
 			return 0;
-		return gen_fail(g, FILTER_ERR_NAME, "unknown %s service name '%s' (not in "
-				"/etc/services)", pn, name);
+		return gen_fail(g, FILTER_ERR_NAME,
+				"unknown %s service name '%s' (not in "
+				"/etc/services)",
+				pn, name);
 	}
 	int t = lookup_service(g, name, "tcp", &tp), u = lookup_service(g, name, "udp", &up);
 	if (t || u) {
 		if (t && u && tp != up)
-			return gen_fail(g, FILTER_ERR_NAME,
-					"service '%s' has different tcp and udp ports; say tcp or udp",
-					name);
+			return gen_fail(
+				g, FILTER_ERR_NAME,
+				"service '%s' has different tcp and udp ports; say tcp or udp",
+				name);
 		*port = t ? tp : up;
 		if (!(t && u))
 			*proto = t ? KW_TCP : KW_UDP;
@@ -149,8 +152,9 @@ static int split_range(struct gen *g, const struct token *t, enum kw *proto, uin
 		if (port_value(g, t->text, i, &p1, lo) == 0 &&
 		    port_value(g, t->text + i + 1, t->textlen - i - 1, &p2, hi) == 0) {
 			if (p1 != p2 && p1 != KW_NONE && p2 != KW_NONE)
-				return gen_fail(g, FILTER_ERR_NAME,
-						"the two ends of the range are different protocols");
+				return gen_fail(
+					g, FILTER_ERR_NAME,
+					"the two ends of the range are different protocols");
 			*proto = p1 != KW_NONE ? p1 : p2;
 			return 0;
 		}
@@ -168,8 +172,8 @@ struct frag gen_port_id(struct gen *g, const struct ast *n)
 		gen_fail(g, FILTER_ERR_SEMANTIC, "'port' applies to tcp, udp and sctp only");
 		return frag_const(0);
 	}
-	static const int dirs[] = {[QD_DEFAULT] = 2, [QD_SRC] = 0, [QD_DST] = 1, [QD_OR] = 2,
-				   [QD_AND] = 3};
+	static const int dirs[] = {
+		[QD_DEFAULT] = 2, [QD_SRC] = 0, [QD_DST] = 1, [QD_OR] = 2, [QD_AND] = 3};
 	if (n->q.dir > QD_AND) {
 		gen_fail(g, FILTER_ERR_SEMANTIC, "addr1-4, ra and ta apply only to 802.11");
 		return frag_const(0);
@@ -191,8 +195,8 @@ struct frag gen_port_id(struct gen *g, const struct ast *n)
 	if (check_port(g, lo) < 0 || check_port(g, hi) < 0)
 		return frag_const(0);
 	if (lo > hi) {
-		gen_fail(g, FILTER_ERR_RANGE,
-			 "port range %u-%u is reversed; did you mean %u-%u?", lo, hi, hi, lo);
+		gen_fail(g, FILTER_ERR_RANGE, "port range %u-%u is reversed; did you mean %u-%u?",
+			 lo, hi, hi, lo);
 		return frag_const(0);
 	}
 	return gen_port(g, proto, dirs[n->q.dir], lo, hi);

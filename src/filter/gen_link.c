@@ -7,12 +7,25 @@
 
 enum {
 	ETHERMTU = 1500,
-	ET_IP = 0x0800, ET_ARP = 0x0806, ET_RARP = 0x8035, ET_IPV6 = 0x86dd,
-	ET_ATALK = 0x809b, ET_AARP = 0x80f3, ET_IPX = 0x8137, ET_DN = 0x6003,
-	ET_PPPOED = 0x8863, ET_PPPOES = 0x8864, ET_MPLS = 0x8847,
-	SAP_ISONS = 0xfe, SAP_NETBEUI = 0xf0, SAP_IPX = 0xe0,
-	SLL_P_802_3 = 1, SLL_P_802_2 = 4,
-	SKF_AD_OFF = -0x1000, SKF_AD_PKTTYPE = 4, SKF_AD_IFINDEX = 8,
+	ET_IP = 0x0800,
+	ET_ARP = 0x0806,
+	ET_RARP = 0x8035,
+	ET_IPV6 = 0x86dd,
+	ET_ATALK = 0x809b,
+	ET_AARP = 0x80f3,
+	ET_IPX = 0x8137,
+	ET_DN = 0x6003,
+	ET_PPPOED = 0x8863,
+	ET_PPPOES = 0x8864,
+	ET_MPLS = 0x8847,
+	SAP_ISONS = 0xfe,
+	SAP_NETBEUI = 0xf0,
+	SAP_IPX = 0xe0,
+	SLL_P_802_3 = 1,
+	SLL_P_802_2 = 4,
+	SKF_AD_OFF = -0x1000,
+	SKF_AD_PKTTYPE = 4,
+	SKF_AD_IFINDEX = 8,
 };
 
 static struct frag type_is(struct gen *g, uint32_t v)
@@ -33,13 +46,15 @@ static struct frag snap_is(struct gen *g, uint32_t low, uint32_t high)
 
 static struct frag ether_linktype(struct gen *g, uint32_t proto)
 {
-	struct frag is_llc = frag_not(frag_test(g, IR_JGT, load_at(g, g->off_type, 0, 2), ETHERMTU));
+	struct frag is_llc =
+		frag_not(frag_test(g, IR_JGT, load_at(g, g->off_type, 0, 2), ETHERMTU));
 	switch (proto) {
 	case SAP_ISONS: return frag_and(g, is_llc, pl_is(g, 0, 2, 0xfefe));
 	case SAP_NETBEUI: return frag_and(g, is_llc, pl_is(g, 0, 2, 0xf0f0));
 	case SAP_IPX: {
-		struct frag alt = frag_or(g, snap_is(g, ET_IPX, 0xaaaa0300),
-					  frag_or(g, pl_is(g, 0, 1, SAP_IPX), pl_is(g, 0, 2, 0xffff)));
+		struct frag alt =
+			frag_or(g, snap_is(g, ET_IPX, 0xaaaa0300),
+				frag_or(g, pl_is(g, 0, 1, SAP_IPX), pl_is(g, 0, 2, 0xffff)));
 		return frag_or(g, type_is(g, ET_IPX), frag_and(g, is_llc, alt));
 	}
 	case ET_ATALK:
@@ -58,25 +73,22 @@ static struct frag ether_linktype(struct gen *g, uint32_t proto)
 static struct frag sll_linktype(struct gen *g, uint32_t proto)
 {
 	switch (proto) {
-	case SAP_ISONS:
-		return frag_and(g, type_is(g, SLL_P_802_2), pl_is(g, 0, 2, 0xfefe));
-	case SAP_NETBEUI:
-		return frag_and(g, type_is(g, SLL_P_802_2), pl_is(g, 0, 2, 0xf0f0));
+	case SAP_ISONS: return frag_and(g, type_is(g, SLL_P_802_2), pl_is(g, 0, 2, 0xfefe));
+	case SAP_NETBEUI: return frag_and(g, type_is(g, SLL_P_802_2), pl_is(g, 0, 2, 0xf0f0));
 	case SAP_IPX: {
-		struct frag llc = frag_and(g, type_is(g, SLL_P_802_2),
-					   frag_or(g, pl_is(g, 0, 1, SAP_IPX),
-						   snap_is(g, ET_IPX, 0xaaaa0300)));
-		return frag_or(g, type_is(g, ET_IPX),
-			       frag_or(g, type_is(g, SLL_P_802_3), llc));
+		struct frag llc = frag_and(
+			g, type_is(g, SLL_P_802_2),
+			frag_or(g, pl_is(g, 0, 1, SAP_IPX), snap_is(g, ET_IPX, 0xaaaa0300)));
+		return frag_or(g, type_is(g, ET_IPX), frag_or(g, type_is(g, SLL_P_802_3), llc));
 	}
 	case ET_ATALK:
-		return frag_or(g, type_is(g, ET_ATALK),
-			       frag_and(g, type_is(g, SLL_P_802_2),
-					snap_is(g, 0x0007809b, 0xaaaa0308)));
+		return frag_or(
+			g, type_is(g, ET_ATALK),
+			frag_and(g, type_is(g, SLL_P_802_2), snap_is(g, 0x0007809b, 0xaaaa0308)));
 	case ET_AARP:
-		return frag_or(g, type_is(g, ET_AARP),
-			       frag_and(g, type_is(g, SLL_P_802_2),
-					snap_is(g, ET_AARP, 0xaaaa0300)));
+		return frag_or(
+			g, type_is(g, ET_AARP),
+			frag_and(g, type_is(g, SLL_P_802_2), snap_is(g, ET_AARP, 0xaaaa0300)));
 	default:
 		if (proto <= ETHERMTU)
 			return frag_and(g, type_is(g, SLL_P_802_2), pl_is(g, 0, 1, proto));
@@ -96,7 +108,8 @@ static uint32_t ppp_type(uint32_t proto)
 	case ET_IPV6: return 0x0057;
 	case ET_DN: return 0x0027;
 	case ET_ATALK: return 0x0029;
-	case ET_IPX: case SAP_IPX: return 0x002b;
+	case ET_IPX:
+	case SAP_IPX: return 0x002b;
 	case ET_MPLS: return 0x0281;
 	case SAP_ISONS: return 0x0023;
 	default: return proto;
@@ -200,7 +213,8 @@ struct frag gen_link_bcast(struct gen *g, int multicast)
 static struct frag gen_vlan(struct gen *g, const struct ast *n)
 {
 	if (g->kind == LINK_PPP) {
-		gen_fail(g, FILTER_ERR_SEMANTIC, "'vlan' cannot follow 'pppoes' (the payload is PPP)");
+		gen_fail(g, FILTER_ERR_SEMANTIC,
+			 "'vlan' cannot follow 'pppoes' (the payload is PPP)");
 		return frag_const(0);
 	}
 	if (g->kind != LINK_ETHER) {
@@ -218,8 +232,8 @@ static struct frag gen_vlan(struct gen *g, const struct ast *n)
 	}
 	if (g->opts->vlan == FILTER_VLAN_LIVE && !g->vlan_seen)
 		return gen_vlan_live(g, n);
-	struct frag f = frag_or(g, type_is(g, 0x8100),
-				frag_or(g, type_is(g, 0x88a8), type_is(g, 0x9100)));
+	struct frag f =
+		frag_or(g, type_is(g, 0x8100), frag_or(g, type_is(g, 0x88a8), type_is(g, 0x9100)));
 	if (n->has_num)
 		f = frag_and(g, f, frag_cmp(g, g->off_pl, 0, 2, 0x0fff, n->num));
 	g->off_type.k += 4;
@@ -253,15 +267,17 @@ struct frag gen_vlan_live(struct gen *g, const struct ast *n)
 	struct frag inl = frag_const(1);
 	inl.entry = grow;
 	exit_add(g, &inl.t, grow, 1);
-	inl = frag_and(g, inl, frag_or(g, type_is(g, 0x8100),
-				       frag_or(g, type_is(g, 0x88a8), type_is(g, 0x9100))));
+	inl = frag_and(
+		g, inl,
+		frag_or(g, type_is(g, 0x8100), frag_or(g, type_is(g, 0x88a8), type_is(g, 0x9100))));
 	struct frag f = frag_or(g, meta, inl);
 	if (n->has_num) {
-		struct frag by_meta = frag_and(g, frag_test(g, IR_JEQ, present, 1),
-					       frag_test(g, IR_JEQ,
-							 ir_bin(ir, IR_AND, ir_anc(ir, 1, SKF_AD_VLAN_TAG),
-								ir_const(ir, 0x0fff)),
-							 n->num));
+		struct frag by_meta =
+			frag_and(g, frag_test(g, IR_JEQ, present, 1),
+				 frag_test(g, IR_JEQ,
+					   ir_bin(ir, IR_AND, ir_anc(ir, 1, SKF_AD_VLAN_TAG),
+						  ir_const(ir, 0x0fff)),
+					   n->num));
 		struct frag by_tag = frag_and(g, frag_not(frag_test(g, IR_JEQ, present, 1)),
 					      frag_cmp(g, g->off_pl, 0, 2, 0x0fff, n->num));
 		f = frag_and(g, f, frag_or(g, by_meta, by_tag));
@@ -367,10 +383,9 @@ static const struct {
 	const char *name;
 	uint8_t mask, value;
 } llc_sub[] = {
-	{"rr", 0x0f, 0x01},    {"rnr", 0x0f, 0x05},  {"rej", 0x0f, 0x09},
-	{"ui", 0xef, 0x03},    {"ua", 0xef, 0x63},   {"disc", 0xef, 0x43},
-	{"dm", 0xef, 0x0f},    {"sabme", 0xef, 0x6f}, {"test", 0xef, 0xe3},
-	{"xid", 0xef, 0xaf},   {"frmr", 0xef, 0x87},
+	{"rr", 0x0f, 0x01},   {"rnr", 0x0f, 0x05},  {"rej", 0x0f, 0x09},  {"ui", 0xef, 0x03},
+	{"ua", 0xef, 0x63},   {"disc", 0xef, 0x43}, {"dm", 0xef, 0x0f},	  {"sabme", 0xef, 0x6f},
+	{"test", 0xef, 0xe3}, {"xid", 0xef, 0xaf},  {"frmr", 0xef, 0x87},
 };
 
 struct frag gen_llc_prim(struct gen *g, const struct ast *n)
@@ -380,9 +395,9 @@ struct frag gen_llc_prim(struct gen *g, const struct ast *n)
 			 g->link->name);
 		return frag_const(0);
 	}
-	struct frag llc = frag_and(g, frag_not(frag_test(g, IR_JGT,
-							 load_at(g, g->off_type, 0, 2), ETHERMTU)),
-				   frag_not(pl_is(g, 0, 2, 0xffff)));
+	struct frag llc =
+		frag_and(g, frag_not(frag_test(g, IR_JGT, load_at(g, g->off_type, 0, 2), ETHERMTU)),
+			 frag_not(pl_is(g, 0, 2, 0xffff)));
 	if (n->id.kind == TOK_EOF)
 		return llc;
 	char name[16] = "";
@@ -396,10 +411,13 @@ struct frag gen_llc_prim(struct gen *g, const struct ast *n)
 		return frag_and(g, llc, frag_cmp(g, g->off_pl, 2, 1, 3, name[0] == 's' ? 1 : 3));
 	for (size_t i = 0; i < sizeof(llc_sub) / sizeof(llc_sub[0]); i++)
 		if (n->id.textlen == strlen(llc_sub[i].name) && strcmp(name, llc_sub[i].name) == 0)
-			return frag_and(g, llc, frag_cmp(g, g->off_pl, 2, 1, llc_sub[i].mask,
-							 llc_sub[i].value));
-	gen_fail(g, FILTER_ERR_NAME, "unknown LLC frame type '%.*s' (i, s, u, rr, rnr, rej, "
-		 "ui, ua, disc, dm, sabme, test, xid, frmr)", (int)n->id.textlen, n->id.text);
+			return frag_and(
+				g, llc,
+				frag_cmp(g, g->off_pl, 2, 1, llc_sub[i].mask, llc_sub[i].value));
+	gen_fail(g, FILTER_ERR_NAME,
+		 "unknown LLC frame type '%.*s' (i, s, u, rr, rnr, rej, "
+		 "ui, ua, disc, dm, sabme, test, xid, frmr)",
+		 (int)n->id.textlen, n->id.text);
 	return frag_const(0);
 }
 
@@ -429,13 +447,15 @@ static uint32_t kw_linkproto(enum kw kw)
 struct frag gen_ether_proto(struct gen *g, uint32_t v)
 {
 	if (v > 0xffff) {
-		gen_fail(g, FILTER_ERR_RANGE, "link-layer protocol %u is out of range (0-65535)", v);
+		gen_fail(g, FILTER_ERR_RANGE, "link-layer protocol %u is out of range (0-65535)",
+			 v);
 		return frag_const(0);
 	}
 	if (v > 255 && v <= ETHERMTU) {
 		gen_fail(g, FILTER_ERR_RANGE,
 			 "link-layer protocol %u is neither an LLC SAP (0-255) nor an EtherType "
-			 "(above 1500)", v);
+			 "(above 1500)",
+			 v);
 		return frag_const(0);
 	}
 	return gen_linktype(g, v);
@@ -449,9 +469,10 @@ struct frag gen_proto_kw(struct gen *g, enum kw proto)
 		uint8_t num;
 		int v4, v6;
 	} ipp[] = {
-		{KW_TCP, 6, 1, 1},   {KW_UDP, 17, 1, 1},  {KW_SCTP, 132, 1, 1}, {KW_ICMP, 1, 1, 0},
-		{KW_ICMP6, 58, 0, 1}, {KW_IGMP, 2, 1, 0},  {KW_IGRP, 9, 1, 0},   {KW_PIM, 103, 1, 1},
-		{KW_VRRP, 112, 1, 0}, {KW_CARP, 112, 1, 0}, {KW_AH, 51, 1, 1},   {KW_ESP, 50, 1, 1},
+		{KW_TCP, 6, 1, 1},    {KW_UDP, 17, 1, 1},   {KW_SCTP, 132, 1, 1},
+		{KW_ICMP, 1, 1, 0},   {KW_ICMP6, 58, 0, 1}, {KW_IGMP, 2, 1, 0},
+		{KW_IGRP, 9, 1, 0},   {KW_PIM, 103, 1, 1},  {KW_VRRP, 112, 1, 0},
+		{KW_CARP, 112, 1, 0}, {KW_AH, 51, 1, 1},    {KW_ESP, 50, 1, 1},
 	};
 	for (size_t i = 0; i < sizeof(ipp) / sizeof(ipp[0]); i++) {
 		if (ipp[i].kw != proto)

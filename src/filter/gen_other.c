@@ -34,9 +34,12 @@ int gen_osi_kw(struct gen *g, enum kw kw, struct frag *out)
 		enum kw kw;
 		uint8_t n, pdu[5];
 	} isis[] = {
-		{KW_L1, 5, {0x1a, 0x18, 0x12, 0x0f, 0x11}}, {KW_L2, 5, {0x1b, 0x19, 0x14, 0x10, 0x11}},
-		{KW_IIH, 3, {0x11, 0x0f, 0x10}},            {KW_LSP, 2, {0x12, 0x14}},
-		{KW_SNP, 4, {0x1b, 0x1a, 0x18, 0x19}},      {KW_CSNP, 2, {0x18, 0x19}},
+		{KW_L1, 5, {0x1a, 0x18, 0x12, 0x0f, 0x11}},
+		{KW_L2, 5, {0x1b, 0x19, 0x14, 0x10, 0x11}},
+		{KW_IIH, 3, {0x11, 0x0f, 0x10}},
+		{KW_LSP, 2, {0x12, 0x14}},
+		{KW_SNP, 4, {0x1b, 0x1a, 0x18, 0x19}},
+		{KW_CSNP, 2, {0x18, 0x19}},
 		{KW_PSNP, 2, {0x1a, 0x1b}},
 	};
 	switch (kw) {
@@ -68,9 +71,11 @@ static struct frag dn_side(struct gen *g, int dst, uint32_t addr)
 	} layout[4] = {{1, 0x07, 0x02}, {2, 0xff07, 0x8102}, {1, 0x07, 0x06}, {2, 0xff07, 0x8106}};
 	struct frag f = frag_const(0);
 	for (int i = 0; i < 4; i++) {
-		struct frag t = frag_cmp(g, g->off_pl, 2, layout[i].size, layout[i].mask, layout[i].v);
-		f = frag_or(g, f, frag_and(g, t, frag_cmp(g, g->off_pl, off[dst][i], 2, 0xffffffffu,
-							  addr)));
+		struct frag t =
+			frag_cmp(g, g->off_pl, 2, layout[i].size, layout[i].mask, layout[i].v);
+		f = frag_or(
+			g, f,
+			frag_and(g, t, frag_cmp(g, g->off_pl, off[dst][i], 2, 0xffffffffu, addr)));
 	}
 	return frag_and(g, gen_linktype(g, ET_DN), f);
 }

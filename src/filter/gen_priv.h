@@ -27,7 +27,7 @@ struct exits {
 
 struct frag {
 	struct ir_block *entry; /* NULL: a constant */
-	int konst;              /* with entry NULL: 1 true, 0 false */
+	int konst;		/* with entry NULL: 1 true, 0 false */
 	struct exits t, f;
 };
 
@@ -43,16 +43,16 @@ struct gen {
 	const struct filter_options *opts;
 	const struct filter_resolver *res;
 	const struct link_info *link;
-	enum link_kind kind;   /* how network protocols are tested now (changes after pppoes) */
-	struct off off_link;   /* the link-layer header (moves into tunnels) */
-	struct off off_type;   /* the type field in use */
-	struct off off_pl;     /* link-layer payload */
-	int mpls_depth;        /* labels seen */
-	int tunnel;            /* inside vxlan or geneve */
-	int vlan_slot;         /* live VLAN: the slot holding 0 or 4 (-1: none) */
+	enum link_kind kind; /* how network protocols are tested now (changes after pppoes) */
+	struct off off_link; /* the link-layer header (moves into tunnels) */
+	struct off off_type; /* the type field in use */
+	struct off off_pl;   /* link-layer payload */
+	int mpls_depth;	     /* labels seen */
+	int tunnel;	     /* inside vxlan or geneve */
+	int vlan_slot;	     /* live VLAN: the slot holding 0 or 4 (-1: none) */
 	int vlan_seen;
 	int failed;
-	const struct ast *at;  /* node being lowered, for diagnostics */
+	const struct ast *at; /* node being lowered, for diagnostics */
 };
 
 /* gen.c: fragments */
@@ -96,7 +96,7 @@ struct frag gen_not_frag_v4(struct gen *g);
 
 /* gen_tunnel.c: protochain (a bounded walk of header chains) and geneve */
 #define PROTOCHAIN_STEPS_V6 128 /* headers walked: IPv6 */
-#define PROTOCHAIN_STEPS_V4 32  /* IPv4 (AH only) */
+#define PROTOCHAIN_STEPS_V4 32	/* IPv4 (AH only) */
 struct frag gen_protochain(struct gen *g, enum kw proto, uint32_t v);
 struct frag gen_geneve(struct gen *g, const struct ast *n);
 struct frag gen_vxlan(struct gen *g, const struct ast *n);

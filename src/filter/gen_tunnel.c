@@ -9,8 +9,12 @@
 #include "gen_priv.h"
 
 enum {
-	ET_IP = 0x0800, ET_IPV6 = 0x86dd, P_UDP = 17, P_AH = 51,
-	GENEVE_PORT = 6081, ET_TEB = 0x6558,
+	ET_IP = 0x0800,
+	ET_IPV6 = 0x86dd,
+	P_UDP = 17,
+	P_AH = 51,
+	GENEVE_PORT = 6081,
+	ET_TEB = 0x6558,
 };
 
 /* ZERO: later primitives read it, also where this one did not match. */
@@ -76,7 +80,8 @@ static struct frag chain(struct gen *g, int v6, uint32_t proto, int sn, int so)
 	int steps = v6 ? PROTOCHAIN_STEPS_V6 : PROTOCHAIN_STEPS_V4;
 	for (int step = 0; step < steps && !g->failed; step++) {
 		struct ir_block *hit = test_block(g, nh, proto), *next = store_block(g);
-		struct ir_block *ah = test_block(g, nh, P_AH), *adv = advance(g, sn, so, nl.k, 2, 2);
+		struct ir_block *ah = test_block(g, nh, P_AH),
+				*adv = advance(g, sn, so, nl.k, 2, 2);
 		struct ir_block *ext = v6 ? advance(g, sn, so, nl.k, 1, 3) : NULL;
 		if (!hit || !next || !ah || !adv || (v6 && !ext))
 			return f;
@@ -148,14 +153,17 @@ static struct frag udp_tunnel_family(struct gen *g, int v6, const struct ast *n,
 	if (!v6)
 		f = frag_and(g, f, gen_not_frag_v4(g));
 	f = frag_and(g, f, frag_test(g, IR_JEQ, ir_load(ir, 2, idx, nl.k + 2), tu->port));
-	f = frag_and(g, f, frag_test(g, IR_JEQ, ir_bin(ir, IR_AND, ir_load(ir, 1, idx, nl.k + 8),
-						       ir_const(ir, tu->flags_mask)),
-				     tu->flags));
+	f = frag_and(g, f,
+		     frag_test(g, IR_JEQ,
+			       ir_bin(ir, IR_AND, ir_load(ir, 1, idx, nl.k + 8),
+				      ir_const(ir, tu->flags_mask)),
+			       tu->flags));
 	if (n->has_num)
-		f = frag_and(g, f, frag_test(g, IR_JEQ,
-					     ir_bin(ir, IR_AND, ir_load(ir, 4, idx, nl.k + 12),
-						    ir_const(ir, 0xffffff00u)),
-					     n->num << 8));
+		f = frag_and(g, f,
+			     frag_test(g, IR_JEQ,
+				       ir_bin(ir, IR_AND, ir_load(ir, 4, idx, nl.k + 12),
+					      ir_const(ir, 0xffffff00u)),
+				       n->num << 8));
 	struct ir_block *b = store_block(g);
 	if (!b || ir_block_store(ir, b, (uint32_t)sh, hl) < 0)
 		return gen_fail(g, FILTER_ERR_NOMEM, "out of memory"), f;
@@ -170,7 +178,8 @@ static struct frag udp_tunnel(struct gen *g, const struct ast *n, int sh,
 {
 	const char *name = n->kind == AST_VXLAN ? "VXLAN" : "Geneve";
 	if (n->has_num && n->num > 0xffffff) {
-		gen_fail(g, FILTER_ERR_RANGE, "%s VNI %u is out of range (0-16777215)", name, n->num);
+		gen_fail(g, FILTER_ERR_RANGE, "%s VNI %u is out of range (0-16777215)", name,
+			 n->num);
 		return frag_const(0);
 	}
 	if (g->mpls_depth || g->kind == LINK_PPP) {
@@ -191,8 +200,8 @@ struct frag gen_vxlan(struct gen *g, const struct ast *n)
 		return frag_const(0);
 	struct frag f = udp_tunnel(g, n, s, &vx);
 	struct ir_block *b = store_block(g);
-	const struct ir_val *e = ir_bin(ir, IR_ADD, ir_mem(ir, (uint32_t)s),
-					ir_const(ir, g->off_pl.k + 16));
+	const struct ir_val *e =
+		ir_bin(ir, IR_ADD, ir_mem(ir, (uint32_t)s), ir_const(ir, g->off_pl.k + 16));
 	if (g->off_pl.var)
 		e = ir_bin(ir, IR_ADD, e, g->off_pl.var);
 	if (!b || ir_block_store(ir, b, (uint32_t)s, e) < 0)
@@ -222,16 +231,16 @@ struct frag gen_geneve(struct gen *g, const struct ast *n)
 		return frag_const(0);
 	struct frag f = udp_tunnel(g, n, sh, &gv);
 	/* GH: the Geneve header, 8 bytes after the IP header */
-	const struct ir_val *gh = ir_bin(ir, IR_ADD, ir_mem(ir, (uint32_t)sh),
-					 ir_const(ir, g->off_pl.k + 8));
+	const struct ir_val *gh =
+		ir_bin(ir, IR_ADD, ir_mem(ir, (uint32_t)sh), ir_const(ir, g->off_pl.k + 8));
 	if (g->off_pl.var)
 		gh = ir_bin(ir, IR_ADD, gh, g->off_pl.var);
 	const struct ir_val *optlen = ir_bin(ir, IR_AND, ir_load(ir, 1, gh, 0), ir_const(ir, 0x3f));
 	const struct ir_val *pl = ir_bin(ir, IR_ADD, ir_bin(ir, IR_ADD, gh, ir_const(ir, 8)),
 					 ir_bin(ir, IR_LSH, optlen, ir_const(ir, 2)));
 	struct ir_block *hdr = store_block(g), *eth = store_block(g);
-	if (!hdr || !eth || ir_block_store(ir, hdr, (uint32_t)st, ir_bin(ir, IR_ADD, gh,
-									  ir_const(ir, 2))) < 0 ||
+	if (!hdr || !eth ||
+	    ir_block_store(ir, hdr, (uint32_t)st, ir_bin(ir, IR_ADD, gh, ir_const(ir, 2))) < 0 ||
 	    ir_block_store(ir, hdr, (uint32_t)sp, pl) < 0 ||
 	    ir_block_store(ir, hdr, (uint32_t)sl, pl) < 0)
 		return gen_fail(g, FILTER_ERR_NOMEM, "out of memory"), frag_const(0);

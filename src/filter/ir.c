@@ -77,14 +77,13 @@ static void grow(struct ir *ir)
 	ir->hsize = size;
 }
 
-static const struct ir_val *intern(struct ir *ir, enum ir_vkind kind, enum ir_op op,
-				   uint8_t size, uint32_t k, const struct ir_val *a,
-				   const struct ir_val *b)
+static const struct ir_val *intern(struct ir *ir, enum ir_vkind kind, enum ir_op op, uint8_t size,
+				   uint32_t k, const struct ir_val *a, const struct ir_val *b)
 {
 	uint32_t h = hash(kind, op, size, k, a, b) % ir->hsize;
 	for (struct ir_val *v = ir->htab[h]; v; v = v->hnext)
-		if (v->kind == kind && v->op == op && v->size == size && v->k == k &&
-		    v->a == a && v->b == b)
+		if (v->kind == kind && v->op == op && v->size == size && v->k == k && v->a == a &&
+		    v->b == b)
 			return v;
 	if (ir->nvals >= ir->hsize) {
 		grow(ir);

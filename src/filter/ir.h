@@ -37,7 +37,16 @@ enum ir_vkind {
 };
 
 enum ir_op {
-	IR_ADD, IR_SUB, IR_MUL, IR_DIV, IR_MOD, IR_AND, IR_OR, IR_XOR, IR_LSH, IR_RSH,
+	IR_ADD,
+	IR_SUB,
+	IR_MUL,
+	IR_DIV,
+	IR_MOD,
+	IR_AND,
+	IR_OR,
+	IR_XOR,
+	IR_LSH,
+	IR_RSH,
 };
 
 struct ir_val {
@@ -46,9 +55,9 @@ struct ir_val {
 	uint8_t size;
 	uint32_t k;
 	const struct ir_val *a, *b;
-	uint32_t id;    /* dense, in creation order */
-	uint32_t depth; /* longest path to a leaf */
-	int may_fault;  /* evaluating it may reject the packet */
+	uint32_t id;	   /* dense, in creation order */
+	uint32_t depth;	   /* longest path to a leaf */
+	int may_fault;	   /* evaluating it may reject the packet */
 	uint32_t uses_mem; /* bit k: reads scratch slot k */
 	struct ir_val *hnext;
 };
@@ -67,7 +76,7 @@ struct ir_block {
 	enum ir_test op;
 	const struct ir_val *lhs;
 	const struct ir_val *rhs; /* NULL: compare with k */
-	uint32_t k;               /* the constant operand, or the return value */
+	uint32_t k;		  /* the constant operand, or the return value */
 	struct ir_block *succ[2]; /* [1] if the test holds, [0] if not */
 };
 
@@ -81,7 +90,7 @@ struct ir {
 	struct ir_val **htab;
 	uint32_t hsize;
 	uint32_t nvals, nblocks;
-	uint32_t nslots; /* scratch words M[0..nslots-1] hold IR_V_MEM state */
+	uint32_t nslots;     /* scratch words M[0..nslots-1] hold IR_V_MEM state */
 	uint32_t zero_slots; /* bit k: slot k may be read where nothing stored it */
 	struct ir_block *accept, *reject;
 	struct ir_block *root;

@@ -6,8 +6,8 @@
 
 /* How one side of a conditional jump reaches its target. */
 struct reach {
-	uint8_t own;      /* it has a trampoline of its own, right after it */
-	uint32_t via;     /* else, if not NONE: borrows the trampoline of (via, side) */
+	uint8_t own;  /* it has a trampoline of its own, right after it */
+	uint32_t via; /* else, if not NONE: borrows the trampoline of (via, side) */
 	uint8_t via_side;
 };
 
@@ -61,7 +61,8 @@ static int assign(struct lay *l, size_t nblocks)
 			if (!r->own && target_pos(l, i, s) - l->pos[i] - 1 <= 255)
 				continue;
 			uint32_t c = l->last[t];
-			if (!r->own && c != NONE && tramp_pos(l, c / 2, (int)(c % 2)) - l->pos[i] - 1 <= 255) {
+			if (!r->own && c != NONE &&
+			    tramp_pos(l, c / 2, (int)(c % 2)) - l->pos[i] - 1 <= 255) {
 				r->via = c / 2;
 				r->via_side = (uint8_t)(c % 2);
 				continue;
@@ -79,8 +80,9 @@ static int assign(struct lay *l, size_t nblocks)
 static uint8_t offset(const struct lay *l, size_t i, int s)
 {
 	const struct reach *r = &l->r[i][s];
-	size_t to = r->own ? tramp_pos(l, i, s)
-		    : r->via != NONE ? tramp_pos(l, r->via, r->via_side) : target_pos(l, i, s);
+	size_t to = r->own	     ? tramp_pos(l, i, s)
+		    : r->via != NONE ? tramp_pos(l, r->via, r->via_side)
+				     : target_pos(l, i, s);
 	return (uint8_t)(to - l->pos[i] - 1);
 }
 
@@ -99,24 +101,29 @@ static void emit(const struct lay *l, struct filter_insn *out)
 			for (int s = 0; s < 2; s++)
 				if (l->r[i][s].own) {
 					size_t q = tramp_pos(l, i, s);
-					out[q] = (struct filter_insn){BPF_JMP | BPF_JA, 0, 0,
-								      (uint32_t)(target_pos(l, i, s) - q - 1)};
+					out[q] = (struct filter_insn){
+						BPF_JMP | BPF_JA, 0, 0,
+						(uint32_t)(target_pos(l, i, s) - q - 1)};
 				}
 		}
 		out[p] = in;
 	}
 }
 
-int layout_resolve(const struct linsn *code, size_t n, const size_t *first,
-		   struct filter_prog *out)
+int layout_resolve(const struct linsn *code, size_t n, const size_t *first, struct filter_prog *out)
 {
 	size_t nblocks = 0;
 	for (size_t i = 0; i < n; i++)
 		for (int s = 0; s < 2; s++)
 			if (code[i].tblk[s] != NOTARGET && code[i].tblk[s] + 1 > nblocks)
 				nblocks = code[i].tblk[s] + 1;
-	struct lay l = {code, n, first, calloc(n + 1, sizeof(*l.r)), calloc(n + 1, sizeof(size_t)),
-			calloc(n + 1, 1), malloc((nblocks + 1) * sizeof(uint32_t))};
+	struct lay l = {code,
+			n,
+			first,
+			calloc(n + 1, sizeof(*l.r)),
+			calloc(n + 1, sizeof(size_t)),
+			calloc(n + 1, 1),
+			malloc((nblocks + 1) * sizeof(uint32_t))};
 	int rc = -1;
 	out->len = 0;
 	out->insns = NULL;

@@ -21,7 +21,7 @@
 struct linsn {
 	struct filter_insn in;
 	uint32_t tblk[2]; /* jt, jf (or ja's target) as block order numbers */
-	int is_jmp;       /* 1 conditional, 2 ja */
+	int is_jmp;	  /* 1 conditional, 2 ja */
 };
 
 /* FIRST[b] is the index in CODE of block b's first instruction.  0, or -1

@@ -9,15 +9,15 @@
 #include <stdint.h>
 
 enum link_kind {
-	LINK_ETHER,  /* EtherType at 12, 802.3 length form below 1501 */
-	LINK_SLL,    /* Linux cooked v1: protocol at 14 */
-	LINK_SLL2,   /* Linux cooked v2: protocol at 0 */
-	LINK_RAW,    /* IP version nibble */
-	LINK_IPV4,   /* IPv4 only */
-	LINK_IPV6,   /* IPv6 only */
-	LINK_NULL,   /* 4-byte address family, host byte order (little-endian here) */
-	LINK_LOOP,   /* 4-byte address family, network byte order */
-	LINK_PPP,    /* PPP protocol field (inside PPPoE sessions) */
+	LINK_ETHER, /* EtherType at 12, 802.3 length form below 1501 */
+	LINK_SLL,   /* Linux cooked v1: protocol at 14 */
+	LINK_SLL2,  /* Linux cooked v2: protocol at 0 */
+	LINK_RAW,   /* IP version nibble */
+	LINK_IPV4,  /* IPv4 only */
+	LINK_IPV6,  /* IPv6 only */
+	LINK_NULL,  /* 4-byte address family, host byte order (little-endian here) */
+	LINK_LOOP,  /* 4-byte address family, network byte order */
+	LINK_PPP,   /* PPP protocol field (inside PPPoE sessions) */
 };
 
 struct link_info {

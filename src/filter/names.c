@@ -14,16 +14,17 @@ static const struct {
 	const char *name;
 	uint32_t v;
 } ethertypes[] = {
-	{"ip", 0x0800},     {"ip6", 0x86dd},  {"arp", 0x0806},   {"rarp", 0x8035},
-	{"atalk", 0x809b},  {"aarp", 0x80f3}, {"decnet", 0x6003}, {"sca", 0x6007},
-	{"lat", 0x6004},    {"mopdl", 0x6001}, {"moprc", 0x6002}, {"iso", 0xfe},
-	{"stp", 0x42},      {"ipx", 0xe0},    {"netbeui", 0xf0}, {"loopback", 0x9000},
+	{"ip", 0x0800},	   {"ip6", 0x86dd},   {"arp", 0x0806},	  {"rarp", 0x8035},
+	{"atalk", 0x809b}, {"aarp", 0x80f3},  {"decnet", 0x6003}, {"sca", 0x6007},
+	{"lat", 0x6004},   {"mopdl", 0x6001}, {"moprc", 0x6002},  {"iso", 0xfe},
+	{"stp", 0x42},	   {"ipx", 0xe0},     {"netbeui", 0xf0},  {"loopback", 0x9000},
 };
 
 int names_ethertype(const char *name, size_t len, uint32_t *v)
 {
 	for (size_t i = 0; i < sizeof(ethertypes) / sizeof(ethertypes[0]); i++)
-		if (strlen(ethertypes[i].name) == len && memcmp(ethertypes[i].name, name, len) == 0) {
+		if (strlen(ethertypes[i].name) == len &&
+		    memcmp(ethertypes[i].name, name, len) == 0) {
 			*v = ethertypes[i].v;
 			return 1;
 		}
@@ -71,8 +72,8 @@ static const struct {
 	const char *name;
 	uint8_t num;
 } protocols[] = {
-	{"icmp", 1}, {"igmp", 2}, {"tcp", 6}, {"udp", 17}, {"ipv6", 41}, {"gre", 47},
-	{"esp", 50}, {"ah", 51}, {"pim", 103}, {"vrrp", 112}, {"sctp", 132},
+	{"icmp", 1}, {"igmp", 2}, {"tcp", 6},	{"udp", 17},   {"ipv6", 41},  {"gre", 47},
+	{"esp", 50}, {"ah", 51},  {"pim", 103}, {"vrrp", 112}, {"sctp", 132},
 };
 
 static int sys_protocol(void *op, const char *name, uint8_t *proto)

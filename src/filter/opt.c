@@ -47,24 +47,36 @@ static int implies(const struct fact *f, enum ir_test op, uint32_t k)
 		return op == IR_JEQ && k == c ? 0 : -1;
 	case IR_JGT: /* t: v > c, else v <= c */
 		if (t) {
-			if (op == IR_JGT && k <= c) return 1;
-			if (op == IR_JGE && k <= c + 1 && c != UINT32_MAX) return 1;
-			if (op == IR_JEQ && k <= c) return 0;
+			if (op == IR_JGT && k <= c)
+				return 1;
+			if (op == IR_JGE && k <= c + 1 && c != UINT32_MAX)
+				return 1;
+			if (op == IR_JEQ && k <= c)
+				return 0;
 		} else {
-			if (op == IR_JGT && k >= c) return 0;
-			if (op == IR_JGE && k > c) return 0;
-			if (op == IR_JEQ && k > c) return 0;
+			if (op == IR_JGT && k >= c)
+				return 0;
+			if (op == IR_JGE && k > c)
+				return 0;
+			if (op == IR_JEQ && k > c)
+				return 0;
 		}
 		return -1;
 	case IR_JGE: /* t: v >= c, else v < c */
 		if (t) {
-			if (op == IR_JGE && k <= c) return 1;
-			if (op == IR_JGT && k < c) return 1;
-			if (op == IR_JEQ && k < c) return 0;
+			if (op == IR_JGE && k <= c)
+				return 1;
+			if (op == IR_JGT && k < c)
+				return 1;
+			if (op == IR_JEQ && k < c)
+				return 0;
 		} else {
-			if (op == IR_JGE && k >= c) return 0;
-			if (op == IR_JGT && c > 0 && k >= c - 1) return 0;
-			if (op == IR_JEQ && k >= c) return 0;
+			if (op == IR_JGE && k >= c)
+				return 0;
+			if (op == IR_JGT && c > 0 && k >= c - 1)
+				return 0;
+			if (op == IR_JEQ && k >= c)
+				return 0;
 		}
 		return -1;
 	case IR_JSET:
@@ -75,8 +87,7 @@ static int implies(const struct fact *f, enum ir_test op, uint32_t k)
 		if (!t && op == IR_JEQ && (k & c) != 0)
 			return 0;
 		return -1;
-	default:
-		return -1;
+	default: return -1;
 	}
 }
 
@@ -168,7 +179,8 @@ static int meet(struct factset **slot, const struct facts *from)
 	for (int i = 0; i < into->n; i++)
 		for (int j = 0; j < from->n; j++)
 			if (into->f[i].v == from->f[j].v && into->f[i].op == from->f[j].op &&
-			    into->f[i].k == from->f[j].k && into->f[i].outcome == from->f[j].outcome) {
+			    into->f[i].k == from->f[j].k &&
+			    into->f[i].outcome == from->f[j].outcome) {
 				into->f[n++] = into->f[i];
 				break;
 			}

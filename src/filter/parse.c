@@ -133,8 +133,8 @@ static int arith_op(enum tok t, enum ast_op *op)
 		enum tok t;
 		enum ast_op op;
 		int prec;
-	} m[] = {{TOK_PIPE, OP_OR, 1}, {TOK_AMP, OP_AND, 2}, {TOK_LSH, OP_LSH, 3},
-		 {TOK_RSH, OP_RSH, 3}, {TOK_PLUS, OP_ADD, 4}, {TOK_MINUS, OP_SUB, 4},
+	} m[] = {{TOK_PIPE, OP_OR, 1},	{TOK_AMP, OP_AND, 2},	{TOK_LSH, OP_LSH, 3},
+		 {TOK_RSH, OP_RSH, 3},	{TOK_PLUS, OP_ADD, 4},	{TOK_MINUS, OP_SUB, 4},
 		 {TOK_STAR, OP_MUL, 5}, {TOK_SLASH, OP_DIV, 5}, {TOK_PERCENT, OP_MOD, 9},
 		 {TOK_CARET, OP_XOR, 9}};
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
@@ -155,13 +155,29 @@ static int starts_arith_op(const struct token *t)
 static int indexable(enum kw kw)
 {
 	switch (kw) {
-	case KW_LINK: case KW_IP: case KW_IP6: case KW_ARP: case KW_RARP: case KW_TCP:
-	case KW_UDP: case KW_SCTP: case KW_ICMP: case KW_ICMP6: case KW_IGMP: case KW_IGRP:
-	case KW_PIM: case KW_VRRP: case KW_CARP: case KW_ATALK: case KW_DECNET:
-	case KW_LAT: case KW_SCA: case KW_MOPRC: case KW_MOPDL: case KW_RADIO:
-		return 1;
-	default:
-		return 0;
+	case KW_LINK:
+	case KW_IP:
+	case KW_IP6:
+	case KW_ARP:
+	case KW_RARP:
+	case KW_TCP:
+	case KW_UDP:
+	case KW_SCTP:
+	case KW_ICMP:
+	case KW_ICMP6:
+	case KW_IGMP:
+	case KW_IGRP:
+	case KW_PIM:
+	case KW_VRRP:
+	case KW_CARP:
+	case KW_ATALK:
+	case KW_DECNET:
+	case KW_LAT:
+	case KW_SCA:
+	case KW_MOPRC:
+	case KW_MOPDL:
+	case KW_RADIO: return 1;
+	default: return 0;
 	}
 }
 
@@ -313,8 +329,8 @@ static int is_type_kw(enum kw kw)
 static enum q_dir parse_dir(struct parser *p)
 {
 	const struct token *t = cur(p);
-	static const enum q_dir simple[] = {[KW_ADDR1 - KW_ADDR1] = QD_ADDR1, QD_ADDR2, QD_ADDR3,
-					    QD_ADDR4, QD_RA, QD_TA};
+	static const enum q_dir simple[] = {
+		[KW_ADDR1 - KW_ADDR1] = QD_ADDR1, QD_ADDR2, QD_ADDR3, QD_ADDR4, QD_RA, QD_TA};
 	if (t->kw != KW_SRC && t->kw != KW_DST) {
 		p->i++;
 		return simple[t->kw - KW_ADDR1];
@@ -356,8 +372,8 @@ static int parse_head(struct parser *p, struct qual *q)
 		p->i++;
 	}
 	t = cur(p);
-	if (t->kind == TOK_KW && (t->kw == KW_PROTO || t->kw == KW_PROTOCHAIN ||
-				  t->kw == KW_GATEWAY)) {
+	if (t->kind == TOK_KW &&
+	    (t->kw == KW_PROTO || t->kw == KW_PROTOCHAIN || t->kw == KW_GATEWAY)) {
 		q->type = type_of(t->kw);
 		p->i++;
 	} else {
@@ -471,13 +487,13 @@ static struct ast *parse_other(struct parser *p)
 		enum ast_kind kind;
 		int arg; /* 0 none, 1 optional, 2 required */
 	} m[] = {
-		{KW_LESS, AST_LESS, 2},       {KW_GREATER, AST_GREATER, 2},
+		{KW_LESS, AST_LESS, 2},	      {KW_GREATER, AST_GREATER, 2},
 		{KW_INBOUND, AST_INBOUND, 0}, {KW_OUTBOUND, AST_OUTBOUND, 0},
 		{KW_IFINDEX, AST_IFINDEX, 2}, {KW_VLAN, AST_VLAN, 1},
-		{KW_MPLS, AST_MPLS, 1},       {KW_PPPOED, AST_PPPOED, 0},
+		{KW_MPLS, AST_MPLS, 1},	      {KW_PPPOED, AST_PPPOED, 0},
 		{KW_PPPOES, AST_PPPOES, 1},   {KW_GENEVE, AST_GENEVE, 1},
-		{KW_VXLAN, AST_VXLAN, 1},
-		{KW_BROADCAST, AST_BCAST, 0}, {KW_MULTICAST, AST_MCAST, 0},
+		{KW_VXLAN, AST_VXLAN, 1},     {KW_BROADCAST, AST_BCAST, 0},
+		{KW_MULTICAST, AST_MCAST, 0},
 	};
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		if (t->kw != m[i].kw)
@@ -663,8 +679,8 @@ static struct ast *parse_term(struct parser *p, struct inh inh, int arith_ok, st
 			n = parse_relation(p, a);
 	} else if (is_id_token(t)) {
 		n = bare_id(p, inh, out);
-	} else if (t->kind == TOK_KW && (kw_is_proto(t->kw) || is_dir_kw(t->kw) ||
-					 type_of(t->kw) != QT_DEFAULT)) {
+	} else if (t->kind == TOK_KW &&
+		   (kw_is_proto(t->kw) || is_dir_kw(t->kw) || type_of(t->kw) != QT_DEFAULT)) {
 		n = parse_qualified(p, out);
 	} else if (is_kw(t, KW_BYTE)) {
 		n = parse_byte(p);

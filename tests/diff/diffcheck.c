@@ -64,9 +64,9 @@
 #include "filter/filter.h"
 #include "namedb.h"
 
-#define PRINTF(f, a)       __attribute__((format(printf, f, a)))
+#define PRINTF(f, a)	   __attribute__((format(printf, f, a)))
 #define MAX_SHOWN_PER_CASE 5  /* mismatch lines per case before a total */
-#define CASE_TIMEOUT       60 /* seconds */
+#define CASE_TIMEOUT	   60 /* seconds */
 #define MAX_CRASH_REPORTS  3  /* then a crashing case's stderr is dropped */
 
 /* ---- reporting ---------------------------------------------------------- */
@@ -212,7 +212,7 @@ enum { EXCUSABLE = 1, QUIET = 2 };
 static void case_begin(const char *mode, const char *dlt, const char *expr, const char *name)
 {
 	snprintf(cur.label, sizeof cur.label, "%s%s%sdlt=%s expr='%s'", name ? "case=" : "",
-	         name ? name : "", name ? " " : "", dlt, expr);
+		 name ? name : "", name ? " " : "", dlt, expr);
 	cur.known = known_find(mode, dlt, expr);
 	cur.failed = cur.excused = 0;
 	st.cases++;
@@ -252,7 +252,7 @@ static void case_end(void)
 
 typedef void case_fn(int dlt, const char *expr, void *arg);
 
-static int isolate = 1; /* -F clears it */
+static int isolate = 1;			       /* -F clears it */
 static const struct filter_resolver *resolver; /* -N sets it */
 
 /* Report the end of a case whose child process died. */
@@ -473,7 +473,7 @@ static void bc_compile(int dlt, const char *expr, int no_optimize, struct bc_pro
 	r->bp.bf_insns = xcalloc(r->fp.len, sizeof *r->bp.bf_insns);
 	for (size_t i = 0; i < r->fp.len; i++)
 		r->bp.bf_insns[i] = (struct bpf_insn){r->fp.insns[i].code, r->fp.insns[i].jt,
-		                                      r->fp.insns[i].jf, r->fp.insns[i].k};
+						      r->fp.insns[i].jf, r->fp.insns[i].k};
 }
 
 static void bc_free(struct bc_prog *r)
@@ -499,12 +499,12 @@ static void kernel_check(const char *which, const struct bpf_program *bp)
 	sf = xcalloc(bp->bf_len, sizeof *sf);
 	for (u_int i = 0; i < bp->bf_len; i++)
 		sf[i] = (struct sock_filter){bp->bf_insns[i].code, bp->bf_insns[i].jt,
-		                             bp->bf_insns[i].jf, bp->bf_insns[i].k};
+					     bp->bf_insns[i].jf, bp->bf_insns[i].k};
 	fp.len = (unsigned short)bp->bf_len;
 	fp.filter = sf;
 	if (setsockopt(ksock, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof fp) < 0)
 		fail_case(0, "KERNEL-REJECTS %s %s: SO_ATTACH_FILTER: %s", cur.label, which,
-		          strerror(errno));
+			  strerror(errno));
 	free(sf);
 }
 
@@ -535,12 +535,12 @@ static void check_prog(const char *which, struct bc_prog *r)
 		return;
 	if (r->fp.len == 0 || !r->bp.bf_insns) {
 		fail_case(0, "STRUCTURE %s %s: filter_emit_cbpf() gave %zu instructions", cur.label,
-		          which, r->fp.len);
+			  which, r->fp.len);
 		return;
 	}
 	if (r->fp.len > FILTER_CBPF_MAX_INSNS)
 		fail_case(0, "TOO-LONG %s %s: %zu instructions > %d", cur.label, which, r->fp.len,
-		          FILTER_CBPF_MAX_INSNS);
+			  FILTER_CBPF_MAX_INSNS);
 	if ((why = structure_error(&r->bp)) != NULL)
 		fail_case(0, "STRUCTURE %s %s: %s", cur.label, which, why);
 	else if (r->fp.len > INT_MAX || !bpf_validate(r->bp.bf_insns, (int)r->fp.len))
@@ -580,11 +580,11 @@ static void compare_packet(struct trio *t, const struct capture *c, size_t i)
 		return;
 	st.mismatches++;
 	fail_case(EXCUSABLE | (t->mismatches++ >= MAX_SHOWN_PER_CASE ? QUIET : 0),
-	          "MISMATCH %s capture=%s packet=%zu libpcap=%s bpfcap(opt)=%s bpfcap(unopt)=%s"
-	          " [libpcap(opt)=%s caplen=%u len=%u]",
-	          cur.label, c->path, i + 1, word(v0), word(vo), word(vu),
-	          word(t->lpo.ok ? verdict(&t->lpo.bp, &c->pkts[i]) : -1), c->pkts[i].hdr.caplen,
-	          c->pkts[i].hdr.len);
+		  "MISMATCH %s capture=%s packet=%zu libpcap=%s bpfcap(opt)=%s bpfcap(unopt)=%s"
+		  " [libpcap(opt)=%s caplen=%u len=%u]",
+		  cur.label, c->path, i + 1, word(v0), word(vo), word(vu),
+		  word(t->lpo.ok ? verdict(&t->lpo.bp, &c->pkts[i]) : -1), c->pkts[i].hdr.caplen,
+		  c->pkts[i].hdr.len);
 }
 
 static void accept_compare(struct trio *t, const struct captures *caps, int dlt)
@@ -602,7 +602,7 @@ static void accept_compare(struct trio *t, const struct captures *caps, int dlt)
 			compare_packet(t, &caps->c[c], i);
 	if (t->mismatches > MAX_SHOWN_PER_CASE)
 		fail_case(EXCUSABLE, "MISMATCH %s: %lu mismatching packets in all", cur.label,
-		          t->mismatches);
+			  t->mismatches);
 }
 
 static void accept_case(int dlt, const char *expr, void *arg)
@@ -620,8 +620,8 @@ static void accept_case(int dlt, const char *expr, void *arg)
 	st.compiled += t.bo.ok && t.bu.ok;
 	if (!dltname || pcap_datalink_name_to_val(dltname) != dlt)
 		fail_case(0, "DLT-NAME %s: filter_dlt_name(%d) is %s, libpcap's value for it %d",
-		          cur.label, dlt, dltname ? dltname : "NULL",
-		          dltname ? pcap_datalink_name_to_val(dltname) : -1);
+			  cur.label, dlt, dltname ? dltname : "NULL",
+			  dltname ? pcap_datalink_name_to_val(dltname) : -1);
 	if (!t.lpu.ok) {
 		st.skip_libpcap++;
 		say(0, "SKIP-LIBPCAP %s libpcap 1.10.3: %s; bpfcap(opt): %s", cur.label, t.lpu.err,
@@ -676,15 +676,15 @@ static void check_diag(const char *which, const struct bc_prog *r, const char *e
 
 	if (!r->have_diag) {
 		fail_case(0, "DIAG %s %s: refused without a diagnostic (%s)", cur.label, which,
-		          r->msg);
+			  r->msg);
 		return;
 	}
 	if (r->d.code == FILTER_OK || r->d.message[0] == '\0')
 		fail_case(0, "DIAG %s %s: code %d, message '%s'", cur.label, which, (int)r->d.code,
-		          r->d.message);
+			  r->d.message);
 	if (r->d.begin > r->d.end || r->d.end > len) {
 		fail_case(0, "DIAG %s %s: span [%zu,%zu) outside the expression (length %zu)",
-		          cur.label, which, r->d.begin, r->d.end, len);
+			  cur.label, which, r->d.begin, r->d.end, len);
 		return;
 	}
 	for (size_t i = 0; i < r->d.begin; i++)
@@ -692,7 +692,7 @@ static void check_diag(const char *which, const struct bc_prog *r, const char *e
 	if (!parse_linecol(r->msg, &line, &rest) || line != want ||
 	    strncmp(rest, r->d.message, strlen(r->d.message)) != 0)
 		fail_case(0, "DIAG %s %s: filter_diag_format() gave '%s', want '%lu:COL: %s'",
-		          cur.label, which, r->msg, want, r->d.message);
+			  cur.label, which, r->msg, want, r->d.message);
 }
 
 static void reject_one(int dlt, const char *expr, int no_optimize)
@@ -708,8 +708,8 @@ static void reject_one(int dlt, const char *expr, int no_optimize)
 		check_prog(which, &r);
 		lp_compile(dlt, expr, !no_optimize, &lp);
 		fail_case(EXCUSABLE, "ACCEPTED-BAD %s %s compiled it (%zu instructions)%s",
-		          cur.label, which, r.fp.len,
-		          lp.ok ? "; libpcap 1.10.3 accepts it too" : "");
+			  cur.label, which, r.fp.len,
+			  lp.ok ? "; libpcap 1.10.3 accepts it too" : "");
 		lp_free(&lp);
 	}
 	bc_free(&r);
@@ -744,13 +744,13 @@ static long parse_results(const char *s, unsigned long *out, size_t max)
 }
 
 static void apply_run(const struct bc_prog *r, const char *which, const struct capture *c,
-                      const unsigned long *want, const char *note)
+		      const unsigned long *want, const char *note)
 {
 	unsigned long bad = 0;
 
 	if (!r->ok) {
 		fail_case(EXCUSABLE, "APPLY-MISMATCH %s %s refused: %s%s", cur.label, which, r->msg,
-		          note);
+			  note);
 		return;
 	}
 	for (size_t i = 0; r->safe && want && i < c->n; i++) {
@@ -760,8 +760,8 @@ static void apply_run(const struct bc_prog *r, const char *which, const struct c
 			continue;
 		st.mismatches++;
 		fail_case(EXCUSABLE | (bad++ >= MAX_SHOWN_PER_CASE ? QUIET : 0),
-		          "APPLY-MISMATCH %s savefile=%s packet=%zu expected=%s got=%s %s%s",
-		          cur.label, c->path, i + 1, word(want[i] != 0), word(got), which, note);
+			  "APPLY-MISMATCH %s savefile=%s packet=%zu expected=%s got=%s %s%s",
+			  cur.label, c->path, i + 1, word(want[i] != 0), word(got), which, note);
 	}
 }
 
@@ -781,9 +781,9 @@ static void apply_case(int dlt, const char *expr, void *arg)
 
 	if (n != (long)c->n) {
 		fail_case(0,
-		          "APPLY-MISMATCH %s: results column has %ld values, the savefile %zu "
-		          "packets",
-		          cur.label, n, c->n);
+			  "APPLY-MISMATCH %s: results column has %ld values, the savefile %zu "
+			  "packets",
+			  cur.label, n, c->n);
 		free(want), want = NULL;
 	}
 	bc_compile(dlt, expr, 0, &bo);
@@ -848,7 +848,7 @@ static int run_mode(const char *mode, int argc, char **argv)
 		return mode_accept(argv[0], argv + 1, argc - 1);
 	if (strcmp(mode, "reject") == 0 && argc == 1)
 		return read_table(argv[0], 2, list_line,
-		                  &(struct list){"reject", reject_case, NULL});
+				  &(struct list){"reject", reject_case, NULL});
 	if (strcmp(mode, "apply") == 0 && argc == 2)
 		return read_table(argv[0], A_NFIELDS, apply_line, argv[1]);
 	fputs("usage: diffcheck [-F] [-k KNOWN] [-n N] [-N DIR] accept LISTFILE [CAPTURE...]\n"
@@ -866,7 +866,8 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "+Fk:n:N:")) != -1) {
 		if (c == 'N') {
 			if (!(resolver = namedb_open(optarg))) {
-				fprintf(stderr, "diffcheck: -N %s: no hosts, ethers or networks\n", optarg);
+				fprintf(stderr, "diffcheck: -N %s: no hosts, ethers or networks\n",
+					optarg);
 				return 2;
 			}
 			continue;

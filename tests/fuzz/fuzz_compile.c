@@ -35,11 +35,11 @@
 #include "filter/filter.h"
 
 _Static_assert(sizeof(struct filter_insn) == sizeof(struct bpf_insn),
-               "struct filter_insn must be laid out as struct bpf_insn");
+	       "struct filter_insn must be laid out as struct bpf_insn");
 
 static const int dlts[8] = {
-        FILTER_DLT_EN10MB, FILTER_DLT_LINUX_SLL, FILTER_DLT_LINUX_SLL2, FILTER_DLT_RAW,
-        FILTER_DLT_IPV4,   FILTER_DLT_IPV6,      FILTER_DLT_NULL,       FILTER_DLT_LOOP,
+	FILTER_DLT_EN10MB, FILTER_DLT_LINUX_SLL, FILTER_DLT_LINUX_SLL2, FILTER_DLT_RAW,
+	FILTER_DLT_IPV4,   FILTER_DLT_IPV6,	 FILTER_DLT_NULL,	FILTER_DLT_LOOP,
 };
 
 /* clang-format off */
@@ -95,16 +95,16 @@ struct test_pkt {
 
 /* The raw-IP entries (data + 14) serve the RAW/IPV4/IPV6 link types. */
 static const struct test_pkt pkts[] = {
-        {pkt_tcp4, sizeof pkt_tcp4, sizeof pkt_tcp4},
-        {pkt_tcp4, sizeof pkt_tcp4, 34}, /* truncated capture */
-        {pkt_udp6, sizeof pkt_udp6, sizeof pkt_udp6},
-        {pkt_arp, sizeof pkt_arp, sizeof pkt_arp},
-        {pkt_vlan, sizeof pkt_vlan, sizeof pkt_vlan},
-        {pkt_one, 0, 0},
-        {pkt_one, sizeof pkt_one, sizeof pkt_one},
-        {pkt_eth14, sizeof pkt_eth14, sizeof pkt_eth14},
-        {pkt_tcp4 + 14, sizeof pkt_tcp4 - 14, sizeof pkt_tcp4 - 14},
-        {pkt_udp6 + 14, sizeof pkt_udp6 - 14, sizeof pkt_udp6 - 14},
+	{pkt_tcp4, sizeof pkt_tcp4, sizeof pkt_tcp4},
+	{pkt_tcp4, sizeof pkt_tcp4, 34}, /* truncated capture */
+	{pkt_udp6, sizeof pkt_udp6, sizeof pkt_udp6},
+	{pkt_arp, sizeof pkt_arp, sizeof pkt_arp},
+	{pkt_vlan, sizeof pkt_vlan, sizeof pkt_vlan},
+	{pkt_one, 0, 0},
+	{pkt_one, sizeof pkt_one, sizeof pkt_one},
+	{pkt_eth14, sizeof pkt_eth14, sizeof pkt_eth14},
+	{pkt_tcp4 + 14, sizeof pkt_tcp4 - 14, sizeof pkt_tcp4 - 14},
+	{pkt_udp6 + 14, sizeof pkt_udp6 - 14, sizeof pkt_udp6 - 14},
 };
 #define NPKTS (sizeof pkts / sizeof pkts[0])
 
@@ -113,7 +113,7 @@ static const struct filter_resolver no_names; /* every callback NULL: nothing re
 static void finding(const char *what, const struct filter_options *o)
 {
 	fprintf(stderr, "fuzz_compile: FINDING: %s (dlt %d, no_optimize %d, vlan %d)\n", what,
-	        o->dlt, o->no_optimize, (int)o->vlan);
+		o->dlt, o->no_optimize, (int)o->vlan);
 	abort();
 }
 
@@ -182,7 +182,7 @@ static void check_listings(const struct filter_prog *p, const struct filter_opti
 }
 
 static void check_diag(struct filter_ctx *ctx, const char *expr, size_t len,
-                       const struct filter_options *o)
+		       const struct filter_options *o)
 {
 	const struct filter_diag *d = filter_ctx_diag(ctx);
 
@@ -192,8 +192,8 @@ static void check_diag(struct filter_ctx *ctx, const char *expr, size_t len,
 		finding("failure with diagnostic code FILTER_OK", o);
 	if (d->begin > d->end || d->end > len) {
 		fprintf(stderr,
-		        "fuzz_compile: span %zu-%zu, expression length %zu, message \"%.256s\"\n",
-		        d->begin, d->end, len, d->message);
+			"fuzz_compile: span %zu-%zu, expression length %zu, message \"%.256s\"\n",
+			d->begin, d->end, len, d->message);
 		finding("diagnostic span outside the expression", o);
 	}
 	if (!memchr(d->message, 0, sizeof d->message))
@@ -210,7 +210,7 @@ static void check_diag(struct filter_ctx *ctx, const char *expr, size_t len,
 /* Compile EXPR with O; on success fill RET[] with the program's result on each
  * test packet and return FILTER_OK, else return the error class. */
 static enum filter_err run_one(const struct filter_options *o, const char *expr, size_t len,
-                               unsigned int ret[NPKTS])
+			       unsigned int ret[NPKTS])
 {
 	struct filter_ctx *ctx = filter_ctx_new(o);
 	struct filter_prog p = {0}, again = {0};
@@ -238,7 +238,7 @@ static enum filter_err run_one(const struct filter_options *o, const char *expr,
 	check_listings(&p, o);
 	for (size_t i = 0; i < NPKTS; i++)
 		ret[i] = bpf_filter((const struct bpf_insn *)p.insns, pkts[i].data, pkts[i].wirelen,
-		                    pkts[i].buflen);
+				    pkts[i].buflen);
 	filter_prog_release(&p);
 	return FILTER_OK;
 }
@@ -250,15 +250,15 @@ static int mode_independent(enum filter_err e)
 }
 
 static void compare_modes(enum filter_err e_opt, const unsigned int *r_opt, enum filter_err e_unopt,
-                          const unsigned int *r_unopt, const struct filter_options *o)
+			  const unsigned int *r_unopt, const struct filter_options *o)
 {
 	if (e_opt == FILTER_OK && e_unopt == FILTER_OK) {
 		for (size_t i = 0; i < NPKTS; i++)
 			if (r_opt[i] != r_unopt[i]) {
 				fprintf(stderr,
-				        "fuzz_compile: test packet %zu: optimized %u, unoptimized "
-				        "%u\n",
-				        i, r_opt[i], r_unopt[i]);
+					"fuzz_compile: test packet %zu: optimized %u, unoptimized "
+					"%u\n",
+					i, r_opt[i], r_unopt[i]);
 				finding("optimized and unoptimized programs disagree", o);
 			}
 		return;
@@ -270,8 +270,8 @@ static void compare_modes(enum filter_err e_opt, const unsigned int *r_opt, enum
 		for (size_t i = 0; i < NPKTS; i++)
 			if (r_unopt[i] != 0)
 				finding("FILTER_ERR_NEVER, but the unoptimized program accepts a "
-				        "packet",
-				        o);
+					"packet",
+					o);
 		return;
 	}
 	if ((e_opt == FILTER_OK && mode_independent(e_unopt)) ||

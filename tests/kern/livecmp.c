@@ -32,7 +32,7 @@
 #include "filter/filter.h"
 
 #define MAXEXPR 64
-#define MAXPKT 4096
+#define MAXPKT	4096
 
 struct seen {
 	size_t n;
@@ -59,8 +59,8 @@ static int open_sock(int ifindex, const struct sock_fprog *prog)
 		close(fd);
 		return -2;
 	}
-	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
-				  .sll_ifindex = ifindex};
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = ifindex};
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		close(fd);
 		return -1;
@@ -190,7 +190,8 @@ int main(int argc, char **argv)
 			socklen_t l = sizeof(st);
 			if (getsockopt(ps[i].fd[s], SOL_PACKET, PACKET_STATISTICS, &st, &l) == 0 &&
 			    st.tp_drops) {
-				printf("FAIL '%s': the kernel dropped %u packets; results unusable\n",
+				printf("FAIL '%s': the kernel dropped %u packets; results "
+				       "unusable\n",
 				       ps[i].expr, st.tp_drops);
 				bad = 1;
 			}
@@ -198,8 +199,8 @@ int main(int argc, char **argv)
 		struct seen *a = &ps[i].got[0], *b = &ps[i].got[1];
 		int same = a->n == b->n && !memcmp(a->len, b->len, a->n * sizeof(a->len[0])) &&
 			   !memcmp(a->hash, b->hash, a->n * sizeof(a->hash[0]));
-		printf("%s '%s': libpcap %zu packets, bpfcap %zu\n", same ? "ok" : "FAIL", ps[i].expr,
-		       a->n, b->n);
+		printf("%s '%s': libpcap %zu packets, bpfcap %zu\n", same ? "ok" : "FAIL",
+		       ps[i].expr, a->n, b->n);
 		bad |= !same;
 	}
 	return bad ? 1 : 0;

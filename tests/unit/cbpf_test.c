@@ -11,9 +11,9 @@
 
 /* Ethernet + IPv4 + TCP 10.0.0.1:1234 -> 10.0.0.2:80, SYN. */
 static const uint8_t tcp4[] = {
-	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00,
-	0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
-	0x04, 0xd2, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x02, 0x20, 0, 0, 0, 0, 0,
+	0, 1,  2, 3, 4,	 5, 6, 7, 8,  9, 10,   11,   0x08, 0x00, 0x45, 0, 0,	40,
+	0, 1,  0, 0, 64, 6, 0, 0, 10, 0, 0,    1,    10,   0,	 0,    2, 0x04, 0xd2,
+	0, 80, 0, 0, 0,	 0, 0, 0, 0,  0, 0x50, 0x02, 0x20, 0,	 0,    0, 0,	0,
 };
 
 static unsigned verdict(const char *expr, const uint8_t *pkt, unsigned len)
@@ -49,11 +49,11 @@ static void primitives(void **state)
 	assert_false(verdict("ether broadcast", tcp4, n));
 	assert_true(verdict("not ip6 and (arp or ip)", tcp4, n));
 	assert_true(verdict("less 54 and greater 54", tcp4, n));
-	assert_false(verdict("tcp[100] = 1", tcp4, n));      /* out of bounds rejects */
-	assert_false(verdict("not tcp[100] = 1", tcp4, n));  /* ... even under not */
+	assert_false(verdict("tcp[100] = 1", tcp4, n));	    /* out of bounds rejects */
+	assert_false(verdict("not tcp[100] = 1", tcp4, n)); /* ... even under not */
 	assert_true(verdict("ip[0] & 0xf = 5", tcp4, n));
 	assert_true(verdict("ip[2:2] - 20 = 20", tcp4, n));
-	assert_true(verdict("1 % 3 + 1 = 1", tcp4, n));      /* '%' takes the rest: 1 % 4 */
+	assert_true(verdict("1 % 3 + 1 = 1", tcp4, n)); /* '%' takes the rest: 1 % 4 */
 }
 
 /* A long OR list needs jumps beyond 255 instructions: trampolines. */

@@ -43,7 +43,8 @@ static void same_listing(const struct bpf_insn *insns, size_t n, const char *wha
 		char *want = libpcap_dump(&bp, level), *got = filter_prog_dump(&p, level);
 		assert_non_null(got);
 		if (strcmp(want, got) != 0)
-			fail_msg("%s, level %d:\n--- libpcap\n%s--- bpfcap\n%s", what, level, want, got);
+			fail_msg("%s, level %d:\n--- libpcap\n%s--- bpfcap\n%s", what, level, want,
+				 got);
 		free(want);
 		free(got);
 	}
@@ -53,10 +54,18 @@ static void programs(void **state)
 {
 	(void)state;
 	const char *exprs[] = {
-		"", "tcp port 80", "host 10.0.0.1 and not port 22", "vlan 100 and udp",
-		"ip[6:2] & 0x3fff != 0", "tcp[((tcp[12]&0xf0)>>2):4] = 0x47455420",
-		"len % 3 + 1 = 2", "ip6 protochain 6", "geneve", "ether multicast",
-		"portrange 6000-6010", "-ip[0] = 4294967000 or ip[1] / 3 > 2",
+		"",
+		"tcp port 80",
+		"host 10.0.0.1 and not port 22",
+		"vlan 100 and udp",
+		"ip[6:2] & 0x3fff != 0",
+		"tcp[((tcp[12]&0xf0)>>2):4] = 0x47455420",
+		"len % 3 + 1 = 2",
+		"ip6 protochain 6",
+		"geneve",
+		"ether multicast",
+		"portrange 6000-6010",
+		"-ip[0] = 4294967000 or ip[1] / 3 > 2",
 	};
 	pcap_t *pc = pcap_open_dead(DLT_EN10MB, 262144);
 	for (size_t i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++) {
@@ -82,7 +91,8 @@ static void opcodes(void **state)
 		0x4c, 0x4d, 0x50, 0x54, 0x5c, 0x60, 0x61, 0x64, 0x6c, 0x74, 0x7c, 0x80, 0x81,
 		0x84, 0x87, 0x94, 0x9c, 0xa4, 0xac, 0xb1, 0x06, 0x16, 0x05, 0xff,
 	};
-	const uint32_t ks[] = {0, 15, 0xfffffff0u, 0xfffff000u, 0xfffff004u, 0xfffff02cu, 0xfffff030u};
+	const uint32_t ks[] = {0,	    15,		 0xfffffff0u, 0xfffff000u,
+			       0xfffff004u, 0xfffff02cu, 0xfffff030u};
 	struct bpf_insn prog[sizeof(codes) / sizeof(codes[0])];
 	for (size_t v = 0; v < sizeof(ks) / sizeof(ks[0]); v++) {
 		for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)

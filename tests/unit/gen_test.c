@@ -66,9 +66,9 @@ static unsigned verdict_on(int dlt, const char *expr, const uint8_t *pkt, unsign
 
 /* Ethernet (from 00:01:02:03:04:05) + IPv4 TCP 10.0.0.2:80 -> 192.168.1.1:40000 */
 static const uint8_t tcp4[] = {
-	6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 4, 5, 0x08, 0x00,
-	0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6, 0, 0, 10, 0, 0, 2, 192, 168, 1, 1,
-	0, 80, 0x9c, 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x10, 0x20, 0, 0, 0, 0, 0,
+	6,    7,    8, 9, 10, 11, 0, 1, 2,  3, 4,    5,	   0x08, 0x00, 0x45, 0, 0, 40,
+	0,    1,    0, 0, 64, 6,  0, 0, 10, 0, 0,    2,	   192,	 168,  1,    1, 0, 80,
+	0x9c, 0x40, 0, 0, 0,  0,  0, 0, 0,  0, 0x50, 0x10, 0x20, 0,    0,    0, 0, 0,
 };
 
 #define E(expr) verdict_on(FILTER_DLT_EN10MB, expr, tcp4, sizeof(tcp4))
@@ -79,7 +79,7 @@ static void names_resolve(void **state)
 	assert_true(E("host web"));
 	assert_true(E("src host web and tcp"));
 	assert_false(E("dst host web"));
-	assert_true(E("port www"));       /* tcp only: a TCP packet matches */
+	assert_true(E("port www")); /* tcp only: a TCP packet matches */
 	assert_true(E("tcp port www"));
 	assert_true(E("portrange dom-www"));
 	assert_true(E("net lab"));
@@ -97,7 +97,7 @@ static void names_resolve(void **state)
 static void name_errors(void **state)
 {
 	(void)state;
-	const char *bad[] = {"host nosuch", "port nosuch", "net nosuch", "ether host nosuch",
+	const char *bad[] = {"host nosuch",  "port nosuch",  "net nosuch",	"ether host nosuch",
 			     "proto nosuch", "udp port www", "gateway 10.0.0.1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct filter_options o = {.dlt = FILTER_DLT_EN10MB, .resolver = &names};
@@ -131,8 +131,8 @@ static void encapsulations(void **state)
 	/* PPPoE session 0x3b carrying PPP IPv4 */
 	memcpy(f + 12, "\x88\x64\x11\x00\x00\x3b\x00\x2a\x00\x21", 10);
 	memcpy(f + 22, ip, iplen);
-	assert_true(verdict_on(FILTER_DLT_EN10MB, "pppoes 0x3b and ip and tcp port 80", f,
-			       22 + iplen));
+	assert_true(
+		verdict_on(FILTER_DLT_EN10MB, "pppoes 0x3b and ip and tcp port 80", f, 22 + iplen));
 	assert_false(verdict_on(FILTER_DLT_EN10MB, "pppoes 0x3c", f, 22 + iplen));
 	/* raw IP and Linux cooked v1 */
 	assert_true(verdict_on(FILTER_DLT_RAW, "ip and tcp src port 80", ip, iplen));
@@ -150,8 +150,8 @@ static void protochain_walks(void **state)
 	uint8_t f[200] = {0};
 	memcpy(f + 12, "\x86\xdd\x60\x00\x00\x00\x00\x20\x00\x40", 10); /* nh 0 (HBH) */
 	uint8_t *p = f + 14 + 40;
-	p[0] = 60;             /* HBH -> dest options, 8 bytes */
-	p[8] = 17, p[9] = 0;   /* dest options -> UDP, 8 bytes */
+	p[0] = 60;	     /* HBH -> dest options, 8 bytes */
+	p[8] = 17, p[9] = 0; /* dest options -> UDP, 8 bytes */
 	p[16 + 2] = 0, p[16 + 3] = 53;
 	size_t len = 14 + 40 + 16 + 8;
 	assert_true(verdict_on(FILTER_DLT_EN10MB, "ip6 protochain 17", f, len));

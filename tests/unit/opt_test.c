@@ -11,9 +11,9 @@
 
 /* Ethernet + IPv4 + UDP 10.0.0.1:5353 -> 224.0.0.251:53, 8 bytes payload. */
 static const uint8_t udp4[] = {
-	1, 0, 0x5e, 0, 0, 0xfb, 6, 7, 8, 9, 10, 11, 0x08, 0x00,
-	0x45, 0, 0, 36, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 224, 0, 0, 251,
-	0x14, 0xe9, 0, 53, 0, 16, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8,
+	1,    0,    0x5e, 0,  0, 0xfb, 6,  7, 8, 9,  10, 11, 0x08, 0x00, 0x45, 0, 0,
+	36,   0,    1,	  0,  0, 64,   17, 0, 0, 10, 0,	 0,  1,	   224,	 0,    0, 251,
+	0x14, 0xe9, 0,	  53, 0, 16,   0,  0, 1, 2,  3,	 4,  5,	   6,	 7,    8,
 };
 
 static size_t count_code(const struct filter_prog *p, uint16_t code)
@@ -89,9 +89,9 @@ static void faults_kept(void **state)
 {
 	(void)state;
 	const char *keep[] = {
-		"ip[40] = 1 or ip[40] != 1",      /* both sides load: short packets reject */
+		"ip[40] = 1 or ip[40] != 1", /* both sides load: short packets reject */
 		"len > 0 and (ip[100] = 0 or ip[100] = 1 or ip[100] > 1)",
-		"ip[1] / ip[40] = 0 or 1 = 1",    /* runtime division by zero rejects */
+		"ip[1] / ip[40] = 0 or 1 = 1", /* runtime division by zero rejects */
 		"not udp[100] = 1",
 		"(ip[30] = 1 or ip[30] = 2) and udp",
 	};
@@ -125,10 +125,8 @@ static void long_lists(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(threading),
-		cmocka_unit_test(merging),
-		cmocka_unit_test(folding),
-		cmocka_unit_test(faults_kept),
+		cmocka_unit_test(threading),  cmocka_unit_test(merging),
+		cmocka_unit_test(folding),    cmocka_unit_test(faults_kept),
 		cmocka_unit_test(long_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

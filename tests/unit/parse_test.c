@@ -14,8 +14,8 @@
 
 static const char *opname(enum ast_op op)
 {
-	static const char *n[] = {"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>",
-				  "=", "!=", "<", "<=", ">", ">="};
+	static const char *n[] = {"+",	"-",  "*", "/",	 "%", "&",  "|", "^",
+				  "<<", ">>", "=", "!=", "<", "<=", ">", ">="};
 	return n[op];
 }
 
@@ -26,7 +26,8 @@ static void show(const struct ast *n, char *out, size_t cap)
 	size_t l = strlen(out);
 	char a[2048] = "", b[2048] = "";
 	switch (n->kind) {
-	case AST_AND: case AST_OR:
+	case AST_AND:
+	case AST_OR:
 		show(n->l, a, sizeof(a));
 		show(n->r, b, sizeof(b));
 		snprintf(out + l, cap - l, "(%s %s %s)", n->kind == AST_AND ? "and" : "or", a, b);
@@ -36,11 +37,12 @@ static void show(const struct ast *n, char *out, size_t cap)
 		snprintf(out + l, cap - l, "(not %s)", a);
 		break;
 	case AST_ID:
-		snprintf(out + l, cap - l, "id[p%d d%d t%d]:%.*s", n->q.proto ? 1 : 0, (int)n->q.dir,
-			 (int)n->q.type, (int)n->id.textlen, n->id.text);
+		snprintf(out + l, cap - l, "id[p%d d%d t%d]:%.*s", n->q.proto ? 1 : 0,
+			 (int)n->q.dir, (int)n->q.type, (int)n->id.textlen, n->id.text);
 		break;
 	case AST_PROTO: snprintf(out + l, cap - l, "proto"); break;
-	case AST_REL: case AST_BINOP:
+	case AST_REL:
+	case AST_BINOP:
 		show(n->l, a, sizeof(a));
 		show(n->r, b, sizeof(b));
 		snprintf(out + l, cap - l, "(%s %s %s)", opname(n->op), a, b);
