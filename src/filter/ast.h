@@ -109,6 +109,7 @@ struct ast {
 	int has_len;	   /* ID: '/' prefix length in num */
 	int has_mask;	   /* ID: 'mask' in mask */
 	struct token mask;
+	uint32_t depth; /* arithmetic: longest path to a leaf */
 };
 
 #endif

@@ -238,7 +238,7 @@ int gen_program(struct ir *ir, struct diag_sink *d, const struct filter_options 
 		return diag_set(d, FILTER_ERR_SEMANTIC, 0, 0, "link type %d is not supported",
 				opts->dlt);
 	g.kind = g.link->kind;
-	g.vlan_slot = -1;
+	g.vlan_slot = g.tun_link = g.tun_type = g.tun_pl = g.tun_hl = g.pc_nh = g.pc_off = -1;
 	g.off_type.k = g.link->off_type;
 	g.off_pl.k = g.link->off_pl;
 	if (empty) {

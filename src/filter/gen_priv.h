@@ -50,6 +50,11 @@ struct gen {
 	int mpls_depth;	     /* labels seen */
 	int tunnel;	     /* inside vxlan or geneve */
 	int vlan_slot;	     /* live VLAN: the slot holding 0 or 4 (-1: none) */
+	/* Scratch slots, claimed on first use and then shared by every primitive
+	 * of a kind (-1: not yet): the inner frame's link header, type field and
+	 * payload after vxlan/geneve; a tunnel's IP header length; protochain's
+	 * next-header value and offset. */
+	int tun_link, tun_type, tun_pl, tun_hl, pc_nh, pc_off;
 	int vlan_seen;
 	int failed;
 	const struct ast *at; /* node being lowered, for diagnostics */

@@ -17,13 +17,13 @@ enum {
 	ET_TEB = 0x6558,
 };
 
-/* ZERO: later primitives read it, also where this one did not match. */
+/* The slot *SLOT, claimed on first use.  ZERO: later primitives read it,
+ * also on paths where no tunnel matched. */
 static int claim(struct gen *g, int *slot, int zero)
 {
-	if ((*slot = ir_slot_alloc(g->ir, zero)) >= 0)
+	if (*slot >= 0 || (*slot = ir_slot_alloc(g->ir, zero)) >= 0)
 		return 0;
-	return gen_fail(g, FILTER_ERR_LIMIT,
-			"too many protochain/geneve primitives in one expression");
+	return gen_fail(g, FILTER_ERR_LIMIT, "too many scratch slots in use");
 }
 
 static struct ir_block *store_block(struct gen *g)
@@ -116,13 +116,14 @@ static struct frag chain(struct gen *g, int v6, uint32_t proto, int sn, int so)
 
 struct frag gen_protochain(struct gen *g, enum kw proto, uint32_t v)
 {
-	int sn, so;
 	if (nl_off(g).var) {
 		gen_fail(g, FILTER_ERR_SEMANTIC, "'protochain' cannot follow 'vxlan' or 'geneve'");
 		return frag_const(0);
 	}
-	if (claim(g, &sn, 0) < 0 || claim(g, &so, 0) < 0)
+	/* each walk starts by storing both, so walks can share them */
+	if (claim(g, &g->pc_nh, 0) < 0 || claim(g, &g->pc_off, 0) < 0)
 		return frag_const(0);
+	int sn = g->pc_nh, so = g->pc_off;
 	struct frag f = frag_const(0);
 	if (proto == KW_NONE || proto == KW_IP)
 		f = frag_and(g, gen_linktype(g, ET_IP), chain(g, 0, v, sn, so));
@@ -189,27 +190,53 @@ static struct frag udp_tunnel(struct gen *g, const struct ast *n, int sh,
 	return frag_or(g, udp_tunnel_family(g, 0, n, sh, tu), udp_tunnel_family(g, 1, n, sh, tu));
 }
 
+static int claim_tunnel(struct gen *g)
+{
+	return claim(g, &g->tun_hl, 0) < 0 || claim(g, &g->tun_link, 1) < 0 ||
+			       claim(g, &g->tun_type, 1) < 0 || claim(g, &g->tun_pl, 1) < 0
+		       ? -1
+		       : 0;
+}
+
+/* Where the UDP payload starts, from the IP header length just stored. */
+static const struct ir_val *udp_payload(struct gen *g)
+{
+	struct ir *ir = g->ir;
+	const struct ir_val *v =
+		ir_bin(ir, IR_ADD, ir_mem(ir, (uint32_t)g->tun_hl), ir_const(ir, g->off_pl.k + 8));
+	return g->off_pl.var ? ir_bin(ir, IR_ADD, v, g->off_pl.var) : v;
+}
+
+/* A block of stores, done in order: each value reads the slots as the
+ * stores before it in the block left them. */
+static struct ir_block *stores(struct gen *g, int n, const int *slot, const struct ir_val *const *v)
+{
+	struct ir_block *b = store_block(g);
+	for (int i = 0; b && i < n; i++)
+		if (ir_block_store(g->ir, b, (uint32_t)slot[i], v[i]) < 0)
+			b = NULL;
+	if (!b)
+		gen_fail(g, FILTER_ERR_NOMEM, "out of memory");
+	return b;
+}
+
 /* vxlan [VNI]: UDP port 4789, the I flag alone, then always an inner
- * Ethernet frame 8 bytes on. */
+ * Ethernet frame 8 bytes on: one slot holds where it starts. */
 struct frag gen_vxlan(struct gen *g, const struct ast *n)
 {
 	static const struct udp_tunnel vx = {4789, 0xff, 0x08};
 	struct ir *ir = g->ir;
-	int s;
-	if (claim(g, &s, 1) < 0)
+	if (claim_tunnel(g) < 0)
 		return frag_const(0);
-	struct frag f = udp_tunnel(g, n, s, &vx);
-	struct ir_block *b = store_block(g);
-	const struct ir_val *e =
-		ir_bin(ir, IR_ADD, ir_mem(ir, (uint32_t)s), ir_const(ir, g->off_pl.k + 16));
-	if (g->off_pl.var)
-		e = ir_bin(ir, IR_ADD, e, g->off_pl.var);
-	if (!b || ir_block_store(ir, b, (uint32_t)s, e) < 0)
-		return gen_fail(g, FILTER_ERR_NOMEM, "out of memory"), frag_const(0);
+	struct frag f = udp_tunnel(g, n, g->tun_hl, &vx);
+	const struct ir_val *e = ir_bin(ir, IR_ADD, udp_payload(g), ir_const(ir, 8));
+	struct ir_block *b = stores(g, 1, &g->tun_link, &e);
+	if (!b)
+		return frag_const(0);
 	struct frag tail = frag_const(1);
 	tail.entry = b;
 	exit_add(g, &tail.t, b, 1);
-	const struct ir_val *inner = ir_mem(ir, (uint32_t)s);
+	const struct ir_val *inner = ir_mem(ir, (uint32_t)g->tun_link);
 	g->off_link = (struct off){0, inner};
 	g->off_type = (struct off){12, inner};
 	g->off_pl = (struct off){14, inner};
@@ -225,43 +252,38 @@ struct frag gen_geneve(struct gen *g, const struct ast *n)
 {
 	struct ir *ir = g->ir;
 	static const struct udp_tunnel gv = {GENEVE_PORT, 0xc0, 0};
-	int sh, st, sp, sl;
-	if (claim(g, &sh, 0) < 0 || claim(g, &st, 1) < 0 || claim(g, &sp, 1) < 0 ||
-	    claim(g, &sl, 1) < 0)
+	if (claim_tunnel(g) < 0)
 		return frag_const(0);
-	struct frag f = udp_tunnel(g, n, sh, &gv);
-	/* GH: the Geneve header, 8 bytes after the IP header */
-	const struct ir_val *gh =
-		ir_bin(ir, IR_ADD, ir_mem(ir, (uint32_t)sh), ir_const(ir, g->off_pl.k + 8));
-	if (g->off_pl.var)
-		gh = ir_bin(ir, IR_ADD, gh, g->off_pl.var);
+	struct frag f = udp_tunnel(g, n, g->tun_hl, &gv);
+	/* first GH (the Geneve header) and P (its payload) from the outer
+	 * offsets; from then on only they are read */
+	const struct ir_val *gh = ir_mem(ir, (uint32_t)g->tun_hl);
+	const struct ir_val *p = ir_mem(ir, (uint32_t)g->tun_link);
 	const struct ir_val *optlen = ir_bin(ir, IR_AND, ir_load(ir, 1, gh, 0), ir_const(ir, 0x3f));
-	const struct ir_val *pl = ir_bin(ir, IR_ADD, ir_bin(ir, IR_ADD, gh, ir_const(ir, 8)),
-					 ir_bin(ir, IR_LSH, optlen, ir_const(ir, 2)));
-	struct ir_block *hdr = store_block(g), *eth = store_block(g);
-	if (!hdr || !eth ||
-	    ir_block_store(ir, hdr, (uint32_t)st, ir_bin(ir, IR_ADD, gh, ir_const(ir, 2))) < 0 ||
-	    ir_block_store(ir, hdr, (uint32_t)sp, pl) < 0 ||
-	    ir_block_store(ir, hdr, (uint32_t)sl, pl) < 0)
-		return gen_fail(g, FILTER_ERR_NOMEM, "out of memory"), frag_const(0);
-	const struct ir_val *p = ir_mem(ir, (uint32_t)sp);
-	if (ir_block_store(ir, eth, (uint32_t)st, ir_bin(ir, IR_ADD, p, ir_const(ir, 12))) < 0 ||
-	    ir_block_store(ir, eth, (uint32_t)sp, ir_bin(ir, IR_ADD, p, ir_const(ir, 14))) < 0)
-		return gen_fail(g, FILTER_ERR_NOMEM, "out of memory"), frag_const(0);
-	struct frag tail = frag_const(1);
-	tail.entry = hdr;
+	const int s1[] = {g->tun_hl, g->tun_link};
+	const struct ir_val *v1[] = {udp_payload(g),
+				     ir_bin(ir, IR_ADD, ir_bin(ir, IR_ADD, gh, ir_const(ir, 8)),
+					    ir_bin(ir, IR_LSH, optlen, ir_const(ir, 2)))};
+	const int s2[] = {g->tun_type, g->tun_pl};
+	const struct ir_val *eth_v[] = {ir_bin(ir, IR_ADD, p, ir_const(ir, 12)),
+					ir_bin(ir, IR_ADD, p, ir_const(ir, 14))};
+	const struct ir_val *other_v[] = {ir_bin(ir, IR_ADD, gh, ir_const(ir, 2)), p};
+	struct ir_block *hdr = stores(g, 2, s1, v1);
 	struct ir_block *is_eth = test_block(g, ir_load(ir, 2, gh, 2), ET_TEB);
-	if (!is_eth)
+	struct ir_block *eth = stores(g, 2, s2, eth_v), *other = stores(g, 2, s2, other_v);
+	if (!hdr || !is_eth || !eth || !other)
 		return frag_const(0);
 	hdr->succ[1] = is_eth;
 	is_eth->succ[1] = eth;
+	is_eth->succ[0] = other;
+	struct frag tail = frag_const(1);
+	tail.entry = hdr;
 	exit_add(g, &tail.t, eth, 1);
-	exit_add(g, &tail.t, is_eth, 0);
-	f = frag_and(g, f, tail);
-	g->off_link = (struct off){0, ir_mem(ir, (uint32_t)sl)};
-	g->off_type = (struct off){0, ir_mem(ir, (uint32_t)st)};
-	g->off_pl = (struct off){0, p};
+	exit_add(g, &tail.t, other, 1);
+	g->off_link = (struct off){0, p};
+	g->off_type = (struct off){0, ir_mem(ir, (uint32_t)g->tun_type)};
+	g->off_pl = (struct off){0, ir_mem(ir, (uint32_t)g->tun_pl)};
 	g->kind = LINK_ETHER;
 	g->tunnel = 1;
-	return f;
+	return frag_and(g, f, tail);
 }

@@ -184,11 +184,21 @@ static int indexable(enum kw kw)
 static struct ast *binop(struct parser *p, enum ast_kind kind, enum ast_op op, struct ast *l,
 			 struct ast *r)
 {
+	/* left-associative chains are built in a loop, so bound their depth
+	 * here: later stages walk arithmetic recursively */
+	uint32_t depth = (l->depth > r->depth ? l->depth : r->depth) + 1;
+	if (kind == AST_BINOP && depth > PARSE_MAX_DEPTH) {
+		diag_set(p->d, FILTER_ERR_LIMIT, l->begin, r->end,
+			 "the arithmetic expression is too deep (more than %d nested operations)",
+			 PARSE_MAX_DEPTH);
+		return NULL;
+	}
 	struct ast *n = node(p, kind, l->begin, r->end);
 	if (n) {
 		n->op = op;
 		n->l = l;
 		n->r = r;
+		n->depth = depth;
 	}
 	return n;
 }

@@ -96,7 +96,12 @@ static void slots_initialised(void **state)
 	(void)state;
 	const char *exprs[] = {"!vxlan and !vxlan", "not geneve and tcp",
 			       "(geneve or udp) and ether host 1:2:3:4:5:6",
-			       "ip6 protochain 6 or vxlan", "geneve and geneve and ip"};
+			       "ip6 protochain 6 or vxlan", "geneve and geneve and ip",
+			       /* slots are shared: any number of these fits */
+			       "ip protochain 6 or ip protochain 17 or ip protochain 51 or "
+			       "ip protochain 58 or ip protochain 1",
+			       "not vxlan or geneve or vxlan and geneve and vxlan and geneve "
+			       "and vxlan and ether host 1:2:3:4:5:6 and udp"};
 	for (size_t i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++)
 		for (int no_opt = 0; no_opt < 2; no_opt++) {
 			struct filter_prog p;
