@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_FACTS = 48, MAX_ROUNDS = 32 };
+/* MAX_HOPS bounds one edge's walk in one round (long decided chains are
+ * shortened over several rounds instead), so hostile lists of thousands
+ * of terms cost linear time. */
+enum { MAX_FACTS = 48, MAX_ROUNDS = 32, MAX_HOPS = 64 };
 
 struct fact {
 	const struct ir_val *v;
@@ -120,7 +123,7 @@ static int evaluated(const struct facts *fs, const struct ir_val *v)
  * nothing but (safely) test. */
 static struct ir_block *thread(const struct ir *ir, const struct facts *fs, struct ir_block *s)
 {
-	for (int hops = 0; hops < 100000 && s->op != IR_RET; hops++) {
+	for (int hops = 0; hops < MAX_HOPS && s->op != IR_RET; hops++) {
 		int r = decide(fs, s);
 		if (r >= 0) {
 			s = s->succ[r];
@@ -209,7 +212,8 @@ static int thread_round(struct ir *ir)
 	size_t n = ir_order(ir, list);
 	for (size_t i = 0; i < n && moved >= 0; i++) {
 		struct ir_block *b = list[i];
-		if (b->op == IR_RET)
+		/* no facts: every edge into it has moved on, it is unreachable */
+		if (b->op == IR_RET || (!in[b->id] && b != ir->root))
 			continue;
 		for (int s = 0; s < 2; s++) {
 			edge_facts(ef, in[b->id], b, s);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,45 @@ static void hostile(void **state)
 	s = fmt(nots, &code);
 	assert_int_equal(code, FILTER_ERR_LIMIT);
 	free(s);
+	/* '1+1+...+1': a left-deep chain, bounded like nesting */
+	static char sum[200010];
+	for (int i = 0; i < 100000; i++)
+		memcpy(sum + 2 * i, "1+", 2);
+	memcpy(sum + 199999, "=1", 3);
+	s = fmt(sum, &code);
+	assert_int_equal(code, FILTER_ERR_LIMIT);
+	free(s);
+	/* thousands of terms: refused as too long for the kernel */
+	static char ports[200000];
+	size_t n = (size_t)sprintf(ports, "port 1");
+	for (int i = 2; i <= 10000; i++)
+		n += (size_t)sprintf(ports + n, " or port %d", i);
+	struct filter_options o = {.dlt = FILTER_DLT_EN10MB};
+	struct filter_ctx *c = filter_ctx_new(&o);
+	struct filter_prog p;
+	assert_int_equal(filter_compile(c, ports, strlen(ports)), 0);
+	assert_int_equal(filter_emit_cbpf(c, &p), -1);
+	assert_int_equal(filter_ctx_diag(c)->code, FILTER_ERR_LIMIT);
+	assert_non_null(strstr(filter_ctx_diag(c)->message, "at most 4096"));
+	filter_ctx_free(c);
+}
+
+/* 100,000 repeated terms fold to one test */
+static void many_terms(void **state)
+{
+	(void)state;
+	static char ips[700000];
+	strcpy(ips, "ip");
+	for (int i = 1; i < 100000; i++)
+		strcat(ips + 6 * (i - 1), " or ip");
+	struct filter_options o = {.dlt = FILTER_DLT_EN10MB};
+	struct filter_ctx *c = filter_ctx_new(&o);
+	struct filter_prog p;
+	assert_int_equal(filter_compile(c, ips, strlen(ips)), 0);
+	assert_int_equal(filter_emit_cbpf(c, &p), 0);
+	assert_int_equal(p.len, 4);
+	filter_prog_release(&p);
+	filter_ctx_free(c);
 }
 
 int main(void)
@@ -82,6 +122,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(messages),
 		cmocka_unit_test(hostile),
+		cmocka_unit_test(many_terms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
