@@ -199,33 +199,15 @@ static void gen_a(struct emit *e, const struct ir_val *v)
 	e->r.a = v;
 }
 
-static int has_fault(const struct ir_block *b)
-{
-	if ((b->lhs && b->lhs->kind == IR_V_FAULT) || (b->rhs && b->rhs->kind == IR_V_FAULT))
-		return 1;
-	for (const struct ir_stmt *s = b->stmts; s; s = s->next)
-		if (s->v->kind == IR_V_FAULT)
-			return 1;
-	return 0;
-}
-
-static int val_has_fault(const struct ir_val *v)
-{
-	if (!v)
-		return 0;
-	return v->kind == IR_V_FAULT || val_has_fault(v->a) || val_has_fault(v->b);
-}
-
 static const uint16_t jmp_code[] = {
 	[IR_JEQ] = BPF_JEQ, [IR_JGT] = BPF_JGT, [IR_JGE] = BPF_JGE, [IR_JSET] = BPF_JSET};
 
 /* One block: its stores, the tested values, and the jump. */
 static void emit_block(struct emit *e, const struct ir_block *b, const uint32_t *order)
 {
-	int faults = has_fault(b) || val_has_fault(b->lhs) || val_has_fault(b->rhs);
+	int faults = (b->lhs && b->lhs->faults) || (b->rhs && b->rhs->faults);
 	for (const struct ir_stmt *s = b->stmts; s && !faults; s = s->next) {
-		faults = val_has_fault(s->v);
-		if (faults)
+		if ((faults = s->v->faults))
 			break;
 		gen_a(e, s->v);
 		put(e, BPF_ST, s->slot);

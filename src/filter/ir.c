@@ -105,6 +105,7 @@ static const struct ir_val *intern(struct ir *ir, enum ir_vkind kind, enum ir_op
 		       kind == IR_V_MSH || kind == IR_V_FAULT || kind == IR_V_ANC ||
 		       (kind == IR_V_BIN && (op == IR_DIV || op == IR_MOD) &&
 			!(b && b->kind == IR_V_CONST));
+	v->faults = kind == IR_V_FAULT || (a && a->faults) || (b && b->faults);
 	v->uses_mem = (a ? a->uses_mem : 0) | (b ? b->uses_mem : 0) |
 		      (kind == IR_V_MEM ? 1u << (k & 31) : 0);
 	v->hnext = ir->htab[h];

@@ -58,6 +58,7 @@ struct ir_val {
 	uint32_t id;	   /* dense, in creation order */
 	uint32_t depth;	   /* longest path to a leaf */
 	int may_fault;	   /* evaluating it may reject the packet */
+	int faults;	   /* evaluating it always rejects: it contains IR_V_FAULT */
 	uint32_t uses_mem; /* bit k: reads scratch slot k */
 	struct ir_val *hnext;
 };
