@@ -243,13 +243,18 @@ static struct frag id_v6(struct gen *g, const struct ast *n, int dir)
 	return gen_host6(g, n->q.proto, dir, n->id.addr, mask);
 }
 
+static void id_text(const struct ast *n, char *buf, size_t cap)
+{
+	size_t len = n->id.textlen < cap - 1 ? n->id.textlen : cap - 1;
+	memcpy(buf, n->id.text, len);
+	buf[len] = '\0';
+}
+
 /* host NAME: every address the resolver gives, ORed. */
 static struct frag id_hostname(struct gen *g, const struct ast *n, int dir)
 {
 	char name[256];
-	size_t len = n->id.textlen < sizeof(name) - 1 ? n->id.textlen : sizeof(name) - 1;
-	memcpy(name, n->id.text, len);
-	name[len] = '\0';
+	id_text(n, name, sizeof(name));
 	struct filter_addr addrs[MAX_ADDRS];
 	int cnt = g->res->host ? g->res->host(g->res->opaque, name, addrs, MAX_ADDRS) : 0;
 	if (cnt <= 0) {
@@ -277,13 +282,6 @@ static struct frag id_hostname(struct gen *g, const struct ast *n, int dir)
 		gen_fail(g, FILTER_ERR_NAME, "host '%s' has no address of the kind asked for",
 			 name);
 	return f;
-}
-
-static void id_text(const struct ast *n, char *buf, size_t cap)
-{
-	size_t len = n->id.textlen < cap - 1 ? n->id.textlen : cap - 1;
-	memcpy(buf, n->id.text, len);
-	buf[len] = '\0';
 }
 
 static struct frag id_ether(struct gen *g, const struct ast *n, int dir)
@@ -432,9 +430,7 @@ struct frag gen_gateway(struct gen *g, const struct ast *n)
 	}
 	struct frag mac = id_ether(g, n, 2);
 	char name[256];
-	size_t len = n->id.textlen < sizeof(name) - 1 ? n->id.textlen : sizeof(name) - 1;
-	memcpy(name, n->id.text, len);
-	name[len] = '\0';
+	id_text(n, name, sizeof(name));
 	struct filter_addr addrs[MAX_ADDRS];
 	int cnt = g->failed || !g->res->host ? 0
 					     : g->res->host(g->res->opaque, name, addrs, MAX_ADDRS);
