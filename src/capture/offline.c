@@ -134,9 +134,7 @@ int capture_writer_close(struct capture_writer *w, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: write failed: %s", w->path, strerror(w->saved_errno));
 		rc = -1;
 	}
-	FILE *fp = pcap_dump_file(w->d);
-	pcap_dump_close(w->d); /* closes fp */
-	(void)fp;
+	pcap_dump_close(w->d);
 	free(w);
 	return rc;
 }
