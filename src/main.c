@@ -12,8 +12,7 @@
 #include "config.h"
 #include "filter/filter.h"
 #include "options.h"
-
-enum { EXIT_USAGE = 1, EXIT_IO = 2 };
+#include "app.h"
 
 struct run {
 	const struct config *cfg;
@@ -66,40 +65,16 @@ static char *read_expr_file(const char *path)
 	return s;
 }
 
-static int compile(const struct config *cfg, int dlt, uint32_t snaplen, struct filter_prog *prog)
-{
-	struct filter_options o = {.dlt = dlt,
-				   .snaplen = snaplen,
-				   .no_optimize = cfg->no_optimize,
-				   .savefile = cfg->read_file != NULL,
-				   .vlan = cfg->vlan_live ? FILTER_VLAN_LIVE : FILTER_VLAN_RAW};
-	struct filter_ctx *c = filter_ctx_new(&o);
-	if (!c) {
-		fprintf(stderr, "bpfcap: filter: link type %d is not supported by the compiler\n",
-			dlt);
-		return -1;
-	}
-	size_t len = strlen(cfg->expr);
-	int rc = filter_compile(c, cfg->expr, len);
-	if (rc == 0)
-		rc = filter_emit_cbpf(c, prog);
-	if (rc < 0) {
-		int caret = isatty(STDERR_FILENO) || len <= 200;
-		char *msg = filter_diag_format(filter_ctx_diag(c), cfg->expr, len, caret);
-		fprintf(stderr, "bpfcap: filter: %s", msg ? msg : "out of memory\n");
-		free(msg);
-	}
-	filter_ctx_free(c);
-	return rc;
-}
-
 static int print_line(struct run *r, const struct capture_pkt *p)
 {
 	struct tm tm;
-	time_t t = p->ts.tv_sec;
+	time_t t = (time_t)p->ts_sec;
 	localtime_r(&t, &tm);
-	return printf("%02d:%02d:%02d.%06ld %s, length %u\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		      (long)p->ts.tv_usec, r->dlt_name, p->len) < 0;
+	if (r->cfg->nano)
+		return printf("%02d:%02d:%02d.%09u %s, length %u\n", tm.tm_hour, tm.tm_min,
+			      tm.tm_sec, p->ts_nsec, r->dlt_name, p->len) < 0;
+	return printf("%02d:%02d:%02d.%06u %s, length %u\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		      p->ts_nsec / 1000, r->dlt_name, p->len) < 0;
 }
 
 static int on_packet(void *opaque, const struct capture_pkt *p)
@@ -132,6 +107,9 @@ static int dump_mode(const struct config *cfg)
 		if (!cfg->snaplen_set)
 			snaplen = capture_file_snaplen(f);
 		capture_file_close(f);
+	} else if (cfg->iface) {
+		if ((dlt = live_dlt(cfg)) < 0)
+			return EXIT_USAGE;
 	} else if (cfg->linktype) {
 		dlt = filter_dlt_from_name(cfg->linktype);
 		if (dlt < 0) {
@@ -145,7 +123,7 @@ static int dump_mode(const struct config *cfg)
 		fprintf(stderr, "Warning: assuming Ethernet\n");
 	}
 	struct filter_prog prog;
-	if (compile(cfg, dlt, snaplen, &prog) < 0)
+	if (app_compile(cfg, cfg->expr, dlt, snaplen, cfg->iface != NULL, &prog) < 0)
 		return EXIT_USAGE;
 	char *text = filter_prog_dump(&prog, cfg->dump_level);
 	filter_prog_release(&prog);
@@ -170,15 +148,19 @@ static int read_mode(const struct config *cfg)
 	struct filter_prog prog = {0, NULL};
 	int has_filter = cfg->expr[strspn(cfg->expr, " \t\r\n")] != '\0';
 	uint32_t snaplen = cfg->snaplen_set ? cfg->snaplen : capture_file_snaplen(f);
-	if (has_filter && compile(cfg, capture_file_dlt(f), snaplen, &prog) < 0) {
+	if (has_filter && app_compile(cfg, cfg->expr, capture_file_dlt(f), snaplen, 0, &prog) < 0) {
 		capture_file_close(f);
 		return EXIT_USAGE;
 	}
 	int rc = 0;
 	fprintf(stderr, "reading from file %s, link-type %s (%s), snapshot length %u\n",
 		cfg->read_file, r.dlt_name, capture_file_dlt_desc(f), capture_file_snaplen(f));
+	struct capture_writer_opts wo = {.dlt = capture_file_dlt(f),
+					 .snaplen = capture_file_snaplen(f),
+					 .nano = cfg->nano,
+					 .flush_each = cfg->unbuffered};
 	if (cfg->write_file &&
-	    capture_writer_open(cfg->write_file, f, &r.w, err, sizeof(err)) < 0) {
+	    capture_writer_open(cfg->write_file, &wo, &r.w, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bpfcap: %s\n", err);
 		rc = EXIT_IO;
 	} else if (capture_file_run(f, has_filter ? &prog : NULL, on_packet, &r, err, sizeof(err)) <
@@ -221,11 +203,18 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else if (cfg.dump_level) {
 		rc = dump_mode(&cfg);
+	} else if (cfg.list_ifaces) {
+		rc = live_list_ifaces();
+	} else if (cfg.list_dlts) {
+		rc = live_list_dlts(&cfg);
 	} else if (cfg.read_file) {
 		rc = read_mode(&cfg);
+	} else if (cfg.iface) {
+		rc = live_main(&cfg);
 	} else {
-		fprintf(stderr, "bpfcap: nothing to do: give -r FILE to read a capture, or -d to "
-				"show the compiled filter (live capture is not implemented yet)\n");
+		fprintf(stderr, "bpfcap: nothing to do: give -i INTERFACE to capture (bpfcap -D "
+				"lists them), -r FILE to read a capture, or -d to show the "
+				"compiled filter\n");
 		options_usage(stderr);
 		rc = EXIT_USAGE;
 	}

@@ -6,13 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_COUNT = 256, OPT_VLAN, OPT_VERSION };
+enum { OPT_COUNT = 256, OPT_VLAN, OPT_VERSION, OPT_IMMEDIATE, OPT_TSPREC };
 
 static const struct option longopts[] = {
 	{"count", no_argument, NULL, OPT_COUNT},
 	{"vlan", required_argument, NULL, OPT_VLAN},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
+	{"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
+	{"time-stamp-precision", required_argument, NULL, OPT_TSPREC},
+	{"interface", required_argument, NULL, 'i'},
+	{"buffer-size", required_argument, NULL, 'B'},
+	{"direction", required_argument, NULL, 'Q'},
+	{"list-interfaces", no_argument, NULL, 'D'},
+	{"list-data-link-types", no_argument, NULL, 'L'},
+	{"no-promiscuous-mode", no_argument, NULL, 'p'},
+	{"packet-buffered", no_argument, NULL, 'U'},
+	{"relinquish-privileges", required_argument, NULL, 'Z'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -22,6 +32,11 @@ void options_usage(FILE *out)
 		     "              [--vlan raw|live] [-F file | expression]\n"
 		     "       bpfcap -r file [-w file] [-c count] [--count] [-O] [-s snaplen]\n"
 		     "              [--vlan raw|live] [-F file | expression]\n"
+		     "       bpfcap -i interface [-pnU] [-B KiB] [-c count] [-Q in|out|inout]\n"
+		     "              [-s snaplen] [-y linktype] [--immediate-mode]\n"
+		     "              [--time-stamp-precision micro|nano] [-w file [-C size]\n"
+		     "              [-G seconds] [-W count]] [-Z user] [-F file | expression]\n"
+		     "       bpfcap -D | -L -i interface\n"
 		     "       bpfcap -h | --help | --version\n");
 }
 
@@ -60,6 +75,102 @@ static char *join(int argc, char **argv)
 	return s;
 }
 
+/* -C: millions of bytes, or KiB/MiB/GiB with a k, m or g suffix. */
+static int parse_size(const char *s, uint64_t *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 10);
+	uint64_t unit = 1000000;
+	if (end != s && *end && !end[1]) {
+		switch (*end) {
+		case 'k':
+		case 'K':
+			unit = 1024;
+			end++;
+			break;
+		case 'm':
+		case 'M':
+			unit = 1024 * 1024;
+			end++;
+			break;
+		case 'g':
+		case 'G':
+			unit = 1024 * 1024 * 1024;
+			end++;
+			break;
+		default: break;
+		}
+	}
+	if (errno || end == s || *end || s[0] == '-' || x == 0 || x > (1ULL << 40)) {
+		fprintf(stderr,
+			"bpfcap: invalid -C file size '%s' (expected a number of millions "
+			"of bytes, or a number with a k, m or g suffix)\n",
+			s);
+		return -1;
+	}
+	*v = (uint64_t)x * unit;
+	return 0;
+}
+
+static int word_opt(const char *opt, const char *arg, const char *const *words, int *out)
+{
+	for (int i = 0; words[i]; i++)
+		if (strcmp(arg, words[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	fprintf(stderr, "bpfcap: %s takes", opt);
+	for (int i = 0; words[i]; i++)
+		fprintf(stderr, "%s '%s'", i ? (words[i + 1] ? "," : " or") : "", words[i]);
+	fprintf(stderr, ", not '%s'\n", arg);
+	return -1;
+}
+
+static int live_opt(struct config *cfg, int c, const char *arg)
+{
+	static const char *const dirs[] = {"inout", "in", "out", NULL};
+	static const char *const precs[] = {"micro", "nano", NULL};
+	unsigned long v;
+	switch (c) {
+	case 'i': cfg->iface = arg; return 0;
+	case 'B':
+		if (parse_ulong("-B buffer size (KiB)", arg, 4UL << 20, &v) < 0)
+			return -1;
+		cfg->buffer_kib = (unsigned)(v ? v : 1);
+		return 0;
+	case 'p': cfg->no_promisc = 1; return 0;
+	case 'Q': return word_opt("-Q", arg, dirs, &cfg->direction);
+	case 'D': cfg->list_ifaces = 1; return 0;
+	case 'L': cfg->list_dlts = 1; return 0;
+	case 'n': cfg->numeric = 1; return 0;
+	case 'U': cfg->unbuffered = 1; return 0;
+	case 'C': return parse_size(arg, &cfg->rotate_bytes);
+	case 'G':
+		if (parse_ulong("-G seconds", arg, 0x7fffffffUL, &v) < 0)
+			return -1;
+		if (v == 0) {
+			fprintf(stderr, "bpfcap: -G takes a number of seconds greater than 0\n");
+			return -1;
+		}
+		cfg->rotate_secs = (unsigned)v;
+		return 0;
+	case 'W':
+		if (parse_ulong("-W count", arg, 0x7fffffffUL, &v) < 0)
+			return -1;
+		if (v == 0) {
+			fprintf(stderr, "bpfcap: -W takes a file count greater than 0\n");
+			return -1;
+		}
+		cfg->files = v;
+		return 0;
+	case 'Z': cfg->user = arg; return 0;
+	case OPT_IMMEDIATE: cfg->immediate = 1; return 0;
+	case OPT_TSPREC: return word_opt("--time-stamp-precision", arg, precs, &cfg->nano);
+	default: options_usage(stderr); return -1;
+	}
+}
+
 static int short_opt(struct config *cfg, int c, const char *arg)
 {
 	unsigned long v;
@@ -92,8 +203,32 @@ static int short_opt(struct config *cfg, int c, const char *arg)
 		cfg->vlan_live = strcmp(arg, "live") == 0;
 		cfg->vlan_set = 1;
 		return 0;
-	default: options_usage(stderr); return -1;
+	default: return live_opt(cfg, c, arg);
 	}
+}
+
+/* Combinations that make no sense are refused before anything is opened. */
+static int check_combinations(const struct config *cfg)
+{
+	const char *msg = NULL;
+	if (cfg->linktype && cfg->read_file)
+		msg = "-y and -r cannot be combined (the file has a link type)";
+	else if (cfg->iface && cfg->read_file)
+		msg = "-i and -r cannot be combined: capture from an interface or read a file";
+	else if (cfg->list_dlts && !cfg->iface)
+		msg = "-L needs -i INTERFACE";
+	else if ((cfg->rotate_bytes || cfg->rotate_secs || cfg->files) && !cfg->write_file)
+		msg = "-C, -G and -W need -w FILE";
+	else if (cfg->files && !cfg->rotate_bytes && !cfg->rotate_secs)
+		msg = "-W needs -C or -G";
+	else if (cfg->write_file && !strcmp(cfg->write_file, "-") &&
+		 (cfg->rotate_bytes || cfg->rotate_secs))
+		msg = "-C and -G cannot rotate the standard output (-w -)";
+	else if (cfg->user && !cfg->iface)
+		msg = "-Z only applies to live capture (-i)";
+	if (msg)
+		fprintf(stderr, "bpfcap: %s\n", msg);
+	return msg ? -1 : 0;
 }
 
 int options_parse(int argc, char **argv, struct config *cfg)
@@ -102,7 +237,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_packets = -1;
 	int c;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:h", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUC:G:W:Z:", longopts,
+				NULL)) != -1)
 		if (short_opt(cfg, c, optarg) < 0)
 			return -1;
 	if (cfg->expr_file && optind < argc) {
@@ -110,11 +246,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				"not both\n");
 		return -1;
 	}
-	if (cfg->linktype && cfg->read_file) {
-		fprintf(stderr,
-			"bpfcap: -y and -r cannot be combined (the file has a link type)\n");
+	if (check_combinations(cfg) < 0)
 		return -1;
-	}
 	cfg->expr = join(argc - optind, argv + optind);
 	return cfg->expr ? 0 : -1;
 }

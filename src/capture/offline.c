@@ -1,4 +1,5 @@
-/* offline.c - capture files through libpcap; see capture.h. */
+/* offline.c - capture files through libpcap (timestamps in nanoseconds);
+ * see capture.h. */
 #include "capture.h"
 
 #include <errno.h>
@@ -11,13 +12,6 @@ struct capture_file {
 	pcap_t *p;
 };
 
-struct capture_writer {
-	pcap_dumper_t *d;
-	const char *path;
-	int failed;
-	int saved_errno;
-};
-
 int capture_file_open(const char *path, struct capture_file **out, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
@@ -26,7 +20,7 @@ int capture_file_open(const char *path, struct capture_file **out, char *err, si
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	f->p = pcap_open_offline(path, ebuf);
+	f->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!f->p) {
 		snprintf(err, errlen, "%s", ebuf);
 		free(f);
@@ -77,7 +71,9 @@ int capture_file_run(struct capture_file *f, const struct filter_prog *prog, cap
 	while ((rc = pcap_next_ex(f->p, &h, &data)) == 1) {
 		if (insns && bpf_filter(insns, data, h->len, h->caplen) == 0)
 			continue;
-		struct capture_pkt p = {h->ts, h->caplen, h->len, data};
+		struct capture_pkt p = {
+			h->ts.tv_sec,	    (uint32_t)h->ts.tv_usec, h->caplen, h->len, data, 0,
+			CAPTURE_DIR_UNKNOWN};
 		if (sink(opaque, &p))
 			return 0;
 	}
@@ -86,55 +82,4 @@ int capture_file_run(struct capture_file *f, const struct filter_prog *prog, cap
 		return -1;
 	}
 	return 0;
-}
-
-int capture_writer_open(const char *path, const struct capture_file *f, struct capture_writer **out,
-			char *err, size_t errlen)
-{
-	struct capture_writer *w = calloc(1, sizeof(*w));
-	if (!w) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	w->path = path;
-	w->d = pcap_dump_open(f->p, path);
-	if (!w->d) {
-		snprintf(err, errlen, "%s", pcap_geterr(f->p));
-		free(w);
-		return -1;
-	}
-	*out = w;
-	return 0;
-}
-
-int capture_writer_put(struct capture_writer *w, const struct capture_pkt *p)
-{
-	struct pcap_pkthdr h;
-	h.ts = p->ts;
-	h.caplen = p->caplen;
-	h.len = p->len;
-	pcap_dump((u_char *)w->d, &h, p->data);
-	if (!w->failed && ferror(pcap_dump_file(w->d))) {
-		w->failed = 1;
-		w->saved_errno = errno;
-	}
-	return w->failed ? -1 : 0;
-}
-
-int capture_writer_close(struct capture_writer *w, char *err, size_t errlen)
-{
-	if (!w)
-		return 0;
-	int rc = 0;
-	if (pcap_dump_flush(w->d) != 0 && !w->failed) {
-		w->failed = 1;
-		w->saved_errno = errno;
-	}
-	if (w->failed) {
-		snprintf(err, errlen, "%s: write failed: %s", w->path, strerror(w->saved_errno));
-		rc = -1;
-	}
-	pcap_dump_close(w->d);
-	free(w);
-	return rc;
 }

@@ -1,0 +1,28 @@
+/*
+ * app.h - the program's own pieces above the libraries: exit statuses, the
+ * compile step shared by every mode (compile.c), live capture (live.c).
+ */
+#ifndef BPFCAP_APP_H
+#define BPFCAP_APP_H
+
+#include <stdint.h>
+
+#include "filter/filter.h"
+#include "options.h"
+
+enum { EXIT_USAGE = 1, EXIT_IO = 2 };
+
+/* Compile EXPR for DLT; LIVE selects the live-socket semantics (VLAN in
+ * metadata, direction).  On error prints the message, with a caret, and
+ * returns -1. */
+int app_compile(const struct config *cfg, const char *expr, int dlt, uint32_t snaplen, int live,
+		struct filter_prog *prog);
+
+/* The link type a live capture on CFG->iface would use (-y or the
+ * interface's default), or -1 after a message. */
+int live_dlt(const struct config *cfg);
+int live_main(const struct config *cfg);      /* -i */
+int live_list_ifaces(void);		      /* -D */
+int live_list_dlts(const struct config *cfg); /* -L */
+
+#endif

@@ -1,0 +1,83 @@
+/* listing.c - -D and -L in tcpdump's formats, and the link type a live
+ * capture will use; see app.h. */
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "capture/capture.h"
+
+static void print_flags(const struct capture_iface *e)
+{
+	const char *sep = "";
+	printf(" [");
+	if (e->up)
+		printf("%sUp", sep), sep = ", ";
+	if (e->running)
+		printf("%sRunning", sep), sep = ", ";
+	if (e->wireless)
+		printf("%sWireless", sep), sep = ", ";
+	if (e->loopback)
+		printf("%sLoopback", sep), sep = ", ";
+	if (!*sep)
+		printf("none"), sep = ", ";
+	if (e->connected >= 0)
+		printf("%s%s", sep, e->connected ? "Connected" : "Disconnected");
+	printf("]\n");
+}
+
+int live_list_ifaces(void)
+{
+	struct capture_iface *v;
+	size_t n;
+	char err[256];
+	if (capture_iface_list(&v, &n, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bpfcap: %s\n", err);
+		return EXIT_IO;
+	}
+	for (size_t i = 0; i < n; i++) {
+		printf("%zu.%s", i + 1, v[i].name);
+		if (v[i].desc[0])
+			printf(" (%s)", v[i].desc);
+		print_flags(&v[i]);
+	}
+	free(v);
+	return fflush(stdout) ? EXIT_IO : 0;
+}
+
+static int iface_dlts(const char *ifname, int *dlts, int max)
+{
+	int n = capture_iface_dlts(ifname, dlts, max);
+	if (n == 0)
+		fprintf(stderr, "bpfcap: %s: no such interface (bpfcap -D lists them)\n", ifname);
+	return n;
+}
+
+int live_list_dlts(const struct config *cfg)
+{
+	int dlts[8], n = iface_dlts(cfg->iface, dlts, 8);
+	if (n == 0)
+		return EXIT_USAGE;
+	printf("Data link types for %s (use option -y to set):\n", cfg->iface);
+	for (int i = 0; i < n; i++)
+		printf("  %s (%s)\n", pcap_datalink_val_to_name(dlts[i]),
+		       pcap_datalink_val_to_description(dlts[i]));
+	return fflush(stdout) ? EXIT_IO : 0;
+}
+
+int live_dlt(const struct config *cfg)
+{
+	int dlts[8], n = iface_dlts(cfg->iface, dlts, 8);
+	if (n == 0)
+		return -1;
+	if (!cfg->linktype)
+		return dlts[0];
+	int want = filter_dlt_from_name(cfg->linktype);
+	for (int i = 0; i < n; i++)
+		if (dlts[i] == want)
+			return want;
+	fprintf(stderr, "bpfcap: %s does not offer link type '%s' (bpfcap -L -i %s lists them)\n",
+		cfg->iface, cfg->linktype, cfg->iface);
+	return -1;
+}

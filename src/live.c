@@ -1,0 +1,321 @@
+/*
+ * live.c - `bpfcap -i`: live capture wiring.  Owns the signal handling of a
+ * capture (handlers only set flags; the loop waits in ppoll with the
+ * signals unblocked, so a signal is seen at once and never interrupts a
+ * packet being written), the statistics lines and the order of set-up:
+ * socket and ring, filter compiled for the interface, output files, the
+ * filter attached and locked, privileges dropped, then packets.
+ */
+#include "app.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "capture/capture.h"
+#include "util/priv.h"
+
+static volatile sig_atomic_t got_stop, got_stats;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	got_stop = 1;
+}
+
+static void on_stats(int sig)
+{
+	(void)sig;
+	got_stats = 1;
+}
+
+/* Blocks the signals we handle and returns, in WAIT, the mask to wait with. */
+static void install_signals(sigset_t *wait)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	struct sigaction old;
+	if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL); /* nohup's SIG_IGN is kept */
+	sa.sa_handler = on_stats;
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* EPIPE is handled where it happens */
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, wait);
+	sigdelset(wait, SIGINT);
+	sigdelset(wait, SIGTERM);
+	sigdelset(wait, SIGHUP);
+	sigdelset(wait, SIGUSR1);
+}
+
+struct live_run {
+	const struct config *cfg;
+	const char *ifname;
+	const char *dlt_name;
+	struct capture_output *out;
+	uint64_t captured;
+	enum { RUNNING, STOP_COUNT, STOP_FILES, STOP_WRITE, STOP_STDOUT } stop_reason;
+	char err[512];
+};
+
+static const char *dir_text(int pkttype)
+{
+	switch (pkttype) {
+	case 0: return "In ";
+	case 1: return "B  ";
+	case 2: return "M  ";
+	case 3: return "P  ";
+	case 4: return "Out";
+	default: return "?  ";
+	}
+}
+
+static int print_pkt(struct live_run *r, const struct capture_pkt *p)
+{
+	struct tm tm;
+	time_t t = (time_t)p->ts_sec;
+	localtime_r(&t, &tm);
+	int rc;
+	if (r->cfg->nano)
+		rc = printf("%02d:%02d:%02d.%09u %s %s %s, length %u\n", tm.tm_hour, tm.tm_min,
+			    tm.tm_sec, p->ts_nsec, r->ifname, dir_text(p->pkttype), r->dlt_name,
+			    p->len);
+	else
+		rc = printf("%02d:%02d:%02d.%06u %s %s %s, length %u\n", tm.tm_hour, tm.tm_min,
+			    tm.tm_sec, p->ts_nsec / 1000, r->ifname, dir_text(p->pkttype),
+			    r->dlt_name, p->len);
+	if (rc >= 0 && r->cfg->unbuffered)
+		rc = fflush(stdout) == 0 ? 0 : -1;
+	return rc < 0 ? -1 : 0;
+}
+
+static int on_packet(void *opaque, const struct capture_pkt *p)
+{
+	struct live_run *r = opaque;
+	if (r->out) {
+		int rc = capture_output_put(r->out, p, r->err, sizeof(r->err));
+		if (rc != 0) {
+			r->stop_reason = rc > 0 ? STOP_FILES : STOP_WRITE;
+			return 1;
+		}
+	} else if (print_pkt(r, p) < 0) {
+		r->stop_reason = STOP_STDOUT;
+		return 1;
+	}
+	r->captured++;
+	if (r->cfg->max_packets >= 0 && r->captured >= (uint64_t)r->cfg->max_packets) {
+		r->stop_reason = STOP_COUNT;
+		return 1;
+	}
+	return 0;
+}
+
+static void print_stats(struct capture_live *l, const struct live_run *r)
+{
+	struct capture_stats st;
+	capture_live_stats(l, &st);
+	fflush(stdout);
+	fprintf(stderr, "%llu packet%s captured\n", (unsigned long long)r->captured,
+		r->captured == 1 ? "" : "s");
+	fprintf(stderr, "%llu packet%s received by filter\n", (unsigned long long)st.received,
+		st.received == 1 ? "" : "s");
+	fprintf(stderr, "%llu packet%s dropped by kernel\n", (unsigned long long)st.dropped,
+		st.dropped == 1 ? "" : "s");
+}
+
+/* The capture loop proper; returns 0, or EXIT_IO after an error. */
+static int loop(struct capture_live *l, struct live_run *r, const sigset_t *wait)
+{
+	int stop = 0, rc = 0;
+	char err[512];
+	while (!got_stop && !stop) {
+		long n =
+			capture_live_dispatch(l, 1000, wait, on_packet, r, &stop, err, sizeof(err));
+		if (n < 0) {
+			fprintf(stderr, "bpfcap: %s\n", err);
+			rc = EXIT_IO;
+			break;
+		}
+		if (got_stats) {
+			got_stats = 0;
+			print_stats(l, r);
+		}
+		if (r->out && !stop && capture_output_tick(r->out, r->err, sizeof(r->err)) < 0) {
+			r->stop_reason = STOP_WRITE;
+			break;
+		}
+	}
+	capture_live_stop(l);
+	if (!stop && r->stop_reason == RUNNING)
+		capture_live_drain(l, on_packet, r, &stop);
+	return rc;
+}
+
+static int finish(struct capture_live *l, struct live_run *r, int rc)
+{
+	char err[512];
+	uint64_t written = 0;
+	if (r->out) {
+		if (capture_output_flush(r->out, err, sizeof(err)) < 0 &&
+		    r->stop_reason != STOP_WRITE) {
+			snprintf(r->err, sizeof(r->err), "%s", err);
+			r->stop_reason = STOP_WRITE;
+		}
+		written = capture_output_records(r->out);
+		if (capture_output_close(r->out, err, sizeof(err)) < 0 &&
+		    r->stop_reason != STOP_WRITE) {
+			snprintf(r->err, sizeof(r->err), "%s", err);
+			r->stop_reason = STOP_WRITE;
+		}
+		r->out = NULL;
+	}
+	if (r->stop_reason == STOP_WRITE) {
+		fflush(stdout);
+		fprintf(stderr,
+			"bpfcap: %s (%llu packet%s written; the file is complete up to the last "
+			"of them)\n",
+			r->err, (unsigned long long)written, written == 1 ? "" : "s");
+		rc = EXIT_IO;
+	} else if (r->stop_reason == STOP_FILES) {
+		fprintf(stderr, "Maximum file limit reached: %lu\n", r->cfg->files);
+	}
+	if (r->stop_reason != STOP_STDOUT && fflush(stdout) != 0 && errno != EPIPE && rc == 0)
+		rc = EXIT_IO;
+	print_stats(l, r);
+	return rc;
+}
+
+static int open_output(const struct config *cfg, struct capture_live *l,
+		       struct capture_output **out)
+{
+	struct capture_output_opts o = {
+		.path = cfg->write_file,
+		.w = {.dlt = capture_live_dlt(l),
+		      .snaplen = capture_live_snaplen(l),
+		      .nano = cfg->nano,
+		      .flush_each = cfg->unbuffered},
+		.rotate_bytes = cfg->rotate_bytes,
+		.rotate_secs = cfg->rotate_secs,
+		.files = cfg->files,
+	};
+	char err[512];
+	if (capture_output_open(&o, out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bpfcap: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_live(const struct config *cfg, struct capture_live **l)
+{
+	int dlt = -1;
+	if (cfg->linktype && (dlt = filter_dlt_from_name(cfg->linktype)) < 0) {
+		fprintf(stderr, "bpfcap: unknown link type '%s' (bpfcap -L -i %s lists them)\n",
+			cfg->linktype, cfg->iface);
+		return EXIT_USAGE;
+	}
+	struct capture_live_opts o = {.ifname = cfg->iface,
+				      .dlt = dlt,
+				      .snaplen = cfg->snaplen,
+				      .buffer_kib = cfg->buffer_kib,
+				      .immediate = cfg->immediate || cfg->unbuffered,
+				      .promisc = !cfg->no_promisc,
+				      .direction = cfg->direction};
+	char err[512];
+	int rc = capture_live_open(&o, l, err, sizeof(err));
+	if (rc == 0)
+		return 0;
+	fprintf(stderr, "bpfcap: %s\n", err);
+	return rc == CAPTURE_E_IO ? EXIT_IO : EXIT_USAGE;
+}
+
+/* -Q out is part of the program: 'outbound and (EXPR)'. */
+static int compile_live(const struct config *cfg, struct capture_live *l, struct filter_prog *prog,
+			int *has)
+{
+	int dlt = capture_live_dlt(l);
+	uint32_t snaplen = capture_live_snaplen(l);
+	*has = cfg->expr[strspn(cfg->expr, " \t\r\n")] != '\0';
+	if (*has && app_compile(cfg, cfg->expr, dlt, snaplen, 1, prog) < 0)
+		return -1;
+	if (cfg->direction != 2)
+		return 0;
+	size_t n = strlen(cfg->expr) + 32;
+	char *both = malloc(n);
+	if (!both)
+		return -1;
+	snprintf(both, n, *has ? "outbound and (%s)" : "outbound", cfg->expr);
+	if (*has)
+		filter_prog_release(prog);
+	int rc = app_compile(cfg, both, dlt, snaplen, 1, prog);
+	free(both);
+	*has = 1;
+	return rc;
+}
+
+static int setup(const struct config *cfg, struct capture_live *l, struct live_run *r,
+		 struct filter_prog *prog)
+{
+	struct priv_user user;
+	char err[512];
+	int has;
+	if (cfg->user && priv_lookup(cfg->user, &user, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bpfcap: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (compile_live(cfg, l, prog, &has) < 0)
+		return EXIT_USAGE;
+	if (cfg->write_file && open_output(cfg, l, &r->out) < 0)
+		return EXIT_IO;
+	if (capture_live_set_filter(l, has ? prog : NULL, err, sizeof(err)) < 0 ||
+	    priv_drop(cfg->user ? &user : NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bpfcap: %s\n", err);
+		return EXIT_IO;
+	}
+	return 0;
+}
+
+int live_main(const struct config *cfg)
+{
+	sigset_t wait;
+	install_signals(&wait);
+	struct capture_live *l;
+	int rc = open_live(cfg, &l);
+	if (rc)
+		return rc;
+	int dlt = capture_live_dlt(l);
+	struct live_run r = {
+		.cfg = cfg, .ifname = cfg->iface, .dlt_name = pcap_datalink_val_to_name(dlt)};
+	struct filter_prog prog = {0, NULL};
+	rc = setup(cfg, l, &r, &prog);
+	if (rc == 0) {
+		fprintf(stderr,
+			"bpfcap: listening on %s, link-type %s (%s), snapshot length %u "
+			"bytes\n",
+			cfg->iface, r.dlt_name, pcap_datalink_val_to_description(dlt),
+			capture_live_snaplen(l));
+		rc = loop(l, &r, &wait);
+		rc = finish(l, &r, rc);
+	} else if (r.out) {
+		char err[512];
+		capture_output_close(r.out, err, sizeof(err));
+	}
+	filter_prog_release(&prog);
+	capture_live_close(l);
+	return rc;
+}
