@@ -2,9 +2,10 @@
  * output.c - -w with tcpdump's rotation (-C, -G, -W); see capture.h.
  *
  * Naming, as tcpdump 4.99: with -G the name goes through strftime(3) at the
- * time of the rotation; with -C or -G and -W N, a counter of width
- * digits(N-1) is appended, starting at 0 and wrapping; with -C alone the first
- * file has the plain name and later ones 1, 2, ...  A file is closed, complete,
+ * time of the rotation; with -C and -W N, a counter of width digits(N-1) is
+ * appended, starting at 0 and wrapping; with -C alone the first file has the
+ * plain name and later ones 1, 2, ...; with -G and -W N (no -C), no counter,
+ * and the capture stops after N files.  A file is closed, complete,
  * before the next one opens.
  */
 #include "capture.h"
@@ -80,7 +81,8 @@ int capture_output_open(const struct capture_output_opts *o, struct capture_outp
 		return -1;
 	}
 	out->o = *o;
-	out->width = o->files ? capture_output_width(o->files) : 0;
+	/* tcpdump numbers files only for -C: -G -W names are the strftime ones */
+	out->width = o->files && o->rotate_bytes ? capture_output_width(o->files) : 0;
 	out->gtime = time(NULL);
 	if (open_current(out, err, errlen) < 0) {
 		free(out);

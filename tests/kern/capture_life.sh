@@ -1,0 +1,124 @@
+#!/bin/bash
+# capture_life.sh - a live capture's life on a real kernel: -c, SIGINT,
+# SIGTERM, SIGHUP, SIGUSR1, an overflowing ring (captured + dropped =
+# received, exactly, and the file holds 'captured' packets), no packet
+# before the filter, and the interface going down.
+. "$(dirname "$0")/lib.sh"
+setup_pair
+bad=0
+ok() { echo "ok: $*"; }
+no() { echo "FAIL: $*"; bad=1; }
+# run_until NAME SIGNAL COUNT BPFCAP-ARGS...: capture while COUNT frames are
+# sent, then SIGNAL; leaves NAME.err, NAME.pcap and NAME.rc
+run_until() {
+	local name=$1 sig=$2 count=$3
+	shift 3
+	bg_b "$TMPD/$name.err" "$BPFCAP" -i "$VB" -w "$TMPD/$name.pcap" "$@"
+	local pid=$!
+	wait_listening "$TMPD/$name.err"
+	in_a "$BLAST" "$VA" -n "$count" -p 20000 >"$TMPD/$name.sent"
+	sleep 0.3
+	kill "-$sig" "$pid"
+	wait "$pid"
+	echo $? >"$TMPD/$name.rc"
+}
+check_stop() { # NAME SENT: exit 0, every frame counted and in the file
+	local c r d rc
+	c=$(stat_of "$TMPD/$1.err" captured) r=$(stat_of "$TMPD/$1.err" "received by filter")
+	d=$(stat_of "$TMPD/$1.err" "dropped by kernel") rc=$(cat "$TMPD/$1.rc")
+	local n
+	n=$(records "$TMPD/$1.pcap")
+	if [ "$rc" = 0 ] && [ "$c" = "$2" ] && [ "$n" = "$2" ] && [ "$r" = "$2" ] && [ "$d" = 0 ]; then
+		ok "$1: exit 0, $c captured, $n in the file"
+	else
+		no "$1: exit $rc, captured $c, received $r, dropped $d, file $n, sent $2"
+	fi
+}
+for sig in INT TERM HUP; do
+	run_until "sig$sig" "$sig" 10000 udp
+	check_stop "sig$sig" 10000
+done
+
+# SIGUSR1 prints the statistics and goes on
+bg_b "$TMPD/usr1.err" "$BPFCAP" -i "$VB" -w "$TMPD/usr1.pcap" udp
+pid=$!
+wait_listening "$TMPD/usr1.err"
+for i in 1 2 3; do
+	in_a "$BLAST" "$VA" -n 100 >/dev/null
+	sleep 0.3
+	kill -USR1 "$pid"
+	sleep 0.1
+done
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+n=$(grep -c 'packets received by filter' "$TMPD/usr1.err")
+[ "$rc" = 0 ] && [ "$n" = 4 ] && [ "$(records "$TMPD/usr1.pcap")" = 300 ] &&
+	ok "SIGUSR1: 3 statistics blocks while running, then the final one" ||
+	no "SIGUSR1: exit $rc, $n statistics blocks, $(records "$TMPD/usr1.pcap") packets"
+
+# -c N stops at exactly N
+for c in 1 2 1000; do
+	bg_b "$TMPD/c$c.err" "$BPFCAP" -i "$VB" -c "$c" -w "$TMPD/c$c.pcap" udp
+	pid=$!
+	wait_listening "$TMPD/c$c.err"
+	in_a "$BLAST" "$VA" -n 3000 -p 20000 >/dev/null
+	timeout 5 tail --pid="$pid" -f /dev/null
+	wait "$pid"
+	rc=$?
+	n=$(records "$TMPD/c$c.pcap")
+	[ "$rc" = 0 ] && [ "$n" = "$c" ] && [ "$(stat_of "$TMPD/c$c.err" captured)" = "$c" ] &&
+		ok "-c $c: exactly $c packets" || no "-c $c: exit $rc, $n packets in the file"
+done
+
+# a ring that overflows: the identity holds to the packet
+bg_b "$TMPD/ovf.err" "$BPFCAP" -i "$VB" -B 64 -w "$TMPD/ovf.pcap"
+pid=$!
+wait_listening "$TMPD/ovf.err"
+in_a "$BLAST" "$VA" -n 300000 -s 1400 >"$TMPD/ovf.sent"
+sleep 0.5
+kill -INT "$pid"
+wait "$pid"
+c=$(stat_of "$TMPD/ovf.err" captured) r=$(stat_of "$TMPD/ovf.err" "received by filter")
+d=$(stat_of "$TMPD/ovf.err" "dropped by kernel") n=$(records "$TMPD/ovf.pcap")
+if [ "$d" -gt 0 ] && [ $((c + d)) = "$r" ] && [ "$n" = "$c" ]; then
+	ok "overflow: $c captured + $d dropped = $r received; the file holds $n"
+else
+	no "overflow: captured $c, dropped $d, received $r, file $n ($(cat "$TMPD/ovf.sent"))"
+fi
+
+# nothing arrives before the filter: start while a flood of non-matching
+# frames is going on
+in_a "$BLAST" "$VA" -n 100000000 -t 4 -u 10 >/dev/null &
+flood=$!
+for i in 1 2 3 4 5; do
+	bg_b "$TMPD/leak$i.err" "$BPFCAP" -i "$VB" -w "$TMPD/leak$i.pcap" udp port 9
+	pid=$!
+	wait_listening "$TMPD/leak$i.err"
+	sleep 0.2
+	kill -INT "$pid"
+	wait "$pid"
+	n=$(records "$TMPD/leak$i.pcap")
+	[ "$n" = 0 ] || no "leak: $n packets reached the file before the filter was attached"
+done
+wait "$flood"
+ok "no packet of a flood got past the filter at start-up (5 runs)"
+
+# the interface goes down: stop, keep the file, exit 2
+bg_b "$TMPD/down.err" "$BPFCAP" -i "$VB" -w "$TMPD/down.pcap" udp
+pid=$!
+wait_listening "$TMPD/down.err"
+in_a "$BLAST" "$VA" -n 500 >/dev/null
+sleep 0.3
+ip -n "$NS_B" link set "$VB" down
+timeout 5 tail --pid="$pid" -f /dev/null
+wait "$pid"
+rc=$?
+n=$(records "$TMPD/down.pcap")
+if [ "$rc" = 2 ] && [ "$n" = 500 ] && grep -q 'went down' "$TMPD/down.err"; then
+	ok "interface down: exit 2, the 500 packets before it in the file"
+else
+	no "interface down: exit $rc, $n packets"
+	cat "$TMPD/down.err"
+fi
+exit $bad
