@@ -12,10 +12,12 @@
 
 enum { EXIT_USAGE = 1, EXIT_IO = 2 };
 
-/* Compile EXPR for DLT; LIVE selects the live-socket semantics (VLAN in
- * metadata, direction).  On error prints the message, with a caret, and
- * returns -1. */
-int app_compile(const struct config *cfg, const char *expr, int dlt, uint32_t snaplen, int live,
+/* Compile EXPR for DLT.  APP_LIVE selects the live-socket semantics (VLAN
+ * in metadata, direction); APP_COOKED_SOCKET the program for a cooked socket
+ * in the kernel (filter_options.cooked_socket), and failing quietly.
+ * Otherwise, on error prints the message, with a caret, and returns -1. */
+enum { APP_LIVE = 1, APP_COOKED_SOCKET = 2 };
+int app_compile(const struct config *cfg, const char *expr, int dlt, uint32_t snaplen, int flags,
 		struct filter_prog *prog);
 
 /* The link type a live capture on CFG->iface would use (-y or the

@@ -9,6 +9,7 @@
 #include "app.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,9 @@ static void install_signals(sigset_t *wait)
 struct live_run {
 	const struct config *cfg;
 	const char *ifname;
+	int any;	  /* -i any: name each packet's interface */
+	int last_ifindex; /* ... cached: */
+	char last_name[IF_NAMESIZE];
 	const char *dlt_name;
 	struct capture_output *out;
 	uint64_t captured;
@@ -85,20 +89,33 @@ static const char *dir_text(int pkttype)
 	}
 }
 
+static const char *iface_of(struct live_run *r, const struct capture_pkt *p)
+{
+	if (!r->any)
+		return r->ifname;
+	if (p->ifindex != r->last_ifindex) {
+		if (!if_indextoname((unsigned)p->ifindex, r->last_name))
+			snprintf(r->last_name, sizeof(r->last_name), "#%d", p->ifindex);
+		r->last_ifindex = p->ifindex;
+	}
+	return r->last_name;
+}
+
 static int print_pkt(struct live_run *r, const struct capture_pkt *p)
 {
+	const char *ifname = iface_of(r, p);
 	struct tm tm;
 	time_t t = (time_t)p->ts_sec;
 	localtime_r(&t, &tm);
 	int rc;
 	if (r->cfg->nano)
 		rc = printf("%02d:%02d:%02d.%09u %s %s %s, length %u\n", tm.tm_hour, tm.tm_min,
-			    tm.tm_sec, p->ts_nsec, r->ifname, dir_text(p->pkttype), r->dlt_name,
+			    tm.tm_sec, p->ts_nsec, ifname, dir_text(p->pkttype), r->dlt_name,
 			    p->len);
 	else
 		rc = printf("%02d:%02d:%02d.%06u %s %s %s, length %u\n", tm.tm_hour, tm.tm_min,
-			    tm.tm_sec, p->ts_nsec / 1000, r->ifname, dir_text(p->pkttype),
-			    r->dlt_name, p->len);
+			    tm.tm_sec, p->ts_nsec / 1000, ifname, dir_text(p->pkttype), r->dlt_name,
+			    p->len);
 	if (rc >= 0 && r->cfg->unbuffered)
 		rc = fflush(stdout) == 0 ? 0 : -1;
 	return rc < 0 ? -1 : 0;
@@ -149,6 +166,12 @@ static int loop(struct capture_live *l, struct live_run *r, const sigset_t *wait
 		if (n < 0) {
 			fprintf(stderr, "bpfcap: %s\n", err);
 			rc = EXIT_IO;
+			break;
+		}
+		/* printed lines go out once per batch: a reader sees them within a
+		 * block timeout, and a closed pipe is noticed */
+		if (!r->out && n > 0 && fflush(stdout) != 0) {
+			r->stop_reason = STOP_STDOUT;
 			break;
 		}
 		if (got_stats) {
@@ -244,45 +267,83 @@ static int open_live(const struct config *cfg, struct capture_live **l)
 	return rc == CAPTURE_E_IO ? EXIT_IO : EXIT_USAGE;
 }
 
-/* -Q out is part of the program: 'outbound and (EXPR)'. */
-static int compile_live(const struct config *cfg, struct capture_live *l, struct filter_prog *prog,
-			int *has)
+/* The programs of a capture: KERNEL runs in the socket (NULL: accept all),
+ * USER, when the kernel cannot run the expression (a cooked socket and the
+ * link address), in the ring walk. */
+struct live_progs {
+	struct filter_prog kernel, user;
+	int has_kernel, has_user;
+};
+
+/* What the capture adds to the expression, so that the kernel counts only
+ * what is delivered: -Q out, and for "any" the loopback's outgoing copies
+ * (they come back in).  NULL when nothing. */
+static char *wrap_expr(const struct config *cfg, struct capture_live *l, int has)
+{
+	char pre[96] = "";
+	int lo = capture_live_lo_ifindex(l);
+	if (cfg->direction == CAPTURE_Q_OUT)
+		snprintf(pre, sizeof(pre), "outbound");
+	else if (lo)
+		snprintf(pre, sizeof(pre), "not (outbound and ifindex %d)", lo);
+	if (!pre[0])
+		return NULL;
+	size_t n = strlen(cfg->expr) + sizeof(pre) + 16;
+	char *s = malloc(n);
+	if (s)
+		snprintf(s, n, has ? "%s and (%s)" : "%s", pre, cfg->expr);
+	return s;
+}
+
+static int compile_live(const struct config *cfg, struct capture_live *l, struct live_progs *p)
 {
 	int dlt = capture_live_dlt(l);
 	uint32_t snaplen = capture_live_snaplen(l);
-	*has = cfg->expr[strspn(cfg->expr, " \t\r\n")] != '\0';
-	if (*has && app_compile(cfg, cfg->expr, dlt, snaplen, 1, prog) < 0)
+	int has = cfg->expr[strspn(cfg->expr, " \t\r\n")] != '\0';
+	/* the user's expression first, so that messages point into it */
+	if (has && app_compile(cfg, cfg->expr, dlt, snaplen, APP_LIVE, &p->kernel) < 0)
 		return -1;
-	if (cfg->direction != 2)
+	char *wrapped = wrap_expr(cfg, l, has);
+	const char *expr = wrapped ? wrapped : cfg->expr;
+	if (!wrapped && !has)
 		return 0;
-	size_t n = strlen(cfg->expr) + 32;
-	char *both = malloc(n);
-	if (!both)
-		return -1;
-	snprintf(both, n, *has ? "outbound and (%s)" : "outbound", cfg->expr);
-	if (*has)
-		filter_prog_release(prog);
-	int rc = app_compile(cfg, both, dlt, snaplen, 1, prog);
-	free(both);
-	*has = 1;
+	if (has)
+		filter_prog_release(&p->kernel);
+	int rc = 0;
+	if (capture_live_cooked(l) &&
+	    app_compile(cfg, expr, dlt, snaplen, APP_LIVE | APP_COOKED_SOCKET, &p->kernel) == 0) {
+		p->has_kernel = 1;
+	} else if (capture_live_cooked(l)) {
+		rc = app_compile(cfg, expr, dlt, snaplen, APP_LIVE, &p->user);
+		p->has_user = rc == 0;
+		if (rc == 0)
+			fprintf(stderr,
+				"bpfcap: note: the filter reads the link-layer address of the "
+				"cooked header, which the kernel does not provide: it runs "
+				"in bpfcap, and 'received by filter' counts every packet\n");
+	} else {
+		rc = app_compile(cfg, expr, dlt, snaplen, APP_LIVE, &p->kernel);
+		p->has_kernel = rc == 0;
+	}
+	free(wrapped);
 	return rc;
 }
 
 static int setup(const struct config *cfg, struct capture_live *l, struct live_run *r,
-		 struct filter_prog *prog)
+		 struct live_progs *prog)
 {
 	struct priv_user user;
 	char err[512];
-	int has;
 	if (cfg->user && priv_lookup(cfg->user, &user, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bpfcap: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (compile_live(cfg, l, prog, &has) < 0)
+	if (compile_live(cfg, l, prog) < 0)
 		return EXIT_USAGE;
 	if (cfg->write_file && open_output(cfg, l, &r->out) < 0)
 		return EXIT_IO;
-	if (capture_live_set_filter(l, has ? prog : NULL, err, sizeof(err)) < 0 ||
+	if (capture_live_set_filter(l, prog->has_kernel ? &prog->kernel : NULL,
+				    prog->has_user ? &prog->user : NULL, err, sizeof(err)) < 0 ||
 	    priv_drop(cfg->user ? &user : NULL, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bpfcap: %s\n", err);
 		return EXIT_IO;
@@ -299,9 +360,12 @@ int live_main(const struct config *cfg)
 	if (rc)
 		return rc;
 	int dlt = capture_live_dlt(l);
-	struct live_run r = {
-		.cfg = cfg, .ifname = cfg->iface, .dlt_name = pcap_datalink_val_to_name(dlt)};
-	struct filter_prog prog = {0, NULL};
+	struct live_run r = {.cfg = cfg,
+			     .ifname = cfg->iface,
+			     .any = strcmp(cfg->iface, "any") == 0,
+			     .dlt_name = pcap_datalink_val_to_name(dlt)};
+	struct live_progs prog;
+	memset(&prog, 0, sizeof(prog));
 	rc = setup(cfg, l, &r, &prog);
 	if (rc == 0) {
 		fprintf(stderr,
@@ -315,7 +379,8 @@ int live_main(const struct config *cfg)
 		char err[512];
 		capture_output_close(r.out, err, sizeof(err));
 	}
-	filter_prog_release(&prog);
+	filter_prog_release(&prog.kernel);
+	filter_prog_release(&prog.user);
 	capture_live_close(l);
 	return rc;
 }

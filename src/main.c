@@ -123,7 +123,7 @@ static int dump_mode(const struct config *cfg)
 		fprintf(stderr, "Warning: assuming Ethernet\n");
 	}
 	struct filter_prog prog;
-	if (app_compile(cfg, cfg->expr, dlt, snaplen, cfg->iface != NULL, &prog) < 0)
+	if (app_compile(cfg, cfg->expr, dlt, snaplen, cfg->iface ? APP_LIVE : 0, &prog) < 0)
 		return EXIT_USAGE;
 	char *text = filter_prog_dump(&prog, cfg->dump_level);
 	filter_prog_release(&prog);
@@ -193,6 +193,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	int rc;
+	if (cfg.line_buffered)
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	if (cfg.help) {
 		options_usage(stdout);
 		rc = 0;

@@ -32,7 +32,7 @@ void options_usage(FILE *out)
 		     "              [--vlan raw|live] [-F file | expression]\n"
 		     "       bpfcap -r file [-w file] [-c count] [--count] [-O] [-s snaplen]\n"
 		     "              [--vlan raw|live] [-F file | expression]\n"
-		     "       bpfcap -i interface [-pnU] [-B KiB] [-c count] [-Q in|out|inout]\n"
+		     "       bpfcap -i interface [-lpnU] [-B KiB] [-c count] [-Q in|out|inout]\n"
 		     "              [-s snaplen] [-y linktype] [--immediate-mode]\n"
 		     "              [--time-stamp-precision micro|nano] [-w file [-C size]\n"
 		     "              [-G seconds] [-W count]] [-Z user] [-F file | expression]\n"
@@ -145,6 +145,7 @@ static int live_opt(struct config *cfg, int c, const char *arg)
 	case 'L': cfg->list_dlts = 1; return 0;
 	case 'n': cfg->numeric = 1; return 0;
 	case 'U': cfg->unbuffered = 1; return 0;
+	case 'l': cfg->line_buffered = 1; return 0;
 	case 'C': return parse_size(arg, &cfg->rotate_bytes);
 	case 'G':
 		if (parse_ulong("-G seconds", arg, 0x7fffffffUL, &v) < 0)
@@ -237,7 +238,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_packets = -1;
 	int c;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUC:G:W:Z:", longopts,
+	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:", longopts,
 				NULL)) != -1)
 		if (short_opt(cfg, c, optarg) < 0)
 			return -1;

@@ -32,6 +32,7 @@ struct config {
 	int nano;	       /* --time-stamp-precision nano */
 	int numeric;	       /* -n (names are never resolved in output yet) */
 	int unbuffered;	       /* -U */
+	int line_buffered;     /* -l */
 	uint64_t rotate_bytes; /* -C, in bytes */
 	unsigned rotate_secs;  /* -G */
 	unsigned long files;   /* -W */

@@ -134,11 +134,19 @@ int capture_live_open(const struct capture_live_opts *o, struct capture_live **o
 int capture_live_dlt(const struct capture_live *l);
 uint32_t capture_live_snaplen(const struct capture_live *l);
 int capture_live_fd(const struct capture_live *l);
-/* PROG (NULL: accept all) goes into the kernel and is locked there; it
- * must be compiled for capture_live_dlt() with FILTER_VLAN_LIVE.  PROG must
- * outlive the capture (cooked captures run it in user space). */
-int capture_live_set_filter(struct capture_live *l, const struct filter_prog *prog, char *err,
-			    size_t errlen);
+/* Cooked captures (LINUX_SLL2): the kernel's program must be compiled with
+ * filter_options.cooked_socket. */
+int capture_live_cooked(const struct capture_live *l);
+/* For "any": the loopback's index; its outgoing copies come back in, and
+ * the caller's program should drop them ('not (outbound and ifindex N)'),
+ * as libpcap does in user space.  0 otherwise. */
+int capture_live_lo_ifindex(const struct capture_live *l);
+/* KERNEL (NULL: accept all) goes into the kernel and is locked there; it
+ * must be compiled for capture_live_dlt() with FILTER_VLAN_LIVE.  USER
+ * (NULL: none) runs on each frame in the walk, for what the kernel cannot
+ * run; it must outlive the capture. */
+int capture_live_set_filter(struct capture_live *l, const struct filter_prog *kernel,
+			    const struct filter_prog *user, char *err, size_t errlen);
 /* Deliver what the ring holds, waiting up to TIMEOUT_MS (with MASK as the
  * signal mask while waiting, NULL: unchanged) if it holds nothing.  Returns
  * the packets delivered, or -1 (the interface went down, ...); *STOP is set

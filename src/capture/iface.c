@@ -88,14 +88,8 @@ static int pick_dlt(struct capture_live *l, int want, char *err, size_t errlen)
 		}
 		l->dlt = want;
 	}
-	if (l->dlt == DLT_LINUX_SLL_) {
-		snprintf(err, errlen,
-			 "%s: -y LINUX_SLL is not supported for live capture yet; "
-			 "use LINUX_SLL2",
-			 l->ifname);
-		return CAPTURE_E_USAGE;
-	}
-	l->cooked = l->dlt == DLT_LINUX_SLL2_ || l->dlt == DLT_RAW_;
+	/* cooked: the header's length, built in front of each frame */
+	l->cooked = l->dlt == DLT_LINUX_SLL2_ ? 20 : l->dlt == DLT_LINUX_SLL_ ? 16 : 0;
 	return 0;
 }
 

@@ -29,10 +29,9 @@ struct capture_output {
 
 int capture_output_width(unsigned long w)
 {
-	if (w == 0)
-		return 0;
-	int c = 1;
-	for (w -= 1; w >= 10; w /= 10)
+	/* tcpdump's getWflagChars(): the digits of W-1, none for -W 1 */
+	int c = 0;
+	for (unsigned long x = w ? w - 1 : 0; x > 0; x /= 10)
 		c++;
 	return c;
 }

@@ -229,25 +229,30 @@ static int read_stats(struct capture_live *l)
 	return 0;
 }
 
-int capture_live_set_filter(struct capture_live *l, const struct filter_prog *prog, char *err,
-			    size_t errlen)
+int capture_live_cooked(const struct capture_live *l)
+{
+	return l->cooked;
+}
+
+int capture_live_lo_ifindex(const struct capture_live *l)
+{
+	return l->lo_ifindex;
+}
+
+int capture_live_set_filter(struct capture_live *l, const struct filter_prog *kernel,
+			    const struct filter_prog *user, char *err, size_t errlen)
 {
 	/* whatever arrived under the reject-all program cannot be in the ring,
 	 * but a frame is a frame: drop anything there, then start counting */
 	release_ready_blocks(l);
-	const struct sock_filter *insns;
-	unsigned n;
 	struct sock_filter all = {BPF_RET | BPF_K, 0, 0, l->snaplen};
-	if (prog && !l->cooked) {
-		insns = (const struct sock_filter *)(const void *)prog->insns;
-		n = (unsigned)prog->len;
-	} else {
-		/* cooked sockets see packets from the network header: the
-		 * program (written for the cooked header) runs here instead */
-		insns = &all;
-		n = 1;
-		l->user_prog = prog;
+	const struct sock_filter *insns = &all;
+	unsigned n = 1;
+	if (kernel) {
+		insns = (const struct sock_filter *)(const void *)kernel->insns;
+		n = (unsigned)kernel->len;
 	}
+	l->user_prog = user;
 	if (attach(l->fd, insns, n) < 0) {
 		snprintf(err, errlen,
 			 "%s: the kernel refused the filter program (%u instructions): %s%s",

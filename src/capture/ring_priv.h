@@ -18,7 +18,7 @@ struct capture_live {
 	int ifindex;	/* 0: all interfaces ("any") */
 	int lo_ifindex; /* for "any": the loopback, whose outgoing copies are skipped */
 	int dlt;
-	int cooked; /* SOCK_DGRAM, we build the cooked header */
+	int cooked; /* SOCK_DGRAM: the length of the cooked header we build (16, 20), else 0 */
 	int is_loopback;
 	int direction;
 	uint32_t snaplen;

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { VLAN_TAG_LEN = 4, SLL2_LEN = 20, ETH_ADDRS = 12 };
+enum { VLAN_TAG_LEN = 4, SLL_LEN = 16, SLL2_LEN = 20, ETH_ADDRS = 12 };
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -30,6 +30,22 @@ static void put32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, 4);
 }
 
+/* LINUX_SLL: packet type, ARPHRD type, address length, 8 address bytes,
+ * protocol. */
+static uint8_t *cooked_header_v1(uint8_t *net, const struct sockaddr_ll *sll)
+{
+	uint8_t *h = net - SLL_LEN;
+	put16(h, sll->sll_pkttype);
+	put16(h + 2, sll->sll_hatype);
+	put16(h + 4, sll->sll_halen);
+	memset(h + 6, 0, 8);
+	memcpy(h + 6, sll->sll_addr, sll->sll_halen < 8 ? sll->sll_halen : 8);
+	memcpy(h + 14, &sll->sll_protocol, 2);
+	return h;
+}
+
+/* LINUX_SLL2: protocol, reserved, interface index, ARPHRD type, packet
+ * type, address length, 8 address bytes. */
 static uint8_t *cooked_header(uint8_t *net, const struct sockaddr_ll *sll)
 {
 	uint8_t *h = net - SLL2_LEN;
@@ -56,25 +72,29 @@ static int frame(struct capture_live *l, struct tpacket3_hdr *h, struct capture_
 		(const void *)((uint8_t *)h + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
 	uint8_t *mac = (uint8_t *)h + h->tp_mac;
 	uint32_t caplen = h->tp_snaplen, len = h->tp_len;
-	if (sll->sll_pkttype == PACKET_OUTGOING &&
-	    ((l->lo_ifindex && sll->sll_ifindex == l->lo_ifindex) ||
-	     (l->cooked && l->direction == CAPTURE_Q_IN)))
-		return 0; /* the loopback's outgoing copy: it comes back in */
-	if (l->cooked && l->direction == CAPTURE_Q_OUT && sll->sll_pkttype != PACKET_OUTGOING)
-		return 0;
-	if (l->cooked) {
+	if (l->cooked == SLL2_LEN) {
 		mac = cooked_header(mac, sll);
 		caplen += SLL2_LEN;
 		len += SLL2_LEN;
-	} else if (vlan_valid(h) && caplen >= ETH_ADDRS) {
-		uint16_t tpid =
-			(h->tp_status & TP_STATUS_VLAN_TPID_VALID) ? h->hv1.tp_vlan_tpid : 0x8100;
-		memmove(mac - VLAN_TAG_LEN, mac, ETH_ADDRS);
-		mac -= VLAN_TAG_LEN;
-		put16(mac + ETH_ADDRS, tpid);
-		put16(mac + ETH_ADDRS + 2, h->hv1.tp_vlan_tci);
-		caplen += VLAN_TAG_LEN;
-		len += VLAN_TAG_LEN;
+	} else {
+		size_t at = ETH_ADDRS; /* where the tag goes: before the type field */
+		if (l->cooked == SLL_LEN) {
+			mac = cooked_header_v1(mac, sll);
+			caplen += SLL_LEN;
+			len += SLL_LEN;
+			at = SLL_LEN - 2;
+		}
+		if (vlan_valid(h) && caplen >= at) {
+			uint16_t tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID)
+						? h->hv1.tp_vlan_tpid
+						: 0x8100;
+			memmove(mac - VLAN_TAG_LEN, mac, at);
+			mac -= VLAN_TAG_LEN;
+			put16(mac + at, tpid);
+			put16(mac + at + 2, h->hv1.tp_vlan_tci);
+			caplen += VLAN_TAG_LEN;
+			len += VLAN_TAG_LEN;
+		}
 	}
 	if (caplen > l->snaplen)
 		caplen = l->snaplen;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cbpf.h"
+#include "cooked.h"
 #include "gen.h"
 #include "link.h"
 #include "opt.h"
@@ -76,5 +77,13 @@ int filter_emit_cbpf(struct filter_ctx *c, struct filter_prog *out)
 {
 	if (!c->compiled)
 		return diag_set(&c->diag, FILTER_ERR_SEMANTIC, 0, 0, "nothing compiled");
-	return cbpf_emit(&c->ir, &c->diag, out);
+	if (cbpf_emit(&c->ir, &c->diag, out) < 0)
+		return -1;
+	if (c->opts.cooked_socket && cooked_rewrite(out, c->opts.dlt) < 0) {
+		filter_prog_release(out);
+		return diag_set(&c->diag, FILTER_ERR_SEMANTIC, 0, 0,
+				"the expression reads a part of the cooked header (the link-layer "
+				"address) that a cooked socket does not provide");
+	}
+	return 0;
 }

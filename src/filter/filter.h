@@ -82,8 +82,14 @@ struct filter_options {
 	enum filter_vlan_mode vlan;
 	uint32_t netmask; /* for 'ip broadcast', host order (0 as tcpdump passes it) */
 	const struct filter_resolver *resolver; /* NULL: filter_system_resolver() */
-	int savefile; /* compiling for a capture file (libpcap's rfile != NULL): NULL/LOOP
-		       * ip6 then matches the BSD AF_INET6 values 24, 28 and 30 */
+	int savefile;	   /* compiling for a capture file (libpcap's rfile != NULL): NULL/LOOP
+			    * ip6 then matches the BSD AF_INET6 values 24, 28 and 30 */
+	int cooked_socket; /* LINUX_SLL/SLL2 only: the program will run in the kernel on a
+			    * cooked (SOCK_DGRAM) socket, which sees the packet from its
+			    * network header; header fields become ancillary loads.
+			    * filter_emit_cbpf() fails with FILTER_ERR_SEMANTIC when the
+			    * expression reads a field the kernel does not provide (the
+			    * link address): run the plain program in user space then. */
 };
 
 /* One classic BPF instruction, laid out as struct bpf_insn / sock_filter. */

@@ -1,5 +1,6 @@
 /* gen.c - fragments, the AST walk and the program driver; see gen_priv.h. */
 #include "gen_priv.h"
+#include "cooked.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,6 +73,13 @@ static struct frag frag_block(struct gen *g, struct ir_block *b)
 	exit_add(g, &f.t, b, 1);
 	exit_add(g, &f.f, b, 0);
 	return f;
+}
+
+const struct ir_val *gen_len(struct gen *g)
+{
+	const struct ir_val *len = ir_len(g->ir);
+	uint32_t hdr = g->opts->cooked_socket ? cooked_header_len(g->opts->dlt) : 0;
+	return hdr ? ir_bin(g->ir, IR_ADD, len, ir_const(g->ir, hdr)) : len;
 }
 
 struct frag frag_test(struct gen *g, enum ir_test op, const struct ir_val *v, uint32_t k)
@@ -202,8 +210,8 @@ struct frag lower(struct gen *g, const struct ast *n)
 		else
 			f = gen_ip_bcast(g, n->proto, n->kind == AST_MCAST);
 		break;
-	case AST_LESS: f = frag_not(frag_test(g, IR_JGT, ir_len(g->ir), n->num)); break;
-	case AST_GREATER: f = frag_test(g, IR_JGE, ir_len(g->ir), n->num); break;
+	case AST_LESS: f = frag_not(frag_test(g, IR_JGT, gen_len(g), n->num)); break;
+	case AST_GREATER: f = frag_test(g, IR_JGE, gen_len(g), n->num); break;
 	case AST_BYTE: f = gen_byte(g, n); break;
 	case AST_INBOUND:
 	case AST_OUTBOUND: f = gen_direction(g, n->kind == AST_OUTBOUND); break;

@@ -88,7 +88,7 @@ static struct aval arith(struct gen *g, const struct ast *n)
 	g->at = n;
 	switch (n->kind) {
 	case AST_NUM: r.v = ir_const(g->ir, n->num); break;
-	case AST_LEN: r.v = ir_len(g->ir); break;
+	case AST_LEN: r.v = gen_len(g); break;
 	case AST_LOAD: r = accessor(g, n); break;
 	case AST_NEG:
 		r = arith(g, n->l);

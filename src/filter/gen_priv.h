@@ -66,6 +66,9 @@ void exits_patch(struct exits l, struct ir_block *to);
 int gen_fail(struct gen *g, enum filter_err code, const char *fmt, ...) DIAG_PRINTF(3, 4);
 struct frag frag_const(int value);
 struct frag frag_test(struct gen *g, enum ir_test op, const struct ir_val *v, uint32_t k);
+/* The wire length as the expression means it (on a cooked socket the kernel's
+ * excludes the cooked header). */
+const struct ir_val *gen_len(struct gen *g);
 struct frag frag_test_x(struct gen *g, enum ir_test op, const struct ir_val *v,
 			const struct ir_val *x);
 struct frag frag_and(struct gen *g, struct frag a, struct frag b);

@@ -104,6 +104,45 @@ done
 wait "$flood"
 ok "no packet of a flood got past the filter at start-up (5 runs)"
 
+# printing: one line per packet; a closed pipe ends quietly with status 0
+(exec ip netns exec "$NS_B" "$BPFCAP" -i "$VB" udp 2>"$TMPD/pr.err" | head -n 3 >"$TMPD/pr.out") &
+prpid=$!
+wait_listening "$TMPD/pr.err"
+in_a "$BLAST" "$VA" -n 20 -s 60 >/dev/null
+sleep 0.3
+in_a "$BLAST" "$VA" -n 20 -s 60 >/dev/null # the write after head has gone fails
+timeout 5 tail --pid="$prpid" -f /dev/null || kill "$prpid"
+wait "$prpid"
+line='^[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{6} '"$VB"' B   EN10MB, length 60$'
+if [ "$(grep -cE "$line" "$TMPD/pr.out")" = 3 ] && ! grep -v -e 'listening on' -e 'packets* ' "$TMPD/pr.err" | grep -q .; then
+	ok "printing: 3 lines '$(head -1 "$TMPD/pr.out")', quiet end on a closed pipe"
+else
+	no "printing: $(cat "$TMPD/pr.out") / $(cat "$TMPD/pr.err")"
+fi
+# -w - into a closed pipe is a write error: exit 2, said so
+bash -c 'ip netns exec "$1" "$2" -i "$3" -w - udp 2>"$4"; echo $? >"$4.rc"' _ "$NS_B" "$BPFCAP" "$VB" "$TMPD/wp.err" | head -c 100 >/dev/null &
+wait_listening "$TMPD/wp.err"
+in_a "$BLAST" "$VA" -n 3000 -p 20000 >/dev/null
+sleep 1.5
+in_a "$BLAST" "$VA" -n 10 >/dev/null
+for _ in $(seq 50); do [ -s "$TMPD/wp.err.rc" ] && break; sleep 0.1; done
+[ "$(cat "$TMPD/wp.err.rc" 2>/dev/null)" = 2 ] && grep -q 'write failed: Broken pipe' "$TMPD/wp.err" &&
+	ok "-w - into a closed pipe: exit 2, '$(grep -o 'write failed.*' "$TMPD/wp.err")'" ||
+	no "-w - into a closed pipe: exit $(cat "$TMPD/wp.err.rc" 2>/dev/null), $(cat "$TMPD/wp.err")"
+
+# nanosecond files, and -U: each packet in the file at once (not after 1 s)
+bg_b "$TMPD/ns.err" "$BPFCAP" -i "$VB" -U --time-stamp-precision nano -w "$TMPD/ns.pcap" udp
+pid=$!
+wait_listening "$TMPD/ns.err"
+in_a "$BLAST" "$VA" -n 5 >/dev/null
+sleep 0.3
+n=$(records "$TMPD/ns.pcap")
+magic=$(od -An -tx4 -N4 "$TMPD/ns.pcap" | tr -d ' ')
+kill -INT "$pid"
+wait "$pid"
+[ "$n" = 5 ] && [ "$magic" = a1b23c4d ] && ok "-U: 5 packets in the file within 0.3 s; nanosecond magic" ||
+	no "-U/nano: $n packets after 0.3 s, magic $magic"
+
 # the interface goes down: stop, keep the file, exit 2
 bg_b "$TMPD/down.err" "$BPFCAP" -i "$VB" -w "$TMPD/down.pcap" udp
 pid=$!

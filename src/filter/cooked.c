@@ -1,0 +1,96 @@
+/*
+ * cooked.c - a program for LINUX_SLL or LINUX_SLL2 made to run on a Linux
+ * cooked (SOCK_DGRAM) socket, where the kernel runs it on the packet from
+ * its network header and there is no cooked header to read: loads past the
+ * header move back by its length, and the header fields the kernel keeps
+ * become ancillary loads (protocol, packet type, interface, ARPHRD type).
+ * The wire length is biased at generation time (gen.c's 'len').  A program
+ * that reads any other part of the header (the link address, its length)
+ * cannot be rewritten: the caller runs it in user space instead.
+ */
+#include "cooked.h"
+
+#include "filter.h"
+
+enum {
+	BPF_LD_ = 0x00,
+	BPF_LDX_ = 0x01,
+	BPF_W_ = 0x00,
+	BPF_H_ = 0x08,
+	BPF_B_ = 0x10,
+	BPF_ABS_ = 0x20,
+	BPF_IND_ = 0x40,
+	BPF_MSH_ = 0xa0,
+	SKF_AD_OFF_ = 0xfffff000u,
+	AD_PROTOCOL = 0,
+	AD_PKTTYPE = 4,
+	AD_IFINDEX = 8,
+	AD_HATYPE = 28,
+};
+
+struct field {
+	uint32_t off;
+	uint16_t size;
+	uint32_t anc;
+};
+
+/* SLL: pkttype 0, hatype 2, halen 4, addr 6..13, protocol 14.
+ * SLL2: protocol 0, reserved 2, ifindex 4, hatype 8, pkttype 10, halen 11,
+ * addr 12..19. */
+static const struct field sll_fields[] = {
+	{0, 2, AD_PKTTYPE}, {2, 2, AD_HATYPE}, {14, 2, AD_PROTOCOL}};
+static const struct field sll2_fields[] = {
+	{0, 2, AD_PROTOCOL}, {4, 4, AD_IFINDEX}, {8, 2, AD_HATYPE}, {10, 1, AD_PKTTYPE}};
+
+static int size_of(uint16_t code)
+{
+	switch (code & 0x18) {
+	case BPF_W_: return 4;
+	case BPF_H_: return 2;
+	default: return 1;
+	}
+}
+
+static int map_header(const struct field *f, size_t n, struct filter_insn *in)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].off == in->k && f[i].size == size_of(in->code)) {
+			in->k = SKF_AD_OFF_ + f[i].anc;
+			return 0;
+		}
+	return -1;
+}
+
+uint32_t cooked_header_len(int dlt)
+{
+	return dlt == FILTER_DLT_LINUX_SLL2 ? 20 : dlt == FILTER_DLT_LINUX_SLL ? 16 : 0;
+}
+
+int cooked_rewrite(struct filter_prog *p, int dlt)
+{
+	uint32_t hdr = cooked_header_len(dlt);
+	const struct field *f = dlt == FILTER_DLT_LINUX_SLL2 ? sll2_fields : sll_fields;
+	size_t nf = dlt == FILTER_DLT_LINUX_SLL2 ? 4 : 3;
+	if (!hdr)
+		return -1;
+	for (size_t i = 0; i < p->len; i++) {
+		struct filter_insn *in = &p->insns[i];
+		uint16_t cls = in->code & 0x07, mode = in->code & 0xe0;
+		if (cls == BPF_LD_ && mode == BPF_ABS_) {
+			if (in->k >= SKF_AD_OFF_)
+				continue; /* already ancillary */
+			if (in->k >= hdr)
+				in->k -= hdr;
+			else if (map_header(f, nf, in) < 0)
+				return -1;
+		} else if (cls == BPF_LD_ && mode == BPF_IND_) {
+			/* X + k is an offset into the cooked packet: X + (k - hdr) */
+			in->k -= hdr;
+		} else if (cls == BPF_LDX_ && mode == BPF_MSH_) {
+			if (in->k < hdr)
+				return -1;
+			in->k -= hdr;
+		}
+	}
+	return 0;
+}
