@@ -23,8 +23,11 @@ int app_compile(const struct config *cfg, const char *expr, int dlt, uint32_t sn
 /* The link type a live capture on CFG->iface would use (-y or the
  * interface's default), or -1 after a message. */
 int live_dlt(const struct config *cfg);
-int live_main(const struct config *cfg);      /* -i */
+int live_main(const struct config *cfg); /* -i */
+#include <stddef.h>
 int live_list_ifaces(void);		      /* -D */
 int live_list_dlts(const struct config *cfg); /* -L */
+/* No -i and nothing else to do: tcpdump's choice of interface. */
+const char *live_default_iface(char *buf, size_t len);
 
 #endif

@@ -81,3 +81,22 @@ int live_dlt(const struct config *cfg)
 		cfg->iface, cfg->linktype, cfg->iface);
 	return -1;
 }
+
+/* tcpdump without -i: the first interface that is up and running and not a
+ * loopback, else "any". */
+const char *live_default_iface(char *buf, size_t len)
+{
+	struct capture_iface *v;
+	size_t n;
+	char err[256];
+	snprintf(buf, len, "any");
+	if (capture_iface_list(&v, &n, err, sizeof(err)) < 0)
+		return buf;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].up && v[i].running && !v[i].loopback && strcmp(v[i].name, "any")) {
+			snprintf(buf, len, "%s", v[i].name);
+			break;
+		}
+	free(v);
+	return buf;
+}

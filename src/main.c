@@ -208,17 +208,17 @@ int main(int argc, char **argv)
 	} else if (cfg.list_ifaces) {
 		rc = live_list_ifaces();
 	} else if (cfg.list_dlts) {
+		char dflt[64];
+		if (!cfg.iface)
+			cfg.iface = live_default_iface(dflt, sizeof(dflt));
 		rc = live_list_dlts(&cfg);
 	} else if (cfg.read_file) {
 		rc = read_mode(&cfg);
-	} else if (cfg.iface) {
-		rc = live_main(&cfg);
 	} else {
-		fprintf(stderr, "bpfcap: nothing to do: give -i INTERFACE to capture (bpfcap -D "
-				"lists them), -r FILE to read a capture, or -d to show the "
-				"compiled filter\n");
-		options_usage(stderr);
-		rc = EXIT_USAGE;
+		char dflt[64];
+		if (!cfg.iface)
+			cfg.iface = live_default_iface(dflt, sizeof(dflt));
+		rc = live_main(&cfg);
 	}
 	options_release(&cfg);
 	return rc;

@@ -36,7 +36,7 @@ void options_usage(FILE *out)
 		     "              [-s snaplen] [-y linktype] [--immediate-mode]\n"
 		     "              [--time-stamp-precision micro|nano] [-w file [-C size]\n"
 		     "              [-G seconds] [-W count]] [-Z user] [-F file | expression]\n"
-		     "       bpfcap -D | -L -i interface\n"
+		     "       bpfcap -D | -L [-i interface]\n"
 		     "       bpfcap -h | --help | --version\n");
 }
 
@@ -216,8 +216,6 @@ static int check_combinations(const struct config *cfg)
 		msg = "-y and -r cannot be combined (the file has a link type)";
 	else if (cfg->iface && cfg->read_file)
 		msg = "-i and -r cannot be combined: capture from an interface or read a file";
-	else if (cfg->list_dlts && !cfg->iface)
-		msg = "-L needs -i INTERFACE";
 	else if ((cfg->rotate_bytes || cfg->rotate_secs || cfg->files) && !cfg->write_file)
 		msg = "-C, -G and -W need -w FILE";
 	else if (cfg->files && !cfg->rotate_bytes && !cfg->rotate_secs)
@@ -225,8 +223,8 @@ static int check_combinations(const struct config *cfg)
 	else if (cfg->write_file && !strcmp(cfg->write_file, "-") &&
 		 (cfg->rotate_bytes || cfg->rotate_secs))
 		msg = "-C and -G cannot rotate the standard output (-w -)";
-	else if (cfg->user && !cfg->iface)
-		msg = "-Z only applies to live capture (-i)";
+	else if (cfg->user && (cfg->read_file || cfg->dump_level))
+		msg = "-Z only applies to live capture";
 	if (msg)
 		fprintf(stderr, "bpfcap: %s\n", msg);
 	return msg ? -1 : 0;

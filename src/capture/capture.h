@@ -168,7 +168,7 @@ struct capture_iface {
 	int connected; /* 1, 0, or -1: not applicable */
 	int merit;
 };
-/* -D: "any" first, then libpcap's order.  *OUT is malloc'd. */
+/* -D: in libpcap's order ("any" among them).  *OUT is malloc'd. */
 int capture_iface_list(struct capture_iface **out, size_t *count, char *err, size_t errlen);
 /* -L: the link types IFNAME offers, default first; 0 when there is no such
  * interface. */

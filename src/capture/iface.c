@@ -124,6 +124,14 @@ int capture_iface_resolve(struct capture_live *l, int want_dlt, char *err, size_
 	return 0;
 }
 
+/* libpcap's figure of merit: down, then not running, then not known to be
+ * connected (which "any" and loopbacks are not), then loopback. */
+static void set_merit(struct capture_iface *e)
+{
+	e->merit = (e->up ? 0 : 8) + (e->running ? 0 : 4) + (e->connected == 1 ? 0 : 2) +
+		   (e->loopback ? 1 : 0);
+}
+
 static void fill_entry(struct capture_iface *e, const char *name, unsigned flags)
 {
 	snprintf(e->name, sizeof(e->name), "%s", name);
@@ -138,8 +146,7 @@ static void fill_entry(struct capture_iface *e, const char *name, unsigned flags
 	} else {
 		e->connected = read_sys(name, "carrier", buf, sizeof(buf)) == 0 && buf[0] == '1';
 	}
-	/* libpcap's order: up and running first, loopbacks after the rest */
-	e->merit = (e->up ? 0 : 4) + (e->running ? 0 : 2) + (e->loopback ? 1 : 0);
+	set_merit(e);
 }
 
 static int by_merit(const void *a, const void *b)
@@ -180,11 +187,12 @@ int capture_iface_list(struct capture_iface **out, size_t *count, char *err, siz
 	}
 	close(fd);
 	if_freenameindex(ni);
-	qsort(v + 1, n, sizeof(*v), by_merit);
 	snprintf(v[0].name, sizeof(v[0].name), "any");
 	snprintf(v[0].desc, sizeof(v[0].desc), "Pseudo-device that captures on all interfaces");
 	v[0].up = v[0].running = 1;
 	v[0].connected = -1;
+	set_merit(&v[0]);
+	qsort(v, n + 1, sizeof(*v), by_merit);
 	*out = v;
 	*count = n + 1;
 	return 0;

@@ -122,4 +122,12 @@ if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
 	[ "$rc" = 1 ] && grep -q 'needs CAP_NET_RAW' "$TMPD/perm.err" &&
 		ok "no permission: exit 1, 'needs CAP_NET_RAW'" || { no "no permission: exit $rc"; cat "$TMPD/perm.err"; }
 fi
+# -D in tcpdump's format and order (tcpdump also lists its other capture
+# modules: bluetooth, nflog, dbus; those are left out of the comparison)
+# one that is down: the far end of a second veth pair
+ip -n "$NS_B" link add "bcx$$" type veth peer name "bcy$$" && ip -n "$NS_B" link set "bcx$$" up
+ours=$(in_b "$BPFCAP" -D | sed 's/^[0-9]*\.//')
+theirs=$(in_b tcpdump -D 2>/dev/null | sed 's/^[0-9]*\.//' | grep -Fx -f <(echo "$ours"))
+[ -n "$ours" ] && [ "$ours" = "$theirs" ] && ok "-D: $(echo "$ours" | wc -l) interfaces, as tcpdump -D" ||
+	{ no "-D differs from tcpdump -D"; diff <(echo "$ours") <(echo "$theirs"); }
 exit $bad
