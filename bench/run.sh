@@ -7,7 +7,9 @@
 # libfilter.a is; default: the repository root, or . when only that has it),
 # BENCH_CORPUS (an accept list to use instead of the default), BENCH_SECONDS
 # (minimum seconds per side for the rate, default 1), CC (default cc),
-# BENCH_TRACE (set: the harnesses name each expression on stderr first).
+# BENCH_TRACE (set: the harnesses name each expression on stderr first),
+# BENCH_NO_CAPTURE (set: skip the capture benchmarks, bench/capture.sh, which
+# otherwise run last when root; its own variables pass through).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -100,4 +102,20 @@ else
 			-n bpfcap "$bpfcap -d -y EN10MB '$e'" \
 			-n tcpdump "tcpdump -d -y EN10MB '$e'" 2>&1 | sed 's/^/  /'
 	done
+fi
+
+# Live capture and offline throughput against tcpdump (bench/capture.sh):
+# the live part needs network namespaces, so only as root.
+echo
+echo "== capture benchmarks (bench/capture.sh) =="
+if [ -n "${BENCH_NO_CAPTURE:-}" ]; then
+	say "skipped: BENCH_NO_CAPTURE is set"
+elif [ "$(id -u)" != 0 ]; then
+	say "skipped: needs root (network namespaces); run bench/capture.sh as root"
+elif ! command -v bash >/dev/null 2>&1; then
+	say "skipped: bench/capture.sh needs bash"
+elif [ ! -x "$bpfcap" ]; then
+	say "skipped: $bpfcap not built"
+else
+	top_srcdir=$top_srcdir top_builddir=$top_builddir bash "$here/capture.sh"
 fi

@@ -56,7 +56,8 @@ static int attach_reject_all(int fd)
 }
 
 /* Block and frame geometry: a block holds at least one largest frame;
- * blocks grow (up to 1 MiB) while the ring keeps at least 8 of them. */
+ * blocks grow (up to 1 MiB) while the ring keeps at least 16 of them; a ring
+ * has at least two blocks, so a tiny -B is rounded up. */
 static void geometry(struct capture_live *l, unsigned buffer_kib, uint32_t max_data)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);

@@ -25,8 +25,7 @@ capture() {
 		case $a in sleep*) $a ;; *) in_a "$BLAST" "$VA" $a >/dev/null ;; esac
 	done
 	sleep 0.3
-	kill -INT "$pid" 2>/dev/null
-	wait "$pid"
+	stop "$pid"
 	echo $? >"$TMPD/$name.rc"
 }
 
@@ -75,8 +74,7 @@ bg_b "$TMPD/gw.err" "$BPFCAP" -i "$VB" -w "$TMPD/gw-%s.pcap" -G 1 -W 2 udp
 pid=$!
 wait_listening "$TMPD/gw.err"
 in_a "$BLAST" "$VA" -n 400 -p 100 >/dev/null &
-timeout 10 tail --pid="$pid" -f /dev/null
-wait "$pid"
+stop "$pid" 0 # it stops by itself
 rc=$?
 grep -q 'Maximum file limit reached: 2' "$TMPD/gw.err" && [ "$rc" = 0 ] &&
 	ok "-G 1 -W 2: exit 0 after 2 files with tcpdump's message" || no "-G 1 -W 2: exit $rc"

@@ -36,8 +36,7 @@ for mode in root nobody; do
 	fi
 	in_a "$BLAST" "$VA" -n 50 >/dev/null
 	sleep 0.3
-	kill -INT "$pid"
-	wait "$pid" || { echo "FAIL: as $mode: exit status $?"; bad=1; }
+	stop "$pid" || { echo "FAIL: as $mode: exit status $?"; bad=1; }
 	[ "$(records "$TMPD/$mode.pcap")" = 50 ] || { echo "FAIL: as $mode: the capture lost packets"; bad=1; }
 done
 exit $bad

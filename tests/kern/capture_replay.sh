@@ -61,7 +61,7 @@ for f in "${files[@]}"; do
 done
 sleep 2 # tcpdump does not drain its ring on SIGINT: let its blocks retire (1 s)
 for p in "${pids[@]}"; do kill -INT "$p"; done
-for p in "${pids[@]}"; do wait "$p" || fail "a capture exited with status $? (see $TMPD)"; done
+for p in "${pids[@]}"; do stop "$p" || fail "a capture exited with status $?"; done
 dump() { tcpdump -r "$1" -t -n -xx 2>/dev/null; }
 # libpcap copies all 8 address bytes of a cooked header whatever the address
 # length, so the 2 after a MAC address are stale ring memory (bpfcap writes

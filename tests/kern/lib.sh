@@ -50,3 +50,12 @@ wait_listening() {
 stat_of() { sed -n "s/^\([0-9]*\) packets\{0,1\} $2\$/\1/p" "$1" | tail -1; }
 # records FILE: the packets libpcap reads from a capture file
 records() { "$BPFCAP" -r "$1" --count 2>/dev/null | awk '{print $1}'; }
+# stop PID [SIGNAL]: signal a capture (default INT; 0: none, it stops by
+# itself) and reap it; one that has
+# not stopped 10 s later is killed (the caller sees status 137), so that a
+# test never hangs.  Returns the capture's exit status.
+stop() {
+	kill "-${2:-INT}" "$1" 2>/dev/null
+	timeout 10 tail --pid="$1" -f /dev/null || kill -KILL "$1" 2>/dev/null
+	wait "$1"
+}
