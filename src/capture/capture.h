@@ -109,7 +109,7 @@ int capture_output_name(char *buf, size_t len, const char *base, int use_time, t
 enum { CAPTURE_Q_INOUT = 0, CAPTURE_Q_IN, CAPTURE_Q_OUT };
 /* capture_live_open's failures, for the caller's exit status */
 enum { CAPTURE_E_IO = -2, CAPTURE_E_PERM = -3, CAPTURE_E_NODEV = -4, CAPTURE_E_USAGE = -5 };
-#define CAPTURE_DEFAULT_BUFFER_KIB 4096
+#define CAPTURE_DEFAULT_BUFFER_KIB 8192
 #define CAPTURE_BLOCK_TIMEOUT_MS   100
 
 struct capture_live_opts {

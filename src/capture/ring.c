@@ -69,7 +69,7 @@ static void geometry(struct capture_live *l, unsigned buffer_kib, uint32_t max_d
 	while (bs < frame)
 		bs <<= 1;
 	size_t total = (size_t)buffer_kib * 1024;
-	while (bs < (1u << 20) && bs * 16 <= total)
+	while (bs < (256u << 10) && bs * 16 <= total)
 		bs <<= 1;
 	size_t nb = total / bs;
 	if (nb < 2)
