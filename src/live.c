@@ -142,15 +142,19 @@ static int on_packet(void *opaque, const struct capture_pkt *p)
 	return 0;
 }
 
-static void print_stats(struct capture_live *l, const struct live_run *r)
+/* tcpdump's info(): at the end three lines; on SIGUSR1 one line, with the
+ * program's name in front. */
+static void print_stats(struct capture_live *l, const struct live_run *r, int final)
 {
 	struct capture_stats st;
 	capture_live_stats(l, &st);
 	fflush(stdout);
-	fprintf(stderr, "%llu packet%s captured\n", (unsigned long long)r->captured,
-		r->captured == 1 ? "" : "s");
-	fprintf(stderr, "%llu packet%s received by filter\n", (unsigned long long)st.received,
-		st.received == 1 ? "" : "s");
+	const char *sep = final ? "\n" : ", ";
+	fprintf(stderr, "%s%llu packet%s captured%s",
+		final ? "" : "bpfcap: ", (unsigned long long)r->captured,
+		r->captured == 1 ? "" : "s", sep);
+	fprintf(stderr, "%llu packet%s received by filter%s", (unsigned long long)st.received,
+		st.received == 1 ? "" : "s", sep);
 	fprintf(stderr, "%llu packet%s dropped by kernel\n", (unsigned long long)st.dropped,
 		st.dropped == 1 ? "" : "s");
 }
@@ -176,7 +180,7 @@ static int loop(struct capture_live *l, struct live_run *r, const sigset_t *wait
 		}
 		if (got_stats) {
 			got_stats = 0;
-			print_stats(l, r);
+			print_stats(l, r, 0);
 		}
 		if (r->out && !stop && capture_output_tick(r->out, r->err, sizeof(r->err)) < 0) {
 			r->stop_reason = STOP_WRITE;
@@ -219,7 +223,7 @@ static int finish(struct capture_live *l, struct live_run *r, int rc)
 	}
 	if (r->stop_reason != STOP_STDOUT && fflush(stdout) != 0 && errno != EPIPE && rc == 0)
 		rc = EXIT_IO;
-	print_stats(l, r);
+	print_stats(l, r, 1);
 	return rc;
 }
 

@@ -57,8 +57,9 @@ done
 stop "$pid"
 rc=$?
 n=$(grep -c 'packets received by filter' "$TMPD/usr1.err")
-[ "$rc" = 0 ] && [ "$n" = 4 ] && [ "$(records "$TMPD/usr1.pcap")" = 300 ] &&
-	ok "SIGUSR1: 3 statistics blocks while running, then the final one" ||
+one=$(grep -cE '^bpfcap: [0-9]+ packets? captured, [0-9]+ packets? received by filter, [0-9]+ packets? dropped by kernel$' "$TMPD/usr1.err")
+[ "$rc" = 0 ] && [ "$n" = 4 ] && [ "$one" = 3 ] && [ "$(records "$TMPD/usr1.pcap")" = 300 ] &&
+	ok "SIGUSR1: 3 statistics lines while running, then the final block" ||
 	no "SIGUSR1: exit $rc, $n statistics blocks, $(records "$TMPD/usr1.pcap") packets"
 
 # -c N stops at exactly N
