@@ -200,7 +200,7 @@ live_part() {
 	fi
 	local ns
 	for ns in "$NS_A:$VA" "$NS_B:$VB"; do
-		ip netns exec "${ns%%:*}" sysctl -qw "net.ipv6.conf.${ns#*:}.disable_ipv6=1" 2>/dev/null
+		ip netns exec "${ns%%:*}" sh -c "echo 1 >/proc/sys/net/ipv6/conf/${ns#*:}/disable_ipv6" 2>/dev/null
 		ip -n "${ns%%:*}" link set "${ns#*:}" up
 		ip -n "${ns%%:*}" link set lo up
 	done

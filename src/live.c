@@ -235,7 +235,10 @@ static int open_output(const struct config *cfg, struct capture_live *l,
 		.w = {.dlt = capture_live_dlt(l),
 		      .snaplen = capture_live_snaplen(l),
 		      .nano = cfg->nano,
-		      .flush_each = cfg->unbuffered},
+		      .flush_each = cfg->unbuffered,
+		      /* a write blocks the walk: keep it short next to the ring, so
+		       * that a small ring does not fill while the file is written */
+		      .flush_bytes = capture_live_ring_bytes(l) / 8},
 		.rotate_bytes = cfg->rotate_bytes,
 		.rotate_secs = cfg->rotate_secs,
 		.files = cfg->files,

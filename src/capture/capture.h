@@ -60,8 +60,9 @@ int capture_file_run(struct capture_file *f, const struct filter_prog *prog, cap
 struct capture_writer_opts {
 	int dlt;
 	uint32_t snaplen;
-	int nano;	/* nanosecond magic */
-	int flush_each; /* -U */
+	int nano;	    /* nanosecond magic */
+	int flush_each;	    /* -U */
+	size_t flush_bytes; /* write out once this much is buffered (0: 1 MiB, the most) */
 };
 struct capture_writer;
 /* PATH "-" is stdout. */
@@ -133,6 +134,7 @@ int capture_live_open(const struct capture_live_opts *o, struct capture_live **o
 		      size_t errlen);
 int capture_live_dlt(const struct capture_live *l);
 uint32_t capture_live_snaplen(const struct capture_live *l);
+size_t capture_live_ring_bytes(const struct capture_live *l);
 int capture_live_fd(const struct capture_live *l);
 /* Cooked captures (LINUX_SLL2): the kernel's program must be compiled with
  * filter_options.cooked_socket. */

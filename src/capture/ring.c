@@ -197,6 +197,11 @@ uint32_t capture_live_snaplen(const struct capture_live *l)
 	return l->snaplen;
 }
 
+size_t capture_live_ring_bytes(const struct capture_live *l)
+{
+	return l->map_len;
+}
+
 int capture_live_fd(const struct capture_live *l)
 {
 	return l->fd;

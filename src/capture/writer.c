@@ -34,6 +34,7 @@ struct capture_writer {
 	int can_truncate; /* a regular file */
 	int nano;
 	int flush_each;
+	size_t flush_at; /* write out once this much is buffered */
 	uint32_t snaplen;
 	uint8_t *buf;
 	size_t used, cap;
@@ -172,6 +173,7 @@ int capture_writer_open(const char *path, const struct capture_writer_opts *o,
 	w->cap = BUF_SIZE;
 	w->nano = o->nano;
 	w->flush_each = o->flush_each;
+	w->flush_at = o->flush_bytes && o->flush_bytes < BUF_SIZE ? o->flush_bytes : BUF_SIZE;
 	w->snaplen = o->snaplen ? o->snaplen : 262144;
 	if (open_fd(w, path) < 0 || write_header(w, o->dlt) < 0) {
 		int e = w->err ? w->err : errno;
@@ -210,7 +212,7 @@ int capture_writer_put(struct capture_writer *w, const struct capture_pkt *p)
 		w->oldest_ns = mono_ns();
 	w->used += need;
 	w->buf_records++;
-	if (w->flush_each)
+	if (w->flush_each || w->used >= w->flush_at)
 		return capture_writer_flush(w);
 	return 0;
 }

@@ -29,8 +29,9 @@ setup_pair() {
 	ip link add "$VA" netns "$NS_A" type veth peer name "$VB" netns "$NS_B" ||
 		skip "cannot create a veth pair"
 	for ns in "$NS_A:$VA" "$NS_B:$VB"; do
-		# no IPv6 autoconfiguration chatter of the kernel's own
-		ip netns exec "${ns%%:*}" sysctl -qw "net.ipv6.conf.${ns#*:}.disable_ipv6=1" 2>/dev/null
+		# no IPv6 autoconfiguration chatter of the kernel's own (through /proc:
+		# minimal systems have no sysctl(8))
+		ip netns exec "${ns%%:*}" sh -c "echo 1 >/proc/sys/net/ipv6/conf/${ns#*:}/disable_ipv6" 2>/dev/null
 		ip -n "${ns%%:*}" link set "${ns#*:}" mtu 9000 up
 		ip -n "${ns%%:*}" link set lo up
 	done

@@ -22,7 +22,7 @@ ip netns add "$a" && ip netns add "$b" || skip "cannot create network namespaces
 ip link add "$va" netns "$a" type veth peer name "$vb" netns "$b" || skip "cannot create veth"
 for ns in "$a:$va" "$b:$vb"; do
 	# no IPv6 autoconfiguration chatter of the kernel's own in the comparison
-	ip netns exec "${ns%%:*}" sysctl -qw "net.ipv6.conf.${ns#*:}.disable_ipv6=1" 2>/dev/null
+	ip netns exec "${ns%%:*}" sh -c "echo 1 >/proc/sys/net/ipv6/conf/${ns#*:}/disable_ipv6" 2>/dev/null
 	ip -n "${ns%%:*}" link set "${ns#*:}" mtu 9000 up
 	ip -n "${ns%%:*}" link set lo up
 done
