@@ -150,7 +150,7 @@ static int open_socket(struct capture_live *l, const struct capture_live_opts *o
 	if ((o->direction == CAPTURE_Q_IN || l->is_loopback) &&
 	    set_opt(l->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0)
 		return live_fail(l, CAPTURE_E_IO, err, errlen, "cannot ignore outgoing packets");
-	uint32_t max_data = o->snaplen < l->max_frame ? o->snaplen : l->max_frame;
+	uint32_t max_data = l->snaplen < l->max_frame ? l->snaplen : l->max_frame;
 	unsigned kib = o->buffer_kib ? o->buffer_kib : CAPTURE_DEFAULT_BUFFER_KIB;
 	int tov = o->immediate ? 1 : CAPTURE_BLOCK_TIMEOUT_MS;
 	l->tov_ms = tov;

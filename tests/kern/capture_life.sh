@@ -144,6 +144,19 @@ stop "$pid"
 [ "$n" = 5 ] && [ "$magic" = a1b23c4d ] && ok "-U: 5 packets in the file within 0.3 s; nanosecond magic" ||
 	no "-U/nano: $n packets after 0.3 s, magic $magic"
 
+# a small ring still takes whole jumbo frames (MTU 9000): blocks are sized
+# for the largest frame, not from -B
+bg_b "$TMPD/jumbo.err" "$BPFCAP" -i "$VB" -B 64 -w "$TMPD/jumbo.pcap" udp
+pid=$!
+wait_listening "$TMPD/jumbo.err"
+in_a "$BLAST" "$VA" -n 5 -s 9000 >/dev/null
+sleep 0.3
+stop "$pid"
+n=$(records "$TMPD/jumbo.pcap") size=$(stat -c %s "$TMPD/jumbo.pcap")
+# whole: the pcap header and 5 records of 16 + 9000 bytes
+[ "$n" = 5 ] && [ "$size" = $((24 + 5 * (16 + 9000))) ] && ok "-B 64: 5 jumbo frames of 9000 bytes, whole" ||
+	no "-B 64 with jumbo frames: $n packets, a file of $size bytes"
+
 # the interface goes down: stop, keep the file, exit 2
 bg_b "$TMPD/down.err" "$BPFCAP" -i "$VB" -w "$TMPD/down.pcap" udp
 pid=$!
