@@ -75,6 +75,19 @@ static char *join(int argc, char **argv)
 	return s;
 }
 
+/* A count that must be at least 1 (-G, -W). */
+static int parse_positive(const char *opt, const char *s, unsigned long *v)
+{
+	if (parse_ulong(opt, s, 0x7fffffffUL, v) < 0)
+		return -1;
+	if (*v == 0) {
+		fprintf(stderr, "bpfcap: invalid %s '0' (expected a number from 1 to %lu)\n", opt,
+			0x7fffffffUL);
+		return -1;
+	}
+	return 0;
+}
+
 /* -C: millions of bytes, or KiB/MiB/GiB with a k, m or g suffix. */
 static int parse_size(const char *s, uint64_t *v)
 {
@@ -148,21 +161,13 @@ static int live_opt(struct config *cfg, int c, const char *arg)
 	case 'l': cfg->line_buffered = 1; return 0;
 	case 'C': return parse_size(arg, &cfg->rotate_bytes);
 	case 'G':
-		if (parse_ulong("-G seconds", arg, 0x7fffffffUL, &v) < 0)
+		if (parse_positive("-G seconds", arg, &v) < 0)
 			return -1;
-		if (v == 0) {
-			fprintf(stderr, "bpfcap: -G takes a number of seconds greater than 0\n");
-			return -1;
-		}
 		cfg->rotate_secs = (unsigned)v;
 		return 0;
 	case 'W':
-		if (parse_ulong("-W count", arg, 0x7fffffffUL, &v) < 0)
+		if (parse_positive("-W count", arg, &v) < 0)
 			return -1;
-		if (v == 0) {
-			fprintf(stderr, "bpfcap: -W takes a file count greater than 0\n");
-			return -1;
-		}
 		cfg->files = v;
 		return 0;
 	case 'Z': cfg->user = arg; return 0;

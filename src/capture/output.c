@@ -101,6 +101,15 @@ static int close_current(struct capture_output *out, char *err, size_t errlen)
 	return rc;
 }
 
+/* RC of a writer call: -1 becomes the message for people. */
+static int write_result(struct capture_output *out, int rc, char *err, size_t errlen)
+{
+	if (rc < 0)
+		snprintf(err, errlen, "%s: write failed: %s", out->name,
+			 strerror(capture_writer_error(out->w)));
+	return rc < 0 ? -1 : 0;
+}
+
 /* 1: the -G -W limit is reached (stop), 0: go on, -1: error. */
 static int rotate(struct capture_output *out, int by_time, time_t now, char *err, size_t errlen)
 {
@@ -139,32 +148,17 @@ int capture_output_put(struct capture_output *out, const struct capture_pkt *p, 
 		if (rc)
 			return rc;
 	}
-	if (capture_writer_put(out->w, p) < 0) {
-		snprintf(err, errlen, "%s: write failed: %s", out->name,
-			 strerror(capture_writer_error(out->w)));
-		return -1;
-	}
-	return 0;
+	return write_result(out, capture_writer_put(out->w, p), err, errlen);
 }
 
 int capture_output_tick(struct capture_output *out, char *err, size_t errlen)
 {
-	if (out->w && capture_writer_tick(out->w) < 0) {
-		snprintf(err, errlen, "%s: write failed: %s", out->name,
-			 strerror(capture_writer_error(out->w)));
-		return -1;
-	}
-	return 0;
+	return out->w ? write_result(out, capture_writer_tick(out->w), err, errlen) : 0;
 }
 
 int capture_output_flush(struct capture_output *out, char *err, size_t errlen)
 {
-	if (out->w && capture_writer_flush(out->w) < 0) {
-		snprintf(err, errlen, "%s: write failed: %s", out->name,
-			 strerror(capture_writer_error(out->w)));
-		return -1;
-	}
-	return 0;
+	return out->w ? write_result(out, capture_writer_flush(out->w), err, errlen) : 0;
 }
 
 uint64_t capture_output_records(const struct capture_output *out)
