@@ -255,13 +255,14 @@ live_part() {
 	local t_default="" t_small="" t_cpu="" n_small=0 n_small_ok=0 n_cpu=0 n_cpu_ok=0 n_cpu_coarse=0
 	for size in 64 1500; do
 		for ring in $rings; do
-			declare -A frac=() cpm=()
+			declare -A frac=() cpm=() cpc=()
 			for tool in "${tools[@]}"; do
 				local k=$size/$ring/$tool
 				[ -n "${s_sent[$k]:-}" ] || continue
 				local rcv=$(( ${s_capt[$k]} + ${s_drop[$k]} ))
 				frac[$tool]=$(ratio "${s_drop[$k]}" "$rcv" 6)
 				cpm[$tool]=$(ratio "${s_cpu[$k]}" "$(calc "$rcv / 1e6" 6)" 6)
+				cpc[$tool]=$(ratio "${s_cpu[$k]}" "$(calc "${s_capt[$k]} / 1e6" 6)" 6)
 				printf '%-6s %-8s %-8s %9s %9s %9s %7s %7s %7s %7s %9s%s\n' "$size B" "$ring" "$tool" \
 					"${s_sent[$k]}" "${s_capt[$k]}" "${s_drop[$k]}" \
 					"$(calc "100 * ${frac[$tool]/-/0}" 2)" "$(( ${s_sent[$k]} - rcv ))" \
@@ -284,12 +285,16 @@ live_part() {
 			local dr cr
 			dr=$(ratio "${frac[bpfcap]}" "${frac[tcpdump]}" 3)
 			cr=$(ratio "${cpm[bpfcap]}" "${cpm[tcpdump]}" 2)
+			# per captured packet too: at a ring that overflows, the tool that
+			# drops less does more work for the same number received
+			local cc
+			cc=$(ratio "${cpc[bpfcap]}" "${cpc[tcpdump]}" 2)
 			local coarse=
 			# under 0.1 s of CPU (10 ticks) on either side the ratio is too coarse
 			awk -v b="${s_cpu[$kb]}" -v t="${s_cpu[$kt]}" 'BEGIN { exit !(b < 0.1 || t < 0.1) }' &&
 				coarse=" (under 0.1 s of CPU: coarse)"
 			printf '%-6s %-8s %-8s %s\n' '' '' ratio \
-				"bpfcap/tcpdump: drops (per received) $dr, CPU per received packet $cr$coarse"
+				"bpfcap/tcpdump: drops (per received) $dr, CPU per received packet $cr, per captured $cc$coarse"
 			if [ "$ring" != default ]; then
 				n_small=$((n_small + 1))
 				if awk -v b="${frac[bpfcap]}" -v t="${frac[tcpdump]}" 'BEGIN { exit !(b <= 0.25 * t) }'; then
