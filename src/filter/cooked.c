@@ -10,23 +10,9 @@
  */
 #include "cooked.h"
 
-#include "filter.h"
+#include <linux/filter.h>
 
-enum {
-	BPF_LD_ = 0x00,
-	BPF_LDX_ = 0x01,
-	BPF_W_ = 0x00,
-	BPF_H_ = 0x08,
-	BPF_B_ = 0x10,
-	BPF_ABS_ = 0x20,
-	BPF_IND_ = 0x40,
-	BPF_MSH_ = 0xa0,
-	SKF_AD_OFF_ = 0xfffff000u,
-	AD_PROTOCOL = 0,
-	AD_PKTTYPE = 4,
-	AD_IFINDEX = 8,
-	AD_HATYPE = 28,
-};
+#include "filter.h"
 
 struct field {
 	uint32_t off;
@@ -38,15 +24,17 @@ struct field {
  * SLL2: protocol 0, reserved 2, ifindex 4, hatype 8, pkttype 10, halen 11,
  * addr 12..19. */
 static const struct field sll_fields[] = {
-	{0, 2, AD_PKTTYPE}, {2, 2, AD_HATYPE}, {14, 2, AD_PROTOCOL}};
-static const struct field sll2_fields[] = {
-	{0, 2, AD_PROTOCOL}, {4, 4, AD_IFINDEX}, {8, 2, AD_HATYPE}, {10, 1, AD_PKTTYPE}};
+	{0, 2, SKF_AD_PKTTYPE}, {2, 2, SKF_AD_HATYPE}, {14, 2, SKF_AD_PROTOCOL}};
+static const struct field sll2_fields[] = {{0, 2, SKF_AD_PROTOCOL},
+					   {4, 4, SKF_AD_IFINDEX},
+					   {8, 2, SKF_AD_HATYPE},
+					   {10, 1, SKF_AD_PKTTYPE}};
 
 static int size_of(uint16_t code)
 {
-	switch (code & 0x18) {
-	case BPF_W_: return 4;
-	case BPF_H_: return 2;
+	switch (BPF_SIZE(code)) {
+	case BPF_W: return 4;
+	case BPF_H: return 2;
 	default: return 1;
 	}
 }
@@ -55,7 +43,7 @@ static int map_header(const struct field *f, size_t n, struct filter_insn *in)
 {
 	for (size_t i = 0; i < n; i++)
 		if (f[i].off == in->k && f[i].size == size_of(in->code)) {
-			in->k = SKF_AD_OFF_ + f[i].anc;
+			in->k = (uint32_t)SKF_AD_OFF + f[i].anc;
 			return 0;
 		}
 	return -1;
@@ -69,24 +57,25 @@ uint32_t cooked_header_len(int dlt)
 int cooked_rewrite(struct filter_prog *p, int dlt)
 {
 	uint32_t hdr = cooked_header_len(dlt);
-	const struct field *f = dlt == FILTER_DLT_LINUX_SLL2 ? sll2_fields : sll_fields;
-	size_t nf = dlt == FILTER_DLT_LINUX_SLL2 ? 4 : 3;
+	int v2 = dlt == FILTER_DLT_LINUX_SLL2;
+	const struct field *f = v2 ? sll2_fields : sll_fields;
+	size_t nf = v2 ? sizeof(sll2_fields) / sizeof(*f) : sizeof(sll_fields) / sizeof(*f);
 	if (!hdr)
 		return -1;
 	for (size_t i = 0; i < p->len; i++) {
 		struct filter_insn *in = &p->insns[i];
-		uint16_t cls = in->code & 0x07, mode = in->code & 0xe0;
-		if (cls == BPF_LD_ && mode == BPF_ABS_) {
-			if (in->k >= SKF_AD_OFF_)
+		uint16_t cls = BPF_CLASS(in->code), mode = BPF_MODE(in->code);
+		if (cls == BPF_LD && mode == BPF_ABS) {
+			if (in->k >= (uint32_t)SKF_AD_OFF)
 				continue; /* already ancillary */
 			if (in->k >= hdr)
 				in->k -= hdr;
 			else if (map_header(f, nf, in) < 0)
 				return -1;
-		} else if (cls == BPF_LD_ && mode == BPF_IND_) {
+		} else if (cls == BPF_LD && mode == BPF_IND) {
 			/* X + k is an offset into the cooked packet: X + (k - hdr) */
 			in->k -= hdr;
-		} else if (cls == BPF_LDX_ && mode == BPF_MSH_) {
+		} else if (cls == BPF_LDX && mode == BPF_MSH) {
 			if (in->k < hdr)
 				return -1;
 			in->k -= hdr;
