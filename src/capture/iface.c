@@ -89,7 +89,7 @@ static int pick_dlt(struct capture_live *l, int want, char *err, size_t errlen)
 		l->dlt = want;
 	}
 	/* cooked: the header's length, built in front of each frame */
-	l->cooked = l->dlt == DLT_LINUX_SLL2_ ? 20 : l->dlt == DLT_LINUX_SLL_ ? 16 : 0;
+	l->cooked = l->dlt == DLT_LINUX_SLL2_ ? SLL2_LEN : l->dlt == DLT_LINUX_SLL_ ? SLL_LEN : 0;
 	return 0;
 }
 

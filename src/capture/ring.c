@@ -36,8 +36,6 @@
 #define PACKET_IGNORE_OUTGOING 23
 #endif
 
-enum { VLAN_TAG_LEN = 4, SLL2_LEN = 20, SLL_LEN = 16 };
-
 static int set_opt(int fd, int level, int name, const void *v, socklen_t len)
 {
 	return setsockopt(fd, level, name, v, len);
@@ -207,22 +205,6 @@ int capture_live_fd(const struct capture_live *l)
 	return l->fd;
 }
 
-static struct tpacket_block_desc *block(struct capture_live *l, size_t i)
-{
-	return (struct tpacket_block_desc *)(void *)((uint8_t *)l->map + i * l->block_size);
-}
-
-static void release_ready_blocks(struct capture_live *l)
-{
-	for (;;) {
-		struct tpacket_block_desc *b = block(l, l->cur);
-		if (!(__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
-			return;
-		__atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-		l->cur = (l->cur + 1) % l->block_nr;
-	}
-}
-
 static int read_stats(struct capture_live *l)
 {
 	struct tpacket_stats_v3 st;
@@ -250,7 +232,7 @@ int capture_live_set_filter(struct capture_live *l, const struct filter_prog *ke
 {
 	/* whatever arrived under the reject-all program cannot be in the ring,
 	 * but a frame is a frame: drop anything there, then start counting */
-	release_ready_blocks(l);
+	ring_discard_ready(l);
 	struct sock_filter all = {BPF_RET | BPF_K, 0, 0, l->snaplen};
 	const struct sock_filter *insns = &all;
 	unsigned n = 1;
@@ -271,7 +253,7 @@ int capture_live_set_filter(struct capture_live *l, const struct filter_prog *ke
 		snprintf(err, errlen, "%s: cannot lock the filter: %s", l->ifname, strerror(errno));
 		return -1;
 	}
-	release_ready_blocks(l);
+	ring_discard_ready(l);
 	read_stats(l);
 	memset(&l->st, 0, sizeof(l->st));
 	return 0;

@@ -13,6 +13,9 @@
 
 #include "capture.h"
 
+/* Bytes a frame grows by in front: a VLAN tag put back, a cooked header. */
+enum { VLAN_TAG_LEN = 4, SLL_LEN = 16, SLL2_LEN = 20 };
+
 struct capture_live {
 	char ifname[IF_NAMESIZE + 4];
 	int ifindex;	/* 0: all interfaces ("any") */
@@ -32,6 +35,9 @@ struct capture_live {
 	const struct filter_prog *user_prog; /* cooked: the program runs here */
 	struct capture_stats st;
 };
+
+/* ringwalk.c: give every block the kernel has handed over back unread. */
+void ring_discard_ready(struct capture_live *l);
 
 /* iface.c: fill ifindex, dlt, cooked, is_loopback, max_frame from the
  * interface's name and the wanted link type (-1: its default). */

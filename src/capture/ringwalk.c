@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { VLAN_TAG_LEN = 4, SLL_LEN = 16, SLL2_LEN = 20, ETH_ADDRS = 12 };
+enum { ETH_ADDRS = 12 };
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -111,19 +111,40 @@ static int frame(struct capture_live *l, struct tpacket3_hdr *h, struct capture_
 	return 1;
 }
 
+/* The next block to read, whoever owns it now. */
 static struct tpacket_block_desc *cur_block(struct capture_live *l)
 {
-	return (struct tpacket_block_desc *)(void *)((uint8_t *)l->map + l->cur * l->block_size);
+	return (void *)((uint8_t *)l->map + l->cur * l->block_size);
+}
+
+/* The next block, if the kernel has handed it over, else NULL. */
+static struct tpacket_block_desc *ready_block(struct capture_live *l)
+{
+	struct tpacket_block_desc *b = cur_block(l);
+	if (!(__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+		return NULL;
+	return b;
+}
+
+static void give_back(struct capture_live *l, struct tpacket_block_desc *b)
+{
+	__atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+	l->cur = (l->cur + 1) % l->block_nr;
+}
+
+void ring_discard_ready(struct capture_live *l)
+{
+	struct tpacket_block_desc *b;
+	while ((b = ready_block(l)))
+		give_back(l, b);
 }
 
 /* Every block the kernel has handed over goes to the sink, then back. */
 static long walk(struct capture_live *l, capture_sink sink, void *opaque, int *stop)
 {
 	long n = 0;
-	for (;;) {
-		struct tpacket_block_desc *b = cur_block(l);
-		if (!(__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
-			return n;
+	struct tpacket_block_desc *b;
+	while ((b = ready_block(l))) {
 		uint32_t num = b->hdr.bh1.num_pkts, off = b->hdr.bh1.offset_to_first_pkt;
 		for (uint32_t i = 0; i < num && !*stop; i++) {
 			struct tpacket3_hdr *h = (void *)((uint8_t *)b + off);
@@ -134,11 +155,11 @@ static long walk(struct capture_live *l, capture_sink sink, void *opaque, int *s
 			}
 			off += h->tp_next_offset;
 		}
-		__atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-		l->cur = (l->cur + 1) % l->block_nr;
+		give_back(l, b);
 		if (*stop)
 			return n;
 	}
+	return n;
 }
 
 static int socket_error(struct capture_live *l, char *err, size_t errlen)
