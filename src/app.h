@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "capture/capture.h"
 #include "filter/filter.h"
 #include "options.h"
 
@@ -19,6 +20,11 @@ enum { EXIT_USAGE = 1, EXIT_IO = 2 };
 enum { APP_LIVE = 1, APP_COOKED_SOCKET = 2 };
 int app_compile(const struct config *cfg, const char *expr, int dlt, uint32_t snaplen, int flags,
 		struct filter_prog *prog);
+
+/* The line a packet prints (pktline.c): time (nanoseconds when NANO),
+ * WHERE (NULL: nothing; live capture: interface and direction), link type,
+ * length.  -1 when stdout fails. */
+int app_print_pkt(const struct capture_pkt *p, int nano, const char *where, const char *dlt_name);
 
 /* The link type a live capture on CFG->iface would use (-y or the
  * interface's default), or -1 after a message. */

@@ -103,22 +103,12 @@ static const char *iface_of(struct live_run *r, const struct capture_pkt *p)
 
 static int print_pkt(struct live_run *r, const struct capture_pkt *p)
 {
-	const char *ifname = iface_of(r, p);
-	struct tm tm;
-	time_t t = (time_t)p->ts_sec;
-	localtime_r(&t, &tm);
-	int rc;
-	if (r->cfg->nano)
-		rc = printf("%02d:%02d:%02d.%09u %s %s %s, length %u\n", tm.tm_hour, tm.tm_min,
-			    tm.tm_sec, p->ts_nsec, ifname, dir_text(p->pkttype), r->dlt_name,
-			    p->len);
-	else
-		rc = printf("%02d:%02d:%02d.%06u %s %s %s, length %u\n", tm.tm_hour, tm.tm_min,
-			    tm.tm_sec, p->ts_nsec / 1000, ifname, dir_text(p->pkttype), r->dlt_name,
-			    p->len);
-	if (rc >= 0 && r->cfg->unbuffered)
+	char where[IF_NAMESIZE + 8];
+	snprintf(where, sizeof(where), "%s %s", iface_of(r, p), dir_text(p->pkttype));
+	int rc = app_print_pkt(p, r->cfg->nano, where, r->dlt_name);
+	if (rc == 0 && r->cfg->unbuffered)
 		rc = fflush(stdout) == 0 ? 0 : -1;
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 static int on_packet(void *opaque, const struct capture_pkt *p)

@@ -65,18 +65,6 @@ static char *read_expr_file(const char *path)
 	return s;
 }
 
-static int print_line(struct run *r, const struct capture_pkt *p)
-{
-	struct tm tm;
-	time_t t = (time_t)p->ts_sec;
-	localtime_r(&t, &tm);
-	if (r->cfg->nano)
-		return printf("%02d:%02d:%02d.%09u %s, length %u\n", tm.tm_hour, tm.tm_min,
-			      tm.tm_sec, p->ts_nsec, r->dlt_name, p->len) < 0;
-	return printf("%02d:%02d:%02d.%06u %s, length %u\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		      p->ts_nsec / 1000, r->dlt_name, p->len) < 0;
-}
-
 static int on_packet(void *opaque, const struct capture_pkt *p)
 {
 	struct run *r = opaque;
@@ -85,7 +73,7 @@ static int on_packet(void *opaque, const struct capture_pkt *p)
 			r->write_failed = 1;
 			return 1;
 		}
-	} else if (!r->cfg->count_only && print_line(r, p)) {
+	} else if (!r->cfg->count_only && app_print_pkt(p, r->cfg->nano, NULL, r->dlt_name)) {
 		return 1;
 	}
 	r->matched++;
