@@ -29,6 +29,8 @@ int app_print_pkt(const struct capture_pkt *p, int nano, const char *where, cons
 /* The link type a live capture on CFG->iface would use (-y or the
  * interface's default), or -1 after a message. */
 int live_dlt(const struct config *cfg);
+/* -y's link type in *WANT (-1: none given); -1 after a message if unknown. */
+int live_wanted_dlt(const struct config *cfg, int *want);
 int live_main(const struct config *cfg); /* -i */
 #include <stddef.h>
 int live_list_ifaces(void);		      /* -D */

@@ -46,19 +46,14 @@ int live_list_ifaces(void)
 	return fflush(stdout) ? EXIT_IO : 0;
 }
 
-static int iface_dlts(const char *ifname, int *dlts, int max)
-{
-	int n = capture_iface_dlts(ifname, dlts, max);
-	if (n == 0)
-		fprintf(stderr, "bpfcap: %s: no such interface (bpfcap -D lists them)\n", ifname);
-	return n;
-}
-
 int live_list_dlts(const struct config *cfg)
 {
-	int dlts[8], n = iface_dlts(cfg->iface, dlts, 8);
-	if (n == 0)
+	int dlts[8], n = capture_iface_dlts(cfg->iface, dlts, 8);
+	if (n == 0) {
+		fprintf(stderr, "bpfcap: %s: no such interface (bpfcap -D lists them)\n",
+			cfg->iface);
 		return EXIT_USAGE;
+	}
 	printf("Data link types for %s (use option -y to set):\n", cfg->iface);
 	for (int i = 0; i < n; i++)
 		printf("  %s (%s)\n", pcap_datalink_val_to_name(dlts[i]),
@@ -66,20 +61,27 @@ int live_list_dlts(const struct config *cfg)
 	return fflush(stdout) ? EXIT_IO : 0;
 }
 
+int live_wanted_dlt(const struct config *cfg, int *want)
+{
+	*want = -1;
+	if (cfg->linktype && (*want = filter_dlt_from_name(cfg->linktype)) < 0) {
+		fprintf(stderr, "bpfcap: unknown link type '%s' (bpfcap -L -i %s lists them)\n",
+			cfg->linktype, cfg->iface);
+		return -1;
+	}
+	return 0;
+}
+
 int live_dlt(const struct config *cfg)
 {
-	int dlts[8], n = iface_dlts(cfg->iface, dlts, 8);
-	if (n == 0)
+	char err[256];
+	int want;
+	if (live_wanted_dlt(cfg, &want) < 0)
 		return -1;
-	if (!cfg->linktype)
-		return dlts[0];
-	int want = filter_dlt_from_name(cfg->linktype);
-	for (int i = 0; i < n; i++)
-		if (dlts[i] == want)
-			return want;
-	fprintf(stderr, "bpfcap: %s does not offer link type '%s' (bpfcap -L -i %s lists them)\n",
-		cfg->iface, cfg->linktype, cfg->iface);
-	return -1;
+	int dlt = capture_iface_pick_dlt(cfg->iface, want, err, sizeof(err));
+	if (dlt < 0)
+		fprintf(stderr, "bpfcap: %s\n", err);
+	return dlt < 0 ? -1 : dlt;
 }
 
 /* tcpdump without -i: the first interface that is up and running and not a

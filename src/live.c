@@ -243,12 +243,9 @@ static int open_output(const struct config *cfg, struct capture_live *l,
 
 static int open_live(const struct config *cfg, struct capture_live **l)
 {
-	int dlt = -1;
-	if (cfg->linktype && (dlt = filter_dlt_from_name(cfg->linktype)) < 0) {
-		fprintf(stderr, "bpfcap: unknown link type '%s' (bpfcap -L -i %s lists them)\n",
-			cfg->linktype, cfg->iface);
+	int dlt;
+	if (live_wanted_dlt(cfg, &dlt) < 0)
 		return EXIT_USAGE;
-	}
 	struct capture_live_opts o = {.ifname = cfg->iface,
 				      .dlt = dlt,
 				      .snaplen = cfg->snaplen,

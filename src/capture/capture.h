@@ -175,5 +175,9 @@ int capture_iface_list(struct capture_iface **out, size_t *count, char *err, siz
 /* -L: the link types IFNAME offers, default first; 0 when there is no such
  * interface. */
 int capture_iface_dlts(const char *ifname, int *dlts, int max);
+/* The link type a capture on IFNAME uses: WANT if the interface offers it
+ * (-1: its default); else CAPTURE_E_NODEV or CAPTURE_E_USAGE with a
+ * message. */
+int capture_iface_pick_dlt(const char *ifname, int want, char *err, size_t errlen);
 
 #endif

@@ -67,29 +67,32 @@ int capture_iface_dlts(const char *ifname, int *dlts, int max)
 	return n;
 }
 
-static int pick_dlt(struct capture_live *l, int want, char *err, size_t errlen)
+int capture_iface_pick_dlt(const char *ifname, int want, char *err, size_t errlen)
 {
-	int dlts[4], n = capture_iface_dlts(l->ifname, dlts, 4);
+	int dlts[4], n = capture_iface_dlts(ifname, dlts, 4);
 	if (n == 0) {
-		snprintf(err, errlen, "%s: no such interface (bpfcap -D lists them)", l->ifname);
+		snprintf(err, errlen, "%s: no such interface (bpfcap -D lists them)", ifname);
 		return CAPTURE_E_NODEV;
 	}
-	l->dlt = dlts[0];
-	if (want >= 0) {
-		int i = 0;
-		while (i < n && dlts[i] != want)
-			i++;
-		if (i == n) {
-			snprintf(err, errlen,
-				 "%s: the interface does not offer that link type (bpfcap -L -i "
-				 "%s lists them)",
-				 l->ifname, l->ifname);
-			return CAPTURE_E_USAGE;
-		}
-		l->dlt = want;
-	}
+	if (want < 0)
+		return dlts[0];
+	for (int i = 0; i < n; i++)
+		if (dlts[i] == want)
+			return want;
+	snprintf(err, errlen,
+		 "%s: the interface does not offer that link type (bpfcap -L -i %s lists them)",
+		 ifname, ifname);
+	return CAPTURE_E_USAGE;
+}
+
+static int pick_dlt(struct capture_live *l, int want, char *err, size_t errlen)
+{
+	int dlt = capture_iface_pick_dlt(l->ifname, want, err, errlen);
+	if (dlt < 0)
+		return dlt;
+	l->dlt = dlt;
 	/* cooked: the header's length, built in front of each frame */
-	l->cooked = l->dlt == DLT_LINUX_SLL2_ ? SLL2_LEN : l->dlt == DLT_LINUX_SLL_ ? SLL_LEN : 0;
+	l->cooked = dlt == DLT_LINUX_SLL2_ ? SLL2_LEN : dlt == DLT_LINUX_SLL_ ? SLL_LEN : 0;
 	return 0;
 }
 
