@@ -24,8 +24,8 @@
 
 struct capture_file;
 
-/* Directions, as the kernel's sll_pkttype. */
-enum { CAPTURE_DIR_UNKNOWN = -1, CAPTURE_DIR_OUT = 4 };
+/* capture_pkt.pkttype when there is none (files). */
+enum { CAPTURE_DIR_UNKNOWN = -1 };
 
 struct capture_pkt {
 	int64_t ts_sec;
@@ -75,7 +75,6 @@ int capture_writer_flush(struct capture_writer *w);
 int capture_writer_tick(struct capture_writer *w);
 uint64_t capture_writer_records(const struct capture_writer *w); /* complete, in the file */
 uint64_t capture_writer_bytes(const struct capture_writer *w);	 /* file size incl. buffer */
-const char *capture_writer_path(const struct capture_writer *w);
 int capture_writer_error(const struct capture_writer *w);
 /* Flushes and closes; -1 if any write failed (message in ERR). */
 int capture_writer_close(struct capture_writer *w, char *err, size_t errlen);
@@ -135,7 +134,6 @@ int capture_live_open(const struct capture_live_opts *o, struct capture_live **o
 int capture_live_dlt(const struct capture_live *l);
 uint32_t capture_live_snaplen(const struct capture_live *l);
 size_t capture_live_ring_bytes(const struct capture_live *l);
-int capture_live_fd(const struct capture_live *l);
 /* Cooked captures (LINUX_SLL2): the kernel's program must be compiled with
  * filter_options.cooked_socket. */
 int capture_live_cooked(const struct capture_live *l);

@@ -200,11 +200,6 @@ size_t capture_live_ring_bytes(const struct capture_live *l)
 	return l->map_len;
 }
 
-int capture_live_fd(const struct capture_live *l)
-{
-	return l->fd;
-}
-
 static int read_stats(struct capture_live *l)
 {
 	struct tpacket_stats_v3 st;

@@ -236,11 +236,6 @@ uint64_t capture_writer_bytes(const struct capture_writer *w)
 	return w->file_bytes + w->used;
 }
 
-const char *capture_writer_path(const struct capture_writer *w)
-{
-	return w->path;
-}
-
 int capture_writer_error(const struct capture_writer *w)
 {
 	return w->err;
