@@ -1,6 +1,8 @@
 /* cbpf.c - IR to classic BPF; see cbpf.h. */
 #include "cbpf.h"
 #include "layout.h"
+#include "dce.h"
+#include "share.h"
 
 #include <linux/filter.h>
 #include <stdlib.h>
@@ -262,14 +264,31 @@ static void regs_meet(struct regs *into, const struct regs *from)
 			into->m[i] = NULL;
 }
 
-static int layout(struct emit *e, const size_t *first, struct filter_prog *out)
+/* Dead code removal and code sharing (when optimizing), then offsets.
+ * FIRST has NB + 1 entries. */
+static int layout(struct emit *e, const struct cbpf_opts *o, size_t **first, size_t nb,
+		  struct filter_prog *out)
 {
-	if (layout_resolve(e->code, e->n, first, out) < 0)
+	if (o->optimize) {
+		uint32_t *live = malloc((nb + 1) * sizeof(*live));
+		if (!live)
+			return diag_set(e->d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
+		e->n = dce_run(e->code, *first, nb, live);
+		free(live);
+		struct share_in s = {e->code, e->n, *first, nb, o->min_abs};
+		if (share_run(&s) < 0)
+			return diag_set(e->d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
+		e->code = s.code;
+		e->n = s.n;
+		*first = s.first;
+	}
+	if (layout_resolve(e->code, e->n, *first, out) < 0)
 		return diag_set(e->d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
 	return 0;
 }
 
-int cbpf_emit(const struct ir *ir, struct diag_sink *d, struct filter_prog *out)
+int cbpf_emit(const struct ir *ir, const struct cbpf_opts *o, struct diag_sink *d,
+	      struct filter_prog *out)
 {
 	size_t nb = ir->nblocks;
 	uint32_t *order = calloc(nb, sizeof(*order));
@@ -306,7 +325,8 @@ int cbpf_emit(const struct ir *ir, struct diag_sink *d, struct filter_prog *out)
 			seen[id] = 1;
 		}
 	}
-	if (e.err || layout(&e, first, out) < 0)
+	first[n] = e.n;
+	if (e.err || layout(&e, o, &first, n, out) < 0)
 		goto done;
 	if (out->len > FILTER_CBPF_MAX_INSNS) {
 		diag_set(d, FILTER_ERR_LIMIT, 0, 0,

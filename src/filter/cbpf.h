@@ -4,7 +4,8 @@
  * Blocks are laid out in a topological order, so every jump goes forward;
  * values are materialised into A and X with what each register already
  * holds on entry tracked across blocks (redundant loads are not repeated);
- * conditional jumps whose target is more than 255 instructions away go
+ * when optimizing, dead instructions go (dce.h) and blocks share code
+ * (share.h); conditional jumps whose target is more than 255 instructions away go
  * through inserted 'ja' trampolines.  The result is checked against the
  * kernel's limits (FILTER_CBPF_MAX_INSNS).
  */
@@ -15,6 +16,12 @@
 #include "filter.h"
 #include "ir.h"
 
-int cbpf_emit(const struct ir *ir, struct diag_sink *d, struct filter_prog *out);
+struct cbpf_opts {
+	int optimize;	  /* remove dead code (dce.h), share code (share.h) */
+	uint32_t min_abs; /* share.h's min_abs: the cooked header a socket lacks */
+};
+
+int cbpf_emit(const struct ir *ir, const struct cbpf_opts *o, struct diag_sink *d,
+	      struct filter_prog *out);
 
 #endif

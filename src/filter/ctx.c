@@ -77,7 +77,11 @@ int filter_emit_cbpf(struct filter_ctx *c, struct filter_prog *out)
 {
 	if (!c->compiled)
 		return diag_set(&c->diag, FILTER_ERR_SEMANTIC, 0, 0, "nothing compiled");
-	if (cbpf_emit(&c->ir, &c->diag, out) < 0)
+	struct cbpf_opts o = {
+		.optimize = !c->opts.no_optimize,
+		.min_abs = c->opts.cooked_socket ? cooked_header_len(c->opts.dlt) : 0,
+	};
+	if (cbpf_emit(&c->ir, &o, &c->diag, out) < 0)
 		return -1;
 	if (c->opts.cooked_socket && cooked_rewrite(out, c->opts.dlt) < 0) {
 		filter_prog_release(out);
