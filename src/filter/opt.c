@@ -8,6 +8,7 @@
  * already evaluated on the path, skipping a test on it cannot skip a fault.
  */
 #include "opt.h"
+#include "opt_chain.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -158,8 +159,15 @@ static void edge_facts(struct facts *out, const struct factset *in, const struct
 	}
 	if (b->op == IR_RET || b->rhs)
 		return;
-	if (out->n == MAX_FACTS) {
-		memmove(out->f, out->f + 1, (MAX_FACTS - 1) * sizeof(out->f[0]));
+	if (out->n == MAX_FACTS) { /* full: forget the oldest "v != k", else the oldest */
+		int drop = 0;
+		for (int i = 0; i < out->n; i++)
+			if (out->f[i].op == IR_JEQ && !out->f[i].outcome) {
+				drop = i;
+				break;
+			}
+		memmove(out->f + drop, out->f + drop + 1,
+			(size_t)(MAX_FACTS - 1 - drop) * sizeof(out->f[0]));
 		out->n--;
 	}
 	out->f[out->n++] = (struct fact){b->lhs, b->op, b->k, side};
@@ -333,9 +341,8 @@ static void normalize(struct ir *ir)
 	free(list);
 }
 
-int opt_run(struct ir *ir)
+static int rounds(struct ir *ir)
 {
-	normalize(ir);
 	for (int round = 0; round < MAX_ROUNDS; round++) {
 		int moved = thread_round(ir);
 		int merged = moved < 0 ? -1 : merge_round(ir);
@@ -345,4 +352,15 @@ int opt_run(struct ir *ir)
 			break;
 	}
 	return 0;
+}
+
+int opt_run(struct ir *ir)
+{
+	normalize(ir);
+	if (rounds(ir) < 0)
+		return -1;
+	int regrouped = opt_chains(ir);
+	if (regrouped < 0)
+		return -1;
+	return regrouped ? rounds(ir) : 0;
 }

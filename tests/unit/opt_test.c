@@ -102,6 +102,60 @@ static void faults_kept(void **state)
 	}
 }
 
+/* Optimized and unoptimized agree on PKT cut to every length. */
+static void agree(const struct filter_prog *o, const char *expr, const uint8_t *pkt, unsigned n)
+{
+	struct filter_prog u;
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, expr, 1, &u, NULL), 0);
+	for (unsigned len = 0; len <= n; len++)
+		if (run_prog(o, pkt, len) != run_prog(&u, pkt, len))
+			fail_msg("'%s': optimized and unoptimized differ at length %u", expr, len);
+	filter_prog_release(&u);
+}
+
+static size_t count_load(const struct filter_prog *p, uint16_t code, uint32_t k)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->len; i++)
+		n += p->insns[i].code == code && p->insns[i].k == k;
+	return n;
+}
+
+/* A chain's tests are grouped by value once no load in it can fault, and
+ * not before: a test stays behind a load that may be out of bounds. */
+static void chains_grouped(void **state)
+{
+	(void)state;
+	uint8_t pkt[sizeof(udp4)];
+	memcpy(pkt, udp4, sizeof(pkt));
+	pkt[29] = 5, pkt[33] = 7, pkt[30] = 10, pkt[31] = pkt[32] = 0; /* 10.0.0.5 > 10.0.0.7 */
+	char hosts[400] = "host 10.0.0.1";
+	for (int i = 2; i <= 10; i++)
+		snprintf(hosts + strlen(hosts), sizeof(hosts) - strlen(hosts), " or host 10.0.0.%d",
+			 i);
+	struct filter_prog p = both(hosts);
+	assert_true(count_load(&p, 0x20, 26) <= 2); /* ld [26] */
+	assert_true(count_load(&p, 0x20, 30) <= 1);
+	assert_true(p.len <= 46);
+	agree(&p, hosts, pkt, sizeof(pkt));
+	assert_true(run_prog(&p, pkt, sizeof(pkt)) != 0);
+	filter_prog_release(&p);
+	/* [54] may fault first; after it, [34] and [54] are safe */
+	const char *grouped = "ip[40] = 1 or ip[20] = 2 or ip[40] = 3 or ip[20] = 4";
+	p = both(grouped);
+	assert_int_equal(count_load(&p, 0x30, 54), 1); /* ldb [54] */
+	assert_int_equal(count_load(&p, 0x30, 34), 1);
+	pkt[34] = 4;
+	agree(&p, grouped, pkt, sizeof(pkt));
+	filter_prog_release(&p);
+	/* [34] then [54] may fault: only two tests are left after them */
+	const char *kept = "ip[20] = 2 or ip[40] = 1 or ip[20] = 4 or ip[40] = 3";
+	p = both(kept);
+	agree(&p, kept, pkt, sizeof(pkt));
+	assert_int_equal(run_prog(&p, pkt, 50), 0); /* ip[40] is out of bounds */
+	filter_prog_release(&p);
+}
+
 /* Long lists stay inside the kernel's limit once optimized. */
 static void long_lists(void **state)
 {
@@ -127,7 +181,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(threading),  cmocka_unit_test(merging),
 		cmocka_unit_test(folding),    cmocka_unit_test(faults_kept),
-		cmocka_unit_test(long_lists),
+		cmocka_unit_test(long_lists), cmocka_unit_test(chains_grouped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
