@@ -151,7 +151,7 @@ static int regroup(struct walk *w, size_t n, uint32_t stamp, uint32_t *stamps)
 			from = i + 1;
 		test_raise(&bd, &t);
 	}
-	if (n - from < 3)
+	if (n - from < 2)
 		return 0;
 	uint32_t groups = 0;
 	if (from > 0) {

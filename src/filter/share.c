@@ -12,7 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MATCH_DEPTH = 8, WORK_BUDGET = 1 << 20, ABS_LIMIT = 0x80000000u };
+enum {
+	MATCH_DEPTH = 8,
+	WORK_BUDGET = 1 << 20,
+	ABS_LIMIT = 0x80000000u,
+	HOIST_SET = 8,
+	REGION = 32
+};
 
 struct sblk {
 	struct linsn *code;
@@ -29,6 +35,8 @@ struct sh {
 	long work;
 	uint32_t min_abs;
 	int nomem;
+	uint32_t region[REGION]; /* the sharing side's blocks past the first, as matched */
+	size_t nregion;
 };
 
 static int reads_x(const struct filter_insn *i)
@@ -103,12 +111,22 @@ static void unref(struct sh *s, uint32_t t)
 	free(stack);
 }
 
+static int in_set(const uint32_t *set, size_t n, uint32_t b)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == b)
+			return 1;
+	return 0;
+}
+
 static int match(struct sh *s, uint32_t p, size_t po, uint32_t q, size_t qo, int64_t *c, int depth);
 
 static int match_target(struct sh *s, uint32_t tp, uint32_t tq, int64_t *c, int depth)
 {
 	if (tp == tq)
 		return !s->b[tp].xlive;
+	if (s->nregion < REGION && !in_set(s->region, s->nregion, tp))
+		s->region[s->nregion++] = tp;
 	return depth < MATCH_DEPTH && match(s, tp, 0, tq, 0, c, depth + 1);
 }
 
@@ -196,27 +214,79 @@ static uint32_t split(struct sh *s, uint32_t q, size_t qo)
 	return t;
 }
 
-/* The one predecessor of P that can set X before its conditional jump at no
- * cost (its other edge leads where X is free), or NOTARGET. */
-static uint32_t hoist_site(struct sh *s, uint32_t p)
+/* Add the blocks with an edge to B to SET (at most HOIST_SET); -1 if full. */
+static int add_preds(struct sh *s, uint32_t b, uint32_t *set, size_t *n)
 {
-	if (s->b[p].npred != 1)
-		return NOTARGET;
 	s->work -= (long)s->n;
 	for (uint32_t j = 0; j < s->n; j++) {
-		struct sblk *J = &s->b[j];
-		if (!J->live || J->rank >= s->b[p].rank)
+		const struct sblk *J = &s->b[j];
+		if (!J->live || J->rank >= s->b[b].rank || in_set(set, *n, j))
 			continue;
-		const struct linsn *l = last(J);
-		for (int k = 0; k < ntargets(l); k++) {
-			if (l->tblk[k] != p)
-				continue;
-			uint32_t o = l->tblk[1 - k];
-			if (l->is_jmp != 1 || BPF_SRC(l->in.code) == BPF_X || J->hoisted ||
-			    (o != p && s->b[o].xlive))
-				return NOTARGET;
-			return j;
+		const struct linsn *l = last((struct sblk *)J);
+		if (ntargets(l) && (l->tblk[0] == b || (l->is_jmp == 1 && l->tblk[1] == b))) {
+			if (*n == HOIST_SET)
+				return -1;
+			set[(*n)++] = j;
 		}
+	}
+	return 0;
+}
+
+/* Whether SET (the blocks leading to P) can carry X = C to P from one
+ * entry E: then E's index in SET, else -1.  Members other than E leave X
+ * alone, all end in a test that does not read X, and every edge out of SET
+ * goes to P, into SET, or where X is dead. */
+static int hoist_entry(struct sh *s, uint32_t p, const uint32_t *set, size_t n)
+{
+	int e = -1;
+	for (size_t i = 0; i < n; i++) {
+		struct sblk *M = &s->b[set[i]];
+		const struct linsn *l = last(M);
+		if (l->is_jmp != 1 || BPF_SRC(l->in.code) == BPF_X || M->hoisted)
+			return -1;
+		for (int k = 0; k < 2; k++)
+			if (l->tblk[k] != p && !in_set(set, n, l->tblk[k]) &&
+			    s->b[l->tblk[k]].xlive)
+				return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t preds[HOIST_SET];
+		size_t np = 0;
+		if (add_preds(s, set[i], preds, &np) < 0)
+			return -1;
+		for (size_t k = 0; k <= np; k++) /* the root is entered from outside */
+			if (k == np ? set[i] == 0 : !in_set(set, n, preds[k])) {
+				if (e >= 0 && e != (int)i)
+					return -1;
+				e = (int)i;
+			}
+	}
+	for (size_t i = 0; e >= 0 && i < n; i++)
+		for (size_t k = 0; (int)i != e && k < s->b[set[i]].len; k++)
+			if (!x_free(&s->b[set[i]].code[k].in))
+				return -1;
+	return e;
+}
+
+/* The block before whose jump 'ldx #C' sets X for P at the cost of that one
+ * instruction, or NOTARGET: P's predecessor, or the entry of a few blocks
+ * that all lead to P (a chain of protocol tests, say). */
+static uint32_t hoist_site(struct sh *s, uint32_t p)
+{
+	uint32_t set[HOIST_SET];
+	size_t n = 0;
+	if (add_preds(s, p, set, &n) < 0 || n == 0)
+		return NOTARGET;
+	for (int round = 0; round < HOIST_SET; round++) {
+		int e = hoist_entry(s, p, set, n);
+		if (e >= 0)
+			return set[e];
+		size_t was = n;
+		for (size_t i = 0; i < was; i++)
+			if (add_preds(s, set[i], set, &n) < 0)
+				return NOTARGET;
+		if (n == was)
+			return NOTARGET;
 	}
 	return NOTARGET;
 }
@@ -270,12 +340,40 @@ static void liveness(struct sh *s)
 	}
 }
 
+/* The instructions that go if P's code from PO does, with the blocks of the
+ * matched region that nothing else reaches. */
+static size_t region_gain(struct sh *s, uint32_t p, size_t po)
+{
+	uint8_t dead[REGION] = {0};
+	size_t gain = s->b[p].len - po;
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t r = 0; r < s->nregion; r++) {
+			uint32_t refs = 0, t = s->region[r];
+			for (size_t k = 0; k <= s->nregion && !dead[r]; k++) {
+				uint32_t from = k == s->nregion ? p : s->region[k];
+				const struct linsn *l = last(&s->b[from]);
+				if (k < s->nregion && !dead[k])
+					continue;
+				for (int i = 0; i < ntargets(l); i++)
+					refs += l->tblk[i] == t;
+			}
+			if (!dead[r] && refs == s->b[t].npred) {
+				dead[r] = 1;
+				gain += s->b[t].len;
+				changed = 1;
+			}
+		}
+	}
+	return gain;
+}
+
 /* Share Q's code from QO with P's from PO (the match held, with X = C, or
  * with no X at all when C < 0).  Returns 1 if done, 0 if not worth it. */
 static int apply(struct sh *s, uint32_t p, size_t po, uint32_t q, size_t qo, int64_t c)
 {
 	struct sblk *P = &s->b[p];
-	size_t gain = P->len - po;
+	size_t gain = region_gain(s, p, po);
 	uint32_t j = po == 0 && p != 0 && c >= 0 ? hoist_site(s, p) : NOTARGET;
 	size_t cost = po == 0 && p != 0 ? (c >= 0 ? (j != NOTARGET ? 1 : 2) : 0) : 1 + (c >= 0);
 	if (gain <= cost || (qo > 0 && (q >= s->norig || s->b[q].tail != NOTARGET)))
@@ -333,6 +431,7 @@ static int share_from(struct sh *s, uint32_t p, size_t po)
 			if (!may_start(&s->b[p].code[po], &Q->code[qo]))
 				continue;
 			int64_t c = -1;
+			s->nregion = 0;
 			if (match(s, p, po, q, qo, &c, 0) && apply(s, p, po, q, qo, c)) {
 				liveness(s);
 				return 1;
