@@ -72,26 +72,42 @@ void capture_file_close(struct capture_file *f)
 	free(f);
 }
 
+/* One pcap_dispatch() callback's context. */
+struct run {
+	pcap_t *p;
+	const struct bpf_insn *insns;
+	capture_sink sink;
+	void *opaque;
+	int stopped;
+};
+
+static void run_one(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct run *r = (struct run *)(void *)user;
+	if (r->stopped || (r->insns && bpf_filter(r->insns, data, h->len, h->caplen) == 0))
+		return;
+	struct capture_pkt p = {
+		h->ts.tv_sec,	    (uint32_t)h->ts.tv_usec, h->caplen, h->len, data, 0,
+		CAPTURE_DIR_UNKNOWN};
+	if (r->sink(r->opaque, &p)) {
+		r->stopped = 1;
+		pcap_breakloop(r->p);
+	}
+}
+
+/* pcap_dispatch() rather than pcap_next_ex(): one call into libpcap per
+ * batch of records instead of one per record. */
 int capture_file_run(struct capture_file *f, const struct filter_prog *prog, capture_sink sink,
 		     void *opaque, char *err, size_t errlen)
 {
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	int rc;
 	/* struct filter_insn has struct bpf_insn's layout */
-	const struct bpf_insn *insns = prog ? (const struct bpf_insn *)(void *)prog->insns : NULL;
-	while ((rc = pcap_next_ex(f->p, &h, &data)) == 1) {
-		if (insns && bpf_filter(insns, data, h->len, h->caplen) == 0)
-			continue;
-		struct capture_pkt p = {
-			h->ts.tv_sec,	    (uint32_t)h->ts.tv_usec, h->caplen, h->len, data, 0,
-			CAPTURE_DIR_UNKNOWN};
-		if (sink(opaque, &p))
-			return 0;
-	}
-	if (rc == PCAP_ERROR) {
-		snprintf(err, errlen, "%s", pcap_geterr(f->p));
-		return -1;
-	}
-	return 0;
+	struct run r = {f->p, prog ? (const struct bpf_insn *)(void *)prog->insns : NULL, sink,
+			opaque, 0};
+	int rc;
+	while ((rc = pcap_dispatch(f->p, 4096, run_one, (u_char *)&r)) > 0 && !r.stopped)
+		;
+	if (r.stopped || rc == 0 || rc == PCAP_ERROR_BREAK)
+		return 0;
+	snprintf(err, errlen, "%s", pcap_geterr(f->p));
+	return -1;
 }
