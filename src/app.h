@@ -1,10 +1,12 @@
 /*
  * app.h - the program's own pieces above the libraries: exit statuses, the
- * compile step shared by every mode (compile.c), live capture (live.c).
+ * compile step shared by every mode (compile.c), live capture (live.c), -z
+ * (postrotate.c).
  */
 #ifndef BPFCAP_APP_H
 #define BPFCAP_APP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "capture/capture.h"
@@ -31,11 +33,16 @@ int app_print_pkt(const struct capture_pkt *p, int nano, const char *where, cons
 int live_dlt(const struct config *cfg);
 /* -y's link type in *WANT (-1: none given); -1 after a message if unknown. */
 int live_wanted_dlt(const struct config *cfg, int *want);
-int live_main(const struct config *cfg); /* -i */
-#include <stddef.h>
+int live_main(const struct config *cfg);      /* -i */
 int live_list_ifaces(void);		      /* -D */
 int live_list_dlts(const struct config *cfg); /* -L */
 /* No -i and nothing else to do: tcpdump's choice of interface. */
 const char *live_default_iface(char *buf, size_t len);
+
+/* -z (postrotate.c): postrotate_init() once before the first run, so that
+ * finished commands leave no zombies; postrotate_run() starts COMMAND FILE
+ * in the background (a failure to start is reported, not fatal). */
+void postrotate_init(void);
+void postrotate_run(const char *command, const char *file);
 
 #endif

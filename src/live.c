@@ -22,7 +22,7 @@
 #include "capture/capture.h"
 #include "util/priv.h"
 
-static volatile sig_atomic_t got_stop, got_stats;
+static volatile sig_atomic_t got_stop, got_stats, got_flush;
 
 static void on_stop(int sig)
 {
@@ -34,6 +34,12 @@ static void on_stats(int sig)
 {
 	(void)sig;
 	got_stats = 1;
+}
+
+static void on_flush(int sig)
+{
+	(void)sig;
+	got_flush = 1;
 }
 
 /* Blocks the signals we handle and returns, in WAIT, the mask to wait with. */
@@ -50,6 +56,8 @@ static void install_signals(sigset_t *wait)
 		sigaction(SIGHUP, &sa, NULL); /* nohup's SIG_IGN is kept */
 	sa.sa_handler = on_stats;
 	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = on_flush; /* tcpdump's SIGUSR2: the -w file out to disk now */
+	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* EPIPE is handled where it happens */
 	sigset_t block;
 	sigemptyset(&block);
@@ -57,11 +65,13 @@ static void install_signals(sigset_t *wait)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &block, wait);
 	sigdelset(wait, SIGINT);
 	sigdelset(wait, SIGTERM);
 	sigdelset(wait, SIGHUP);
 	sigdelset(wait, SIGUSR1);
+	sigdelset(wait, SIGUSR2);
 }
 
 struct live_run {
@@ -176,6 +186,13 @@ static int loop(struct capture_live *l, struct live_run *r, const sigset_t *wait
 			r->stop_reason = STOP_WRITE;
 			break;
 		}
+		if (got_flush) {
+			got_flush = 0;
+			if (r->out && capture_output_flush(r->out, r->err, sizeof(r->err)) < 0) {
+				r->stop_reason = STOP_WRITE;
+				break;
+			}
+		}
 	}
 	capture_live_stop(l);
 	if (!stop && r->stop_reason == RUNNING)
@@ -217,6 +234,11 @@ static int finish(struct capture_live *l, struct live_run *r, int rc)
 	return rc;
 }
 
+static void on_rotated(void *command, const char *path)
+{
+	postrotate_run(command, path);
+}
+
 static int open_output(const struct config *cfg, struct capture_live *l,
 		       struct capture_output **out)
 {
@@ -232,8 +254,12 @@ static int open_output(const struct config *cfg, struct capture_live *l,
 		.rotate_bytes = cfg->rotate_bytes,
 		.rotate_secs = cfg->rotate_secs,
 		.files = cfg->files,
+		.rotated = cfg->postrotate ? on_rotated : NULL,
+		.opaque = (void *)cfg->postrotate,
 	};
 	char err[512];
+	if (cfg->postrotate)
+		postrotate_init();
 	if (capture_output_open(&o, out, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bpfcap: %s\n", err);
 		return -1;

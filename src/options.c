@@ -23,6 +23,7 @@ static const struct option longopts[] = {
 	{"no-promiscuous-mode", no_argument, NULL, 'p'},
 	{"packet-buffered", no_argument, NULL, 'U'},
 	{"relinquish-privileges", required_argument, NULL, 'Z'},
+	{"postrotate-command", required_argument, NULL, 'z'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -35,7 +36,8 @@ void options_usage(FILE *out)
 		     "       bpfcap -i interface [-lpnU] [-B KiB] [-c count] [-Q in|out|inout]\n"
 		     "              [-s snaplen] [-y linktype] [--immediate-mode]\n"
 		     "              [--time-stamp-precision micro|nano] [-w file [-C size]\n"
-		     "              [-G seconds] [-W count]] [-Z user] [-F file | expression]\n"
+		     "              [-G seconds] [-W count] [-z command]] [-Z user]\n"
+		     "              [-F file | expression]\n"
 		     "       bpfcap -D | -L [-i interface]\n"
 		     "       bpfcap -h | --help | --version\n");
 }
@@ -171,6 +173,7 @@ static int live_opt(struct config *cfg, int c, const char *arg)
 		cfg->files = v;
 		return 0;
 	case 'Z': cfg->user = arg; return 0;
+	case 'z': cfg->postrotate = arg; return 0;
 	case OPT_IMMEDIATE: cfg->immediate = 1; return 0;
 	case OPT_TSPREC: return word_opt("--time-stamp-precision", arg, precs, &cfg->nano);
 	default: options_usage(stderr); return -1;
@@ -225,6 +228,8 @@ static int check_combinations(const struct config *cfg)
 		msg = "-C, -G and -W need -w FILE";
 	else if (cfg->files && !cfg->rotate_bytes && !cfg->rotate_secs)
 		msg = "-W needs -C or -G";
+	else if (cfg->postrotate && !cfg->rotate_bytes && !cfg->rotate_secs)
+		msg = "-z needs -C or -G (it runs on each file a rotation closes)";
 	else if (cfg->write_file && !strcmp(cfg->write_file, "-") &&
 		 (cfg->rotate_bytes || cfg->rotate_secs))
 		msg = "-C and -G cannot rotate the standard output (-w -)";
@@ -241,7 +246,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_packets = -1;
 	int c;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:", longopts,
+	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:z:", longopts,
 				NULL)) != -1)
 		if (short_opt(cfg, c, optarg) < 0)
 			return -1;

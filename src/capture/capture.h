@@ -86,6 +86,9 @@ struct capture_output_opts {
 	uint64_t rotate_bytes; /* -C in bytes, 0 none */
 	unsigned rotate_secs;  /* -G, 0 none */
 	unsigned long files;   /* -W, 0 none */
+	/* After a rotation closed a file, complete (tcpdump's -z): its name. */
+	void (*rotated)(void *opaque, const char *path);
+	void *opaque;
 };
 struct capture_output;
 int capture_output_open(const struct capture_output_opts *o, struct capture_output **out, char *err,

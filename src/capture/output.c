@@ -115,6 +115,8 @@ static int rotate(struct capture_output *out, int by_time, time_t now, char *err
 {
 	if (close_current(out, err, errlen) < 0)
 		return -1;
+	if (out->o.rotated)
+		out->o.rotated(out->o.opaque, out->name);
 	if (by_time) {
 		out->gtime = now;
 		if (out->o.files && ++out->gcnt >= out->o.files)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # capture_files.sh - -w on a real kernel: rotation with -C, -G and -W
-# (tcpdump's names, every file readable by libpcap and tcpdump), a full
+# (tcpdump's names, every file readable by libpcap and tcpdump), -z, a full
 # filesystem (exit 2, the count, a valid file), -Z (the user, no
 # capabilities, a locked filter), and the errors before capture starts.
 . "$(dirname "$0")/lib.sh"
@@ -80,6 +80,36 @@ grep -q 'Maximum file limit reached: 2' "$TMPD/gw.err" && [ "$rc" = 0 ] &&
 	ok "-G 1 -W 2: exit 0 after 2 files with tcpdump's message" || no "-G 1 -W 2: exit $rc"
 wait
 
+# -z: the command runs once on each file a rotation closed (not on the last
+# one, as tcpdump), with the file complete by then; a command that cannot
+# start is reported and the capture goes on
+mkdir "$TMPD/z"
+cat >"$TMPD/z/post.sh" <<EOS
+#!/bin/sh
+echo "\$1 \$("$BPFCAP" -r "\$1" --count 2>/dev/null | awk '{print \$1}')" >>"$TMPD/z/log"
+EOS
+chmod +x "$TMPD/z/post.sh"
+capture z "-n 2500 -s 1400 -p 20000" -- -w "$TMPD/z/r" -C 1 -z "$TMPD/z/post.sh" udp
+files=$(cd "$TMPD/z" && ls r r[0-9]* | sort -k1.2n) # r r1 r2 ...: all but the last closed
+closed=$(echo "$files" | sed '$d')
+for _ in $(seq 50); do
+	[ "$(wc -l <"$TMPD/z/log" 2>/dev/null)" -ge "$(echo "$closed" | wc -l)" ] && break
+	sleep 0.1
+done
+want=""
+for f in $closed; do want="$want$TMPD/z/$f $(records "$TMPD/z/$f")"$'\n'; done
+got=$(sort "$TMPD/z/log" 2>/dev/null)
+[ "$(echo "$closed" | wc -l)" -ge 2 ] && [ "$got"$'\n' = "$want" ] && [ "$(cat "$TMPD/z.rc")" = 0 ] &&
+	ok "-z: run once on each of" $closed "as it closed, complete; not on $(echo "$files" | tail -1)" ||
+	{ no "-z: exit $(cat "$TMPD/z.rc"), files" $files", log:"; cat "$TMPD/z/log"; }
+mkdir "$TMPD/z2"
+capture z2 "-n 1500 -s 1400 -p 20000" -- -w "$TMPD/z2/r" -C 1 -z "$TMPD/z2/no-such-command" udp
+total=0
+for f in "$TMPD"/z2/r*; do total=$((total + $(records "$f"))); done
+[ "$(cat "$TMPD/z2.rc")" = 0 ] && [ "$total" = 1500 ] && grep -q "bpfcap: -z .*no-such-command" "$TMPD/z2.err" &&
+	ok "-z with a missing command: reported, capture complete (1500 packets)" ||
+	{ no "-z missing command: exit $(cat "$TMPD/z2.rc"), $total packets"; cat "$TMPD/z2.err"; }
+
 # a full filesystem: exit 2, the count, a valid file with exactly that count
 mkdir "$TMPD/full"
 if mount -t tmpfs -o size=1m none "$TMPD/full" 2>/dev/null; then
@@ -113,6 +143,7 @@ expect 1 'nosuch0: no such interface (bpfcap -D lists them)' -i nosuch0
 expect 2 "$TMPD/nodir/x.pcap: cannot create: No such file or directory" -i "$VB" -w "$TMPD/nodir/x.pcap"
 expect 1 'unknown user' -i "$VB" -Z no-such-user-bpfcap
 expect 1 "filter: 1:6:" -i "$VB" 'port 99999'
+expect 1 "-z needs -C or -G" -i "$VB" -w "$TMPD/zz.pcap" -z gzip
 if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
 	in_b setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
 		"$BPFCAP" -i "$VB" -c 1 2>"$TMPD/perm.err"
