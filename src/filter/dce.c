@@ -65,18 +65,13 @@ static struct effect effect_of(const struct filter_insn *i)
 	}
 }
 
-static int ntargets(const struct linsn *l)
-{
-	return l->is_jmp == 1 ? 2 : l->is_jmp == 2 ? 1 : 0;
-}
-
 /* Marks the dead instructions of CODE[LO .. HI) by setting their is_jmp to -1; returns
  * what is live on entry. */
 static uint32_t block_pass(struct linsn *code, size_t lo, size_t hi, const uint32_t *live)
 {
 	const struct linsn *end = &code[hi - 1];
 	uint32_t l = 0;
-	for (int k = 0; k < ntargets(end); k++)
+	for (int k = 0; k < linsn_ntargets(end); k++)
 		l |= live[end->tblk[k]];
 	for (size_t i = hi; i-- > lo;) {
 		struct effect e = effect_of(&code[i].in);

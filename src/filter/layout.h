@@ -24,6 +24,12 @@ struct linsn {
 	int is_jmp;	  /* 1 conditional, 2 ja */
 };
 
+/* How many blocks L names: 2 for a conditional jump, 1 for 'ja', else 0. */
+static inline int linsn_ntargets(const struct linsn *l)
+{
+	return l->is_jmp == 1 ? 2 : l->is_jmp == 2 ? 1 : 0;
+}
+
 /* FIRST[b] is the index in CODE of block b's first instruction.  0, or -1
  * when out of memory. */
 int layout_resolve(const struct linsn *code, size_t n, const size_t *first,

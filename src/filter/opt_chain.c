@@ -73,18 +73,6 @@ static void prove(struct bounds *b, const struct ir_val *v, int depth)
 	}
 }
 
-static int test_safe(const struct bounds *b, const struct ir_block *x)
-{
-	return safe(b, x->lhs, 0) && (!x->rhs || safe(b, x->rhs, 0));
-}
-
-static void test_raise(struct bounds *b, const struct ir_block *x)
-{
-	prove(b, x->lhs, 0);
-	if (x->rhs)
-		prove(b, x->rhs, 0);
-}
-
 /* A block a chain may hold: a plain test, no stores. */
 static int testable(const struct ir_block *b)
 {
@@ -108,11 +96,23 @@ static int by_group(const void *x, const void *y)
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
+/* Can the test of IT reject the packet, given B?  (1: it cannot.) */
+static int item_safe(const struct bounds *b, const struct item *it)
+{
+	return safe(b, it->lhs, 0) && (!it->rhs || safe(b, it->rhs, 0));
+}
+
+static void item_prove(struct bounds *b, const struct item *it)
+{
+	prove(b, it->lhs, 0);
+	if (it->rhs)
+		prove(b, it->rhs, 0);
+}
+
 struct walk {
-	struct ir *ir;
 	uint32_t *npred;
 	uint8_t *seen;
-	uint32_t *first_of; /* per value id: the group number + 1 */
+	uint32_t *first_of; /* per value id: its group (valid where stamps[id] is the chain's) */
 	struct ir_block **chain;
 	struct item *items;
 };
@@ -145,11 +145,9 @@ static int regroup(struct walk *w, size_t n, uint32_t stamp, uint32_t *stamps)
 	struct bounds bd = {0, 0, 0, 0};
 	size_t from = 0; /* items [from, n) are safe wherever they go */
 	for (size_t i = 0; i < n; i++) {
-		struct ir_block t = {
-			.op = w->items[i].op, .lhs = w->items[i].lhs, .rhs = w->items[i].rhs};
-		if (!test_safe(&bd, &t))
+		if (!item_safe(&bd, &w->items[i]))
 			from = i + 1;
-		test_raise(&bd, &t);
+		item_prove(&bd, &w->items[i]);
 	}
 	if (n - from < 2)
 		return 0;
@@ -200,11 +198,8 @@ int opt_chains(struct ir *ir)
 {
 	size_t nb = ir->nblocks;
 	struct ir_block **list = malloc(nb * sizeof(*list));
-	struct walk w = {ir,
-			 calloc(nb, sizeof(uint32_t)),
-			 calloc(nb, 1),
-			 malloc((ir->nvals + 1) * sizeof(uint32_t)),
-			 malloc(nb * sizeof(*w.chain)),
+	struct walk w = {calloc(nb, sizeof(uint32_t)), calloc(nb, 1),
+			 malloc((ir->nvals + 1) * sizeof(uint32_t)), malloc(nb * sizeof(*w.chain)),
 			 malloc(nb * sizeof(*w.items))};
 	uint32_t *stamps = calloc(ir->nvals + 1, sizeof(*stamps));
 	int done = -1;

@@ -37,6 +37,7 @@ struct sh {
 	int nomem;
 	uint32_t region[REGION]; /* the sharing side's blocks past the first, as matched */
 	size_t nregion;
+	uint32_t *stack; /* unref()'s worklist: room for every edge of every block, + 1 */
 };
 
 static int reads_x(const struct filter_insn *i)
@@ -78,11 +79,6 @@ static int a_free_load(const struct filter_insn *i)
 	return BPF_CLASS(i->code) == BPF_LD && (m == BPF_ABS || m == BPF_IMM || m == BPF_LEN);
 }
 
-static int ntargets(const struct linsn *l)
-{
-	return l->is_jmp == 1 ? 2 : l->is_jmp == 2 ? 1 : 0;
-}
-
 static struct linsn *last(struct sblk *b)
 {
 	return &b->code[b->len - 1];
@@ -92,23 +88,17 @@ static struct linsn *last(struct sblk *b)
  * the references it held (a worklist, not recursion). */
 static void unref(struct sh *s, uint32_t t)
 {
-	uint32_t *stack = malloc(s->n * sizeof(*stack));
 	size_t top = 0;
-	if (!stack) { /* keeping a dead block is wasteful, never wrong */
-		s->b[t].npred--;
-		return;
-	}
-	stack[top++] = t;
+	s->stack[top++] = t;
 	while (top) {
-		struct sblk *b = &s->b[stack[--top]];
+		struct sblk *b = &s->b[s->stack[--top]];
 		if (--b->npred || !b->live)
 			continue;
 		b->live = 0;
 		const struct linsn *l = last(b);
-		for (int k = 0; k < ntargets(l); k++)
-			stack[top++] = l->tblk[k];
+		for (int k = 0; k < linsn_ntargets(l); k++)
+			s->stack[top++] = l->tblk[k];
 	}
-	free(stack);
 }
 
 static int in_set(const uint32_t *set, size_t n, uint32_t b)
@@ -156,7 +146,7 @@ static int match(struct sh *s, uint32_t p, size_t po, uint32_t q, size_t qo, int
 		}
 		if (x->in.code != y->in.code || x->in.k != y->in.k)
 			return 0;
-		for (int t = 0; t < ntargets(x); t++)
+		for (int t = 0; t < linsn_ntargets(x); t++)
 			if (!match_target(s, x->tblk[t], y->tblk[t], c, depth))
 				return 0;
 	}
@@ -223,7 +213,7 @@ static int add_preds(struct sh *s, uint32_t b, uint32_t *set, size_t *n)
 		if (!J->live || J->rank >= s->b[b].rank || in_set(set, *n, j))
 			continue;
 		const struct linsn *l = last((struct sblk *)J);
-		if (ntargets(l) && (l->tblk[0] == b || (l->is_jmp == 1 && l->tblk[1] == b))) {
+		if (linsn_ntargets(l) && (l->tblk[0] == b || (l->is_jmp == 1 && l->tblk[1] == b))) {
 			if (*n == HOIST_SET)
 				return -1;
 			set[(*n)++] = j;
@@ -300,7 +290,7 @@ static void retarget(struct sh *s, uint32_t from, uint32_t to)
 		if (!J->live || J->rank >= s->b[from].rank)
 			continue;
 		struct linsn *l = last(J);
-		for (int k = 0; k < ntargets(l); k++)
+		for (int k = 0; k < linsn_ntargets(l); k++)
 			if (l->tblk[k] == from) {
 				l->tblk[k] = to;
 				s->b[to].npred++;
@@ -318,7 +308,7 @@ static int block_xlive(const struct sh *s, const struct sblk *b)
 			return 0;
 	}
 	const struct linsn *l = &b->code[b->len - 1];
-	for (int k = 0; k < ntargets(l); k++)
+	for (int k = 0; k < linsn_ntargets(l); k++)
 		if (s->b[l->tblk[k]].xlive)
 			return 1;
 	return 0;
@@ -355,7 +345,7 @@ static size_t region_gain(struct sh *s, uint32_t p, size_t po)
 				const struct linsn *l = last(&s->b[from]);
 				if (k < s->nregion && !dead[k])
 					continue;
-				for (int i = 0; i < ntargets(l); i++)
+				for (int i = 0; i < linsn_ntargets(l); i++)
 					refs += l->tblk[i] == t;
 			}
 			if (!dead[r] && refs == s->b[t].npred) {
@@ -381,7 +371,6 @@ static int apply(struct sh *s, uint32_t p, size_t po, uint32_t q, size_t qo, int
 	uint32_t t = split(s, q, qo);
 	if (t == NOTARGET)
 		return 0;
-	P = &s->b[p];
 	if (po == 0 && p != 0 && c < 0) {
 		retarget(s, p, t);
 		return 1;
@@ -405,7 +394,7 @@ static int apply(struct sh *s, uint32_t p, size_t po, uint32_t q, size_t qo, int
 		P->code[P->len++] = mk(BPF_LDX | BPF_W | BPF_IMM, (uint32_t)c, 0, 0);
 	P->code[P->len++] = mk(BPF_JMP | BPF_JA, 0, 2, t);
 	s->b[t].npred++;
-	for (int k = 0; k < ntargets(&end); k++)
+	for (int k = 0; k < linsn_ntargets(&end); k++)
 		unref(s, end.tblk[k]);
 	return 1;
 }
@@ -503,7 +492,7 @@ static int merge_identical(struct sh *s)
 		struct sblk *b = &s->b[i];
 		rep[i] = (uint32_t)i;
 		struct linsn *l = last(b);
-		for (int k = 0; k < ntargets(l); k++)
+		for (int k = 0; k < linsn_ntargets(l); k++)
 			l->tblk[k] = rep[l->tblk[k]];
 		if (l->is_jmp == 1 && l->tblk[0] == l->tblk[1]) /* a test that decides nothing */
 			*l = mk(BPF_JMP | BPF_JA, 0, 2, l->tblk[0]);
@@ -525,7 +514,7 @@ static int merge_identical(struct sh *s)
 		s->b[i].live = rep[i] == i;
 	for (size_t i = 0; i < s->norig; i++) {
 		const struct linsn *l = last(&s->b[i]);
-		for (int k = 0; k < ntargets(l) && s->b[i].live; k++)
+		for (int k = 0; k < linsn_ntargets(l) && s->b[i].live; k++)
 			s->b[l->tblk[k]].npred++;
 	}
 	free(rep);
@@ -562,7 +551,7 @@ static int flatten(struct sh *s, struct share_in *in)
 		first[k] = at;
 		for (size_t i = 0; i < b->len; i++) {
 			struct linsn l = b->code[i];
-			for (int t = 0; t < ntargets(&l); t++)
+			for (int t = 0; t < linsn_ntargets(&l); t++)
 				l.tblk[t] = num[l.tblk[t]];
 			code[at++] = l;
 		}
@@ -592,9 +581,15 @@ int share_run(struct share_in *in)
 	int rc = -1;
 	if (in->nblocks == 0)
 		return 0;
+	/* each block may be split once: 2 * nblocks blocks, each dying once
+	 * and pushing its (at most 2) targets */
 	s.b = calloc(2 * in->nblocks, sizeof(*s.b));
-	if (!s.b)
+	s.stack = malloc((4 * in->nblocks + 1) * sizeof(*s.stack));
+	if (!s.b || !s.stack) {
+		free(s.b);
+		free(s.stack);
 		return -1;
+	}
 	for (size_t i = 0; i < in->nblocks; i++) {
 		struct sblk *b = &s.b[i];
 		b->len = in->first[i + 1] - in->first[i];
@@ -615,5 +610,6 @@ done:
 	for (size_t i = 0; i < s.n; i++)
 		free(s.b[i].code);
 	free(s.b);
+	free(s.stack);
 	return rc;
 }
