@@ -53,9 +53,7 @@ void postrotate_run(const char *command, const char *file)
 	if (pid > 0)
 		return;
 	reset_signals();
-	if (setpriority(PRIO_PROCESS, 0, 19) < 0) {
-		/* not worth failing for */
-	}
+	(void)setpriority(PRIO_PROCESS, 0, 19); /* not worth failing for */
 	execlp(command, command, file, (char *)NULL);
 	fprintf(stderr, "bpfcap: -z %s %s: %s\n", command, file, strerror(errno));
 	_exit(127);
