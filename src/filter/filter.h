@@ -8,8 +8,9 @@
  * resolved through a caller-supplied resolver (or the system databases when
  * none is given) and listings are returned as strings.
  *
- * Lifecycle: filter_ctx_new() -> filter_compile() -> filter_emit_cbpf()
- * (any number of times, and later other backends) -> filter_ctx_free().
+ * Lifecycle: filter_ctx_new() -> filter_compile() -> filter_emit_cbpf() or
+ * filter_emit_ebpf() (any number of times, for any backend) ->
+ * filter_ctx_free().
  * A context is one compile; it holds no global state, so separate contexts
  * may be used from separate threads.  Programs handed out by the emitters
  * belong to the caller and outlive the context: release them with
@@ -21,6 +22,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <linux/bpf.h>
 
 /* Link types, numbered as libpcap's DLT_* values. */
 enum filter_dlt {
@@ -157,5 +160,69 @@ void filter_prog_release(struct filter_prog *prog);
 /* A listing in libpcap's bpf_dump() formats: LEVEL 1 (-d), 2 (-dd) or
  * 3 (-ddd).  Returns a malloc'd string or NULL. */
 char *filter_prog_dump(const struct filter_prog *prog, int level);
+
+/* ---- eBPF: the same compiled expression for XDP and tc ---------------- */
+
+/* Where an eBPF program runs. */
+enum filter_hook {
+	FILTER_HOOK_XDP = 1, /* struct xdp_md: the frame as the driver received it */
+	FILTER_HOOK_TC = 2,  /* struct __sk_buff (tc clsact / tcx, ingress or egress) */
+};
+
+/* What an eBPF program does with the packets it accepts. */
+enum filter_ebpf_accept {
+	FILTER_EBPF_VERDICT = 0, /* return the accept verdict */
+	/* tail-call slot 0 of a BPF_MAP_TYPE_PROG_ARRAY (the loader's way to
+	 * join a counting or capture program); when the call fails, return the
+	 * accept verdict */
+	FILTER_EBPF_TAIL_CALL = 1,
+};
+
+struct filter_ebpf_opts {
+	enum filter_hook hook;
+	enum filter_ebpf_accept accept;
+	/* 0: an allow-list, accept = XDP_PASS / TC_ACT_OK, reject = XDP_DROP /
+	 * TC_ACT_SHOT.  1: the program never changes a packet's fate, both
+	 * verdicts are XDP_PASS / TC_ACT_UNSPEC (flow counting, capture). */
+	int observe;
+};
+
+/* The kernel's limit for one eBPF program's length (BPF_COMPLEXITY_LIMIT_INSNS
+ * is about instructions processed; this is the length we allow ourselves). */
+#define FILTER_EBPF_MAX_INSNS 65536
+
+struct filter_ebpf_prog {
+	size_t len;
+	struct bpf_insn *insns; /* malloc'd; filter_ebpf_release() frees */
+	enum filter_hook hook;
+	/* With FILTER_EBPF_TAIL_CALL: the index of the first half of the
+	 * BPF_LD_IMM64 that loads the program array, emitted with src_reg 0 and
+	 * imm 0; the loader sets src_reg = BPF_PSEUDO_MAP_FD and imm = the map's
+	 * fd before it loads the program.  SIZE_MAX otherwise. */
+	size_t prog_array_insn;
+};
+
+/* The eBPF program for the compiled expression at O->hook.  0, or -1 with a
+ * diagnostic when the expression cannot be expressed at that hook (said at
+ * compile time: a program we hand out is one the verifier accepts). */
+int filter_emit_ebpf(struct filter_ctx *ctx, const struct filter_ebpf_opts *o,
+		     struct filter_ebpf_prog *out);
+
+void filter_ebpf_release(struct filter_ebpf_prog *prog);
+
+/* A listing: LEVEL 1 (-d) one instruction per line with its index in the
+ * syntax of 'bpftool prog dump xlated'; 2 (-dd) a C initializer of struct
+ * bpf_insn; 3 (-ddd) the count, then one instruction per line in decimal
+ * (code dst src off imm).  Returns a malloc'd string or NULL. */
+char *filter_ebpf_dump(const struct filter_ebpf_prog *prog, int level);
+
+/* Write PROG as an ELF relocatable object for the BPF machine (the host's
+ * byte order) that ip, tc, bpftool and libbpf load as it is: the program in
+ * section SEC (NULL: "xdp" or "tc" after the hook) as the function NAME
+ * (NULL: "bpfcap_filter"), a "license" section and the BTF the loaders need.
+ * The file appears complete or not at all.  0, or -1 with errno set and a
+ * message for people (naming PATH) in ERR. */
+int filter_ebpf_write_object(const struct filter_ebpf_prog *prog, const char *path,
+			     const char *sec, const char *name, char *err, size_t errlen);
 
 #endif
