@@ -23,8 +23,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <linux/bpf.h>
-
 /* Link types, numbered as libpcap's DLT_* values. */
 enum filter_dlt {
 	FILTER_DLT_NULL = 0,
@@ -191,9 +189,20 @@ struct filter_ebpf_opts {
  * is about instructions processed; this is the length we allow ourselves). */
 #define FILTER_EBPF_MAX_INSNS 65536
 
+/* One eBPF instruction, laid out as the kernel's struct bpf_insn (which
+ * <linux/bpf.h> defines; <pcap/bpf.h> defines a classic struct of the same
+ * name, so this header names neither).  dst_reg is the low nibble. */
+struct filter_ebpf_insn {
+	uint8_t code;
+	uint8_t dst_reg : 4;
+	uint8_t src_reg : 4;
+	int16_t off;
+	int32_t imm;
+};
+
 struct filter_ebpf_prog {
 	size_t len;
-	struct bpf_insn *insns; /* malloc'd; filter_ebpf_release() frees */
+	struct filter_ebpf_insn *insns; /* malloc'd; filter_ebpf_release() frees */
 	enum filter_hook hook;
 	/* With FILTER_EBPF_TAIL_CALL: the index of the first half of the
 	 * BPF_LD_IMM64 that loads the program array, emitted with src_reg 0 and
