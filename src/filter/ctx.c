@@ -91,3 +91,23 @@ int filter_emit_cbpf(struct filter_ctx *c, struct filter_prog *out)
 	}
 	return 0;
 }
+
+/* Until the eBPF backend lands (src/filter/back/ebpf/), the entry points
+ * exist so that callers link, and say plainly that there is nothing yet. */
+int filter_emit_ebpf(struct filter_ctx *c, const struct filter_ebpf_opts *o,
+		     struct filter_ebpf_prog *out)
+{
+	(void)o;
+	(void)out;
+	return diag_set(&c->diag, FILTER_ERR_SEMANTIC, 0, 0,
+			"this build of bpfcap has no eBPF backend yet");
+}
+
+void filter_ebpf_release(struct filter_ebpf_prog *p)
+{
+	if (!p)
+		return;
+	free(p->insns);
+	p->insns = NULL;
+	p->len = 0;
+}
