@@ -396,6 +396,14 @@ static void test_tail_call_refused(void **state)
 	/* the same without prog_array_insn: the map reference alone */
 	t.p.prog_array_insn = SIZE_MAX;
 	expect_fail(&t, path, NULL, NULL, EINVAL, "tail-calls through a map");
+	/* and a bpf_tail_call() without the map reference */
+	t.insns[10] = EI(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 0);
+	t.insns[11] = EI(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 0);
+	expect_fail(&t, path, NULL, NULL, EINVAL, "tail-calls through a map");
+	/* a call to a BPF subprogram (BPF_PSEUDO_CALL) */
+	make(&t, TP_IPV4, FILTER_HOOK_XDP);
+	t.insns[9] = EI(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 1);
+	expect_fail(&t, path, NULL, NULL, EINVAL, "calls a subprogram or a kernel function");
 	names_in(dir, names, sizeof(names));
 	assert_string_equal(names, "");
 }

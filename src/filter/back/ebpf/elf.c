@@ -80,8 +80,9 @@ static int is_ident(const char *s)
 	return 1;
 }
 
-/* A map reference (BPF_LD_IMM64 with a pseudo source) or a tail call: only
- * the loader can resolve those. */
+/* What only a loader can resolve: a map reference (BPF_LD_IMM64 with a
+ * pseudo source) or a tail call -> 1; a call that is not to a helper (a
+ * BPF subprogram, whose BTF this object would lack, or a kfunc) -> 2. */
 static int needs_loader(const struct filter_ebpf_prog *p)
 {
 	if (p->prog_array_insn != SIZE_MAX)
@@ -90,8 +91,9 @@ static int needs_loader(const struct filter_ebpf_prog *p)
 		const struct filter_ebpf_insn *in = &p->insns[i];
 		if (in->code == (BPF_LD | BPF_IMM | BPF_DW) && in->src_reg != 0)
 			return 1;
-		if (in->code == (BPF_JMP | BPF_CALL) && in->src_reg == 0 &&
-		    in->imm == BPF_FUNC_tail_call)
+		if (in->code == (BPF_JMP | BPF_CALL) && in->src_reg != 0)
+			return 2;
+		if (in->code == (BPF_JMP | BPF_CALL) && in->imm == BPF_FUNC_tail_call)
 			return 1;
 	}
 	return 0;
@@ -108,7 +110,13 @@ static int check_args(const struct filter_ebpf_prog *p, const char *path, const 
 	if (!ebpf_btf_ctx_name(p->hook))
 		return fail(err, errlen, EINVAL, "%s: the eBPF program has no hook (XDP or tc)",
 			    path);
-	if (needs_loader(p))
+	int loader = needs_loader(p);
+	if (loader == 2)
+		return fail(err, errlen, EINVAL,
+			    "%s: this eBPF program calls a subprogram or a kernel function; an "
+			    "object file holds one function that calls only helpers",
+			    path);
+	if (loader)
 		return fail(err, errlen, EINVAL,
 			    "%s: this eBPF program tail-calls through a map, which only bpfcap's "
 			    "own loader can provide; an object file needs a program that returns "
