@@ -12,7 +12,7 @@
 #include <linux/bpf.h>
 #include <linux/btf.h>
 
-#include "btf.h"
+#include "back/ebpf/btf.h"
 
 #define BTF_MAGIC_ 0xeB9F
 #define INFO(kind, kflag, vlen) \

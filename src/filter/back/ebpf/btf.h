@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "filter/filter.h"
+#include "filter.h"
 
 /* The type ids the .BTF section holds, in order. */
 enum ebpf_btf_id {

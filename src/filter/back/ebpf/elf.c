@@ -28,8 +28,8 @@
 
 #include <linux/bpf.h>
 
-#include "filter/filter.h"
-#include "btf.h"
+#include "filter.h"
+#include "back/ebpf/btf.h"
 
 /* GPL-compatible for the kernel (gpl_only helpers stay usable) without
  * putting the user's own filter under the GPL alone. */
