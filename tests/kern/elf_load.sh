@@ -97,6 +97,14 @@ in_b tc filter show dev "$VB" ingress | grep -q "tc-ipv4.o" &&
 	expect "tc ipv4.o with static neighbours (IPv4 passes)" yes
 attach_tc "$TMPD/tc-drop.o" && expect "tc drop.o with static neighbours" no
 static_neigh del
+# tc's default section is "classifier": an object written with that name
+# loads without 'sec'
+"$W" tc ipv4arp "$TMPD/tc-classifier.o" classifier || fail "elfwrite tc ipv4arp classifier"
+in_b tc filter del dev "$VB" ingress
+in_b tc filter add dev "$VB" ingress bpf da obj "$TMPD/tc-classifier.o" 2>"$TMPD/tc.err" &&
+	in_b tc filter show dev "$VB" ingress | grep -q "tc-classifier.o:\[classifier\] direct-action" &&
+	expect "tc, no 'sec', section classifier (IPv4, ARP pass)" yes ||
+	{ no "tc filter add ... bpf da obj tc-classifier.o (no sec)"; cat "$TMPD/tc.err"; }
 in_b tc qdisc del dev "$VB" clsact
 expect "tc detached" yes
 

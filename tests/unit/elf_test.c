@@ -545,6 +545,36 @@ static void test_load_named(void **state)
 	load_check(path, "allow_ipv4_and_arp", (const int[]){TC_ACT_OK, TC_ACT_OK, TC_ACT_SHOT});
 }
 
+/* A long program (10000 instructions, 80000 bytes of section): the symbol's
+ * size and libbpf's view of it, and it runs. */
+static void test_load_long(void **state)
+{
+	(void)state;
+	enum { N = 10000 };
+	struct filter_ebpf_insn *insns = calloc(N, sizeof(*insns));
+	assert_non_null(insns);
+	insns[0] = EI(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS);
+	for (size_t i = 1; i < N - 1; i++)
+		insns[i] = EI(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, (int32_t)i);
+	insns[1] = EI(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 0);
+	insns[N - 1] = EI(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	struct filter_ebpf_prog p = {N, insns, FILTER_HOOK_XDP, SIZE_MAX};
+	char path[128], err[256] = "";
+	snprintf(path, sizeof(path), "%s/long.o", dir);
+	assert_int_equal(filter_ebpf_write_object(&p, path, NULL, NULL, err, sizeof(err)), 0);
+	warnings[0] = '\0';
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	assert_non_null(obj);
+	assert_int_equal(bpf_object__load(obj), 0);
+	assert_string_equal(warnings, "");
+	struct bpf_program *bp = bpf_object__find_program_by_name(obj, "bpfcap_filter");
+	assert_non_null(bp);
+	assert_int_equal(bpf_program__insn_cnt(bp), N);
+	assert_int_equal(run(bpf_program__fd(bp), 0x0800), XDP_PASS);
+	bpf_object__close(obj);
+	free(insns);
+}
+
 int main(void)
 {
 	const struct CMUnitTest files[] = {
@@ -561,6 +591,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_xdp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_tc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_long, setup, teardown),
 	};
 	libbpf_set_print(print_warn);
 	int bad = cmocka_run_group_tests_name("object files", files, NULL, NULL);
