@@ -8,6 +8,7 @@
  * accepts is counted and no packet's fate changes.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include <bpf/libbpf.h>
 #include <cmocka.h>
 
+#include "flow/flow.h"
 #include "frames.h"
 #include "joinprog.h"
 #include "loader/loader.h"
@@ -277,8 +279,89 @@ static void test_join_refused(void **state)
 	loader_flow_close(f);
 }
 
-int main(void)
+/* flowrun attached IFACE: what is attached there (for the shell tests,
+ * since Debian 12's bpftool does not know tcx): "xdp ID", "tcx-ingress N",
+ * "tcx-egress N" lines, nothing when nothing is. */
+static int attached(const char *iface)
 {
+	int ifindex = (int)if_nametoindex(iface);
+	if (!ifindex) {
+		fprintf(stderr, "flowrun: %s: no such interface\n", iface);
+		return 2;
+	}
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	if (bpf_xdp_query(ifindex, 0, &q) == 0 && q.prog_id)
+		printf("xdp %u\n", q.prog_id);
+	static const struct {
+		int type;
+		const char *name;
+	} tcx[] = {{46, "tcx-ingress"}, {47, "tcx-egress"}};
+	for (int i = 0; i < 2; i++) {
+		__u32 ids[64], n = 64;
+		/* the target is the ifindex for tcx (a union with the fd) */
+		if (bpf_prog_query(ifindex, (enum bpf_attach_type)tcx[i].type, 0, NULL, ids, &n) ==
+			    0 &&
+		    n)
+			printf("%s %u\n", tcx[i].name, n);
+	}
+	return 0;
+}
+
+/* flowrun join IFACE xdp|tc-ingress|tc-egress: the hand-assembled "IPv4
+ * only" joined to the counting program and attached to IFACE; says
+ * "attached" on stderr, waits for a line on stdin, then prints the flows as
+ * bpfcap --top --json does. */
+static int join_live(const char *iface, const char *where)
+{
+	enum loader_hook hook = !strcmp(where, "xdp")	       ? LOADER_HOOK_XDP
+				: !strcmp(where, "tc-ingress") ? LOADER_HOOK_TC_INGRESS
+							       : LOADER_HOOK_TC_EGRESS;
+	struct loader_flow *f = NULL;
+	struct loader_link *link = NULL;
+	struct filter_ebpf_prog gen;
+	char err[256];
+	loader_log_init();
+	int fd = -1, rc = 2;
+	if (joinprog_ipv4_only(hook == LOADER_HOOK_XDP ? FILTER_HOOK_XDP : FILTER_HOOK_TC, &gen))
+		return 2;
+	struct loader_flow_opts o = {.flows = 1024};
+	if (loader_flow_open(&o, &f, err, sizeof(err)) < 0 ||
+	    (fd = loader_flow_entry(f, hook, &gen, err, sizeof(err))) < 0 ||
+	    loader_attach(fd, (int)if_nametoindex(iface), hook, LOADER_XDP_AUTO, &link, err,
+			  sizeof(err)) < 0) {
+		fprintf(stderr, "flowrun: %s\n%s", err, loader_log());
+		goto out;
+	}
+	fprintf(stderr, "attached\n");
+	char line[16];
+	if (!fgets(line, sizeof(line), stdin))
+		goto out;
+	struct flow_reader *r;
+	struct flow_rec *recs;
+	size_t n;
+	uint64_t st[FLOW_STAT_MAX];
+	if (flow_reader_new(loader_flow_map_fd(f), loader_flow_stats_fd(f), 1024, &r) == 0) {
+		if (flow_reader_stats(r, st) == 0 && flow_reader_read(r, &recs, &n) == 0) {
+			struct flow_totals t;
+			flow_totals_set(&t, st, NULL, 1, n, 0);
+			struct flow_batch_info bi = {.iface = iface, .hook = where, .interval = 1};
+			rc = flow_print_json(stdout, &bi, &t, recs, n) ? 2 : 0;
+		}
+		flow_reader_free(r);
+	}
+out:
+	loader_link_destroy(link);
+	filter_ebpf_release(&gen);
+	loader_flow_close(f);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "attached"))
+		return attached(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "join"))
+		return join_live(argv[2], argv[3]);
 	if (geteuid() != 0) {
 		printf("SKIP: needs root to load BPF programs\n");
 		return 77;

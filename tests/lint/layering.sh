@@ -16,5 +16,27 @@ for f in "$top"/src/capture/*.[ch]; do
 		echo "FAIL: $f includes a sibling layer"; bad=1
 	fi
 done
+# loader (L1): filter's public header, its own headers, xdp/ contracts
+for f in "$top"/src/loader/*.[ch]; do
+	if grep -nE '#include "(capture|decode|flow)/|#include "filter/' "$f" | grep -v 'filter/filter.h'; then
+		echo "FAIL: $f includes something above src/loader or private to src/filter"; bad=1
+	fi
+done
+# flow (L2): loader.h, xdp/ contracts, its own headers; curses only in view_curses.c
+for f in "$top"/src/flow/*.[ch]; do
+	if grep -nE '#include "(capture|decode|filter)/|#include "loader/' "$f" | grep -v 'loader/loader.h'; then
+		echo "FAIL: $f includes a sibling layer or a private header of src/loader"; bad=1
+	fi
+	case $f in */view_curses.c) ;; *)
+		if grep -nE '#include <n?curses' "$f"; then
+			echo "FAIL: $f includes curses (only view_curses.c may)"; bad=1
+		fi ;;
+	esac
+done
+for f in "$top"/src/capture/*.[ch] "$top"/src/flow/*.[ch]; do
+	if grep -nE '#include "xdp/.*\.skel\.h"' "$f"; then
+		echo "FAIL: $f includes a skeleton (src/loader owns them)"; bad=1
+	fi
+done
 [ $bad = 0 ] && echo "layering: ok"
 exit $bad
