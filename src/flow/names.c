@@ -98,6 +98,11 @@ struct flow_names *flow_names_new(void)
 	return n;
 }
 
+/* A resolver thread may be inside getnameinfo() for seconds (DNS
+ * timeouts), which cannot be cancelled cleanly; quitting must not wait for
+ * it, so its state is left to the thread and the process's exit. */
+static struct flow_names *abandoned;
+
 void flow_names_free(struct flow_names *n)
 {
 	if (!n)
@@ -106,10 +111,11 @@ void flow_names_free(struct flow_names *n)
 	n->stop = 1;
 	pthread_cond_signal(&n->cond);
 	pthread_mutex_unlock(&n->lock);
-	/* a lookup in progress is waited for: getnameinfo cannot be cancelled
-	 * cleanly; the resolver's own timeouts bound it */
-	if (n->started)
-		pthread_join(n->thread, NULL);
+	if (n->started) {
+		pthread_detach(n->thread);
+		abandoned = n; /* still reachable: the thread may use it */
+		return;
+	}
 	pthread_mutex_destroy(&n->lock);
 	pthread_cond_destroy(&n->cond);
 	free(n);

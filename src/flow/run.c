@@ -58,10 +58,12 @@ static size_t expire(struct loop *l, struct flow_rec *recs, size_t n, uint64_t n
 static int output(struct loop *l, const struct flow_totals *t, size_t n)
 {
 	const struct flow_run_opts *o = l->o;
+	/* paused: the view keeps showing (and re-sorting) the old copy */
+	if (l->view && flow_view_paused(l->view))
+		return 0;
 	memcpy(l->show, l->prev, n * sizeof(*l->show));
 	if (l->view) {
-		if (!flow_view_paused(l->view))
-			flow_view_draw(l->view, t, l->show, n);
+		flow_view_draw(l->view, t, l->show, n);
 		return 0;
 	}
 	if (o->quiet)
