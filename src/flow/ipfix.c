@@ -143,6 +143,10 @@ struct flow_ipfix *flow_ipfix_open(const char *hostport, char *err, size_t errle
 		return NULL;
 	x->model = fbInfoModelAlloc();
 	x->session = fbSessionAlloc(x->model);
+	/* the templates before the buffer: with a buffer, adding an external
+	 * template writes it out at once */
+	if (add_template(x, spec4, &x->tid4, &ge) < 0 || add_template(x, spec6, &x->tid6, &ge) < 0)
+		goto fail_ge;
 	fbConnSpec_t cs = {.transport = FB_UDP, .host = host, .svc = port};
 	fbExporter_t *ex = fbExporterAllocNet(&cs);
 	if (!ex) {
@@ -150,9 +154,6 @@ struct flow_ipfix *flow_ipfix_open(const char *hostport, char *err, size_t errle
 		goto fail;
 	}
 	x->buf = fBufAllocForExport(x->session, ex);
-	fBufSetAutomaticMode(x->buf, FALSE);
-	if (add_template(x, spec4, &x->tid4, &ge) < 0 || add_template(x, spec6, &x->tid6, &ge) < 0)
-		goto fail_ge;
 	return x;
 fail_ge:
 	snprintf(err, errlen, "%s", ge ? ge->message : "cannot set up the templates");
@@ -188,6 +189,8 @@ static int append(struct flow_ipfix *x, const struct flow_rec *r, uint64_t packe
 		  uint64_t wall_ns, GError **ge)
 {
 	const struct flow_key *k = &r->key;
+	if (k->ethertype != 0x0800 && k->ethertype != 0x86dd)
+		return 1; /* these elements describe IP flows only */
 	uint64_t s = (r->first_ns + wall_ns) / 1000000u, e = (r->last_ns + wall_ns) / 1000000u;
 	uint16_t icmp = (uint16_t)(k->sport << 8 | k->dport);
 	int is_icmp = k->l4proto == 1 || k->l4proto == 58;
@@ -206,8 +209,11 @@ static int append(struct flow_ipfix *x, const struct flow_rec *r, uint64_t packe
 				 r->tcp_flags,
 				 k->l4proto,
 				 direction(k)};
-		memcpy(&v.src, k->src, 4);
-		memcpy(&v.dst, k->dst, 4);
+		/* libfixbuf takes IPv4 addresses as host-order integers */
+		v.src = (uint32_t)k->src[0] << 24 | (uint32_t)k->src[1] << 16 |
+			(uint32_t)k->src[2] << 8 | k->src[3];
+		v.dst = (uint32_t)k->dst[0] << 24 | (uint32_t)k->dst[1] << 16 |
+			(uint32_t)k->dst[2] << 8 | k->dst[3];
 		return fBufSetInternalTemplate(x->buf, x->tid4, ge) &&
 		       fBufSetExportTemplate(x->buf, x->tid4, ge) &&
 		       fBufAppend(x->buf, (uint8_t *)&v, sizeof(v), ge);

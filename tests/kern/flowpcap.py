@@ -12,6 +12,9 @@
       keeps the frames the hand-assembled join's "IPv4 only" accepts:
       "ipv4" EtherType 0x0800 at offset 12 (XDP sees every tag in the
       frame), "ipv4-tc" the same after the outer tag (tc holds it apart)
+  flowpcap.py check-nfdump PCAP LISTING
+      the IP flows of PCAP against what nfdump read from the collector
+      (LISTING: nfdump -o 'fmt:%pr %sa %da %sp %dp %pkt %byt %svln' -q)
 
 Only the standard library.
 """
@@ -174,7 +177,45 @@ def check(pcap, jsonl, hook, filt=None):
     return bad
 
 
+def check_nfdump(pcap, listing):
+    """The IP flows of PCAP against nfdump's lines 'PROTO SA DA SP DP PKT BYT VLAN'
+    (several records of one flow are added up)."""
+    want = {}
+    for fr, orig in read_pcap(pcap):
+        name, src, dst, sp, dp, vlan, et = key_of(fr)
+        if et not in (0x0800, 0x86DD):
+            continue
+        k = (name, src, dst, sp, dp, vlan)
+        p, b = want.get(k, (0, 0))
+        want[k] = (p + 1, b + orig)
+    got, n = {}, 0
+    for line in open(listing):
+        f = line.split()
+        if len(f) != 8:
+            continue
+        n += 1
+        name = f[0].lower()
+        if "." in f[4]:  # ICMP: type.code in the destination port
+            sp, dp = (int(x) for x in f[4].split("."))
+        else:
+            sp, dp = int(f[3]), int(f[4])
+        k = (name, f[1], f[2], sp, dp, int(f[7]))
+        p, b = got.get(k, (0, 0))
+        got[k] = (p + int(f[5]), b + int(f[6]))
+    bad = 0
+    for k in sorted(set(want) | set(got), key=str):
+        if want.get(k) != got.get(k):
+            print("FAIL: flow %s: capture %s, collector %s" % (k, want.get(k), got.get(k)))
+            bad = 1
+    if not bad:
+        print("ok: the collector has the capture's %d IP flows (%d records), %d packets, %d bytes" %
+              (len(want), n, sum(p for p, _ in want.values()), sum(b for _, b in want.values())))
+    return bad
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "check-nfdump":
+        sys.exit(check_nfdump(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 3 and sys.argv[1] == "gen":
         write_pcap(sys.argv[2], frames())
         sys.exit(0)
