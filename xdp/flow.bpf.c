@@ -152,7 +152,7 @@ static __always_inline void parse_frame(void *data, void *end, struct flow_key *
 
 static __always_inline void count(struct flow_key *k, __u64 len, __u8 flags)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_coarse_ns();
 	stat_add(FLOW_STAT_PACKETS, 1);
 	stat_add(FLOW_STAT_BYTES, len);
 	struct flow_value *v = bpf_map_lookup_elem(&flows, k);
