@@ -94,7 +94,7 @@ static int attach_all(struct top *t, unsigned ifindex)
 		if (rc < 0) {
 			fprintf(stderr, "bpfcap: %s\n", err);
 			show_log(cfg);
-			return rc == -EBUSY || fd < 0 ? EXIT_USAGE : EXIT_IO;
+			return rc == -EBUSY ? EXIT_USAGE : EXIT_IO;
 		}
 	}
 	show_log(cfg);

@@ -101,7 +101,7 @@ struct flow_names *flow_names_new(void)
 /* A resolver thread may be inside getnameinfo() for seconds (DNS
  * timeouts), which cannot be cancelled cleanly; quitting must not wait for
  * it, so its state is left to the thread and the process's exit. */
-static struct flow_names *abandoned;
+static struct flow_names *volatile abandoned;
 
 void flow_names_free(struct flow_names *n)
 {

@@ -13,6 +13,10 @@ PY=/usr/bin/python3
 command -v nfcapd >/dev/null && command -v nfdump >/dev/null || skip "nfdump not installed (Debian: nfdump)"
 setup_pair
 bad=0
+# the sender, whose frames from -f an ASan build reports as leaked at exit
+# (tests/kern/blast.c): that is not what these tests are about
+blast_a() { in_a env ASAN_OPTIONS=detect_leaks=0 "$BLAST" "$@"; }
+blast_b() { in_b env ASAN_OPTIONS=detect_leaks=0 "$BLAST" "$@"; }
 ok() { echo "ok: $*"; }
 no() { echo "FAIL: $*"; bad=1; }
 "$PY" "$top/tests/kern/flowpcap.py" gen "$TMPD/f.pcap" || fail "cannot make the capture"
@@ -30,7 +34,7 @@ export_to_nfcapd() {
 	(exec ip netns exec "$NS_B" "$BPFCAP" --top -i "$VB" --ipfix "127.0.0.1:$port" "$@" >"$TMPD/$name.out" 2>"$TMPD/$name.err") &
 	local pid=$!
 	for _ in $(seq 100); do grep -q 'counting flows on' "$TMPD/$name.err" && break; sleep 0.05; done
-	in_a "$BLAST" "$VA" -f "$TMPD/f.pcap" >/dev/null
+	blast_a "$VA" -f "$TMPD/f.pcap" >/dev/null
 	stop "$pid" 0 || no "$name: bpfcap exit $?: $(cat "$TMPD/$name.err")"
 	sleep 0.3
 	stop "$nf" TERM
