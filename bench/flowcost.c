@@ -107,7 +107,7 @@ static void refresh(struct loader_flow *lf)
 		double t0 = cpu_ms();
 		flow_reader_stats(r, st);
 		flow_reader_read(r, &recs, &n);
-		flow_sort_by_key(recs, n);
+		n = flow_sort_by_key(recs, n);
 		flow_rates(prev, np, recs, n, 1.0);
 		memcpy(prev, recs, n * sizeof(*recs));
 		np = n;

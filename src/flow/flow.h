@@ -57,8 +57,9 @@ int flow_reader_take(struct flow_reader *r, const struct flow_key *k, struct flo
 
 /* ---- rates.c: deltas and expiry, no I/O -------------------------------- */
 
-/* Order by key (memcmp), for flow_rates(). */
-void flow_sort_by_key(struct flow_rec *recs, size_t n);
+/* Order by key (memcmp), for flow_rates(), dropping repeated keys; returns
+ * the number left. */
+size_t flow_sort_by_key(struct flow_rec *recs, size_t n);
 /* Set the deltas and rates of CUR (sorted by key) from PREV (sorted by key,
  * the previous read) over SECS seconds.  A flow not in PREV counts whole. */
 void flow_rates(const struct flow_rec *prev, size_t nprev, struct flow_rec *cur, size_t n,
@@ -156,7 +157,8 @@ void flow_view_close(struct flow_view *v);
 
 /* ---- ipfix.c -------------------------------------------------------------- */
 
-/* Export to HOSTPORT ("host:port", "[v6]:port") over UDP; NULL with ERR set. */
+/* Export to HOSTPORT ("host:port", "[v6]:port") over UDP, or over TCP with
+ * a "tcp://" prefix; NULL with ERR set. */
 struct flow_ipfix *flow_ipfix_open(const char *hostport, char *err, size_t errlen);
 
 enum flow_ipfix_what {

@@ -1,5 +1,5 @@
 /*
- * ipfix.c - --ipfix HOST:PORT: flows as IPFIX (RFC 7011) over UDP, through
+ * ipfix.c - --ipfix HOST:PORT: flows as IPFIX (RFC 7011) over UDP or TCP, through
  * libfixbuf (CERT NetSA, packaged in Debian): it knows the IANA information
  * elements, builds template and data sets and the message headers, which a
  * hand-written encoder would have to get right byte by byte; it costs a
@@ -8,7 +8,8 @@
  * Records carry deltas: what the flow counted since its previous record.
  * A flow gets a record when it expires (idle), when it has been active for
  * the active timeout (60 s) since its previous record, and when bpfcap
- * stops.  Templates are sent first and again every 60 s, as UDP needs.
+ * stops.  Templates are sent first and, over UDP, again every 60 s; over
+ * TCP (tcp://HOST:PORT) once: a stream loses none.
  * The per-flow state (what was exported) is an array sorted by key, merged
  * with each read (which run.c hands over sorted by key).  See flow.h.
  */
@@ -93,6 +94,7 @@ struct flow_ipfix {
 	struct sent *sent, *next;
 	size_t nsent, cap;
 	uint64_t records;
+	int tcp; /* a stream keeps the templates: they are sent once */
 };
 
 static int add_template(struct flow_ipfix *x, fbInfoElementSpec_t *spec, uint16_t *tid, GError **ge)
@@ -133,8 +135,9 @@ static int split(const char *hostport, char *buf, size_t len, char **host, char 
 struct flow_ipfix *flow_ipfix_open(const char *hostport, char *err, size_t errlen)
 {
 	char hp[300], *host, *port;
-	if (split(hostport, hp, sizeof(hp), &host, &port) < 0) {
-		snprintf(err, errlen, "expected HOST:PORT (or [IPv6]:PORT)");
+	int tcp = !strncmp(hostport, "tcp://", 6);
+	if (split(hostport + (tcp ? 6 : 0), hp, sizeof(hp), &host, &port) < 0) {
+		snprintf(err, errlen, "expected HOST:PORT, [IPv6]:PORT or tcp://HOST:PORT");
 		return NULL;
 	}
 	struct flow_ipfix *x = calloc(1, sizeof(*x));
@@ -147,7 +150,8 @@ struct flow_ipfix *flow_ipfix_open(const char *hostport, char *err, size_t errle
 	 * template writes it out at once */
 	if (add_template(x, spec4, &x->tid4, &ge) < 0 || add_template(x, spec6, &x->tid6, &ge) < 0)
 		goto fail_ge;
-	fbConnSpec_t cs = {.transport = FB_UDP, .host = host, .svc = port};
+	fbConnSpec_t cs = {.transport = tcp ? FB_TCP : FB_UDP, .host = host, .svc = port};
+	x->tcp = tcp;
 	fbExporter_t *ex = fbExporterAllocNet(&cs);
 	if (!ex) {
 		snprintf(err, errlen, "cannot export to %s", hostport);
@@ -318,7 +322,7 @@ int flow_ipfix_export(struct flow_ipfix *x, const struct flow_rec *recs, size_t 
 {
 	GError *ge = NULL;
 	int rc = 0;
-	if (!x->templates_ns || now_ns - x->templates_ns >= TEMPLATE_NS) {
+	if (!x->templates_ns || (!x->tcp && now_ns - x->templates_ns >= TEMPLATE_NS)) {
 		if (!fbSessionExportTemplates(x->session, &ge))
 			rc = -EIO;
 		x->templates_ns = now_ns;

@@ -84,7 +84,10 @@ int flow_reader_read(struct flow_reader *r, struct flow_rec **recs, size_t *n)
 					      r->vals + got * (size_t)r->ncpus, &count, &o);
 		int e = rc < 0 ? errno : 0;
 		got += count;
-		if (e == ENOENT)
+		/* ENOSPC: a bucket holds more flows than there is room left,
+		 * which flows created during the walk can cause: the rest is
+		 * read next time */
+		if (e == ENOENT || (e == ENOSPC && got))
 			break;
 		if (e)
 			return -e;

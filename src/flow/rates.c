@@ -11,10 +11,18 @@ static int cmp_key(const void *a, const void *b)
 		      sizeof(struct flow_key));
 }
 
-void flow_sort_by_key(struct flow_rec *recs, size_t n)
+size_t flow_sort_by_key(struct flow_rec *recs, size_t n)
 {
-	if (n > 1)
-		qsort(recs, n, sizeof(*recs), cmp_key);
+	if (n < 2)
+		return n;
+	qsort(recs, n, sizeof(*recs), cmp_key);
+	/* a walk of the map while flows are evicted and created can meet one
+	 * twice; keep the first */
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if (cmp_key(&recs[k - 1], &recs[i]))
+			recs[k++] = recs[i];
+	return k;
 }
 
 static uint64_t delta(uint64_t now, uint64_t before)

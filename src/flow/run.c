@@ -92,7 +92,7 @@ static int tick(struct loop *l)
 	}
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	double secs = (double)(now - l->prev_ns) / 1e9;
-	flow_sort_by_key(recs, n);
+	n = flow_sort_by_key(recs, n);
 	flow_rates(l->prev, l->nprev, recs, n, secs);
 	n = expire(l, recs, n, now, &nended);
 	struct flow_totals t;

@@ -6,7 +6,7 @@
 # bytes equal those computed from the capture.  Once with --batch --json
 # beside the export (the JSON has the same totals), once with --quiet and
 # idle expiry (each flow exported once when it expires, nothing again at
-# the end).
+# the end); and over TCP to a collector of the test's own.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 [ -x "$PY" ] || skip "python3 not installed (Debian: python3)"
@@ -55,9 +55,24 @@ export_to_nfcapd quiet --quiet --idle 1 --interval 0.4 -c 8
 n=$(grep -c . "$TMPD/quiet.nf")
 [ "$n" = 17 ] && ok "--quiet with expiry: each flow exported once (17 records)" || no "$n records, expected 17"
 
+# over TCP (nfcapd takes only UDP): the test's own collector decodes the
+# templates and the records; templates are sent once on a stream
+(exec ip netns exec "$NS_B" "$PY" "$top/tests/kern/flowpcap.py" collect-tcp "$port" "$TMPD/tcp.nf" >"$TMPD/tcp.log" 2>&1) &
+col=$!
+for _ in $(seq 50); do grep -q listening "$TMPD/tcp.log" && break; sleep 0.1; done
+(exec ip netns exec "$NS_B" "$BPFCAP" --top -i "$VB" --ipfix "tcp://127.0.0.1:$port" --quiet -c 3 --interval 0.5 >/dev/null 2>"$TMPD/tcp.err") &
+pid=$!
+for _ in $(seq 100); do grep -q 'counting flows on' "$TMPD/tcp.err" && break; sleep 0.05; done
+blast_a "$VA" -f "$TMPD/f.pcap" >/dev/null
+stop "$pid" 0 || no "tcp: bpfcap exit $?: $(cat "$TMPD/tcp.err")"
+stop "$col" 0
+"$PY" "$top/tests/kern/flowpcap.py" check-nfdump "$TMPD/f.pcap" "$TMPD/tcp.nf" || { bad=1; cat "$TMPD/tcp.nf" "$TMPD/tcp.log"; }
+grep -q '^# messages [0-9]* template-records 2$' "$TMPD/tcp.nf" &&
+	ok "tcp: $(tail -1 "$TMPD/tcp.nf" | cut -c3-): the 2 templates sent once" || no "tcp: $(tail -1 "$TMPD/tcp.nf")"
+
 # a collector address that is not HOST:PORT is a usage error
 in_b "$BPFCAP" --top -i "$VB" --ipfix nowhere --quiet -c 1 2>"$TMPD/bad.err"
 rc=$?
-[ "$rc" = 1 ] && grep -q -- '--ipfix nowhere: expected HOST:PORT' "$TMPD/bad.err" &&
+[ "$rc" = 1 ] && grep -q -- '--ipfix nowhere: expected HOST:PORT, \[IPv6\]:PORT or tcp://HOST:PORT' "$TMPD/bad.err" &&
 	ok "--ipfix nowhere: exit 1, $(cat "$TMPD/bad.err")" || no "--ipfix nowhere: exit $rc: $(cat "$TMPD/bad.err")"
 exit $bad

@@ -15,6 +15,10 @@
   flowpcap.py check-nfdump PCAP LISTING
       the IP flows of PCAP against what nfdump read from the collector
       (LISTING: nfdump -o 'fmt:%pr %sa %da %sp %dp %pkt %byt %svln' -q)
+  flowpcap.py collect-tcp PORT OUT
+      a minimal IPFIX collector over TCP on 127.0.0.1:PORT (nfcapd takes
+      UDP only): one connection, its data records written to OUT in the
+      LISTING format above
 
 Only the standard library.
 """
@@ -213,7 +217,78 @@ def check_nfdump(pcap, listing):
     return bad
 
 
+def collect_tcp(port, out):
+    """A minimal IPFIX collector over TCP (RFC 7011): one connection on
+    127.0.0.1:PORT, read to its end; writes the data records as nfdump's
+    listing lines, and a last line '# messages M template-records T'."""
+    import socket
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("127.0.0.1", port))
+    ls.listen(1)
+    print("listening", flush=True)
+    ls.settimeout(30)
+    conn, _ = ls.accept()
+    data = b""
+    while True:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    templates, lines, msgs, off, ntmpl = {}, [], 0, 0, 0
+    while off + 16 <= len(data):
+        ver, mlen = struct.unpack_from("!HH", data, off)
+        if ver != 10 or mlen < 16:
+            lines.append("# bad message at %d" % off)
+            break
+        msgs += 1
+        so = off + 16
+        while so + 4 <= off + mlen:
+            sid, slen = struct.unpack_from("!HH", data, so)
+            body, so = data[so + 4:so + slen], so + slen
+            if sid == 2:
+                bo = 0
+                while bo + 4 <= len(body):
+                    tid, cnt = struct.unpack_from("!HH", body, bo)
+                    bo += 4
+                    fields = []
+                    for _ in range(cnt):
+                        ie, ln = struct.unpack_from("!HH", body, bo)
+                        bo += 4
+                        fields.append((ie, ln))
+                    templates[tid] = fields
+                    ntmpl += 1
+            elif sid >= 256 and sid in templates:
+                size = sum(ln for _, ln in templates[sid])
+                for ro in range(0, len(body) - size + 1, size):
+                    rec, fo = {}, ro
+                    for ie, ln in templates[sid]:
+                        rec[ie] = body[fo:fo + ln]
+                        fo += ln
+                    lines.append(ipfix_line(rec))
+        off += mlen
+    with open(out, "w") as f:
+        f.write("\n".join(lines + ["# messages %d template-records %d" % (msgs, ntmpl)]) + "\n")
+
+
+def ipfix_line(rec):
+    num = lambda ie: int.from_bytes(rec.get(ie, b""), "big")
+    proto = num(4)
+    if 8 in rec:
+        sa, da = str(ipaddress.IPv4Address(rec[8])), str(ipaddress.IPv4Address(rec[12]))
+        icmp = num(32)
+    else:
+        sa, da = str(ipaddress.IPv6Address(rec[27])), str(ipaddress.IPv6Address(rec[28]))
+        icmp = num(139)
+    name = PROTO.get(proto, str(proto)).upper()
+    dp = "%d.%d" % (icmp >> 8, icmp & 255) if proto in (1, 58) else str(num(11))
+    return "%s %s %s %d %s %d %d %d" % (name, sa, da, num(7), dp, num(2), num(1), num(58))
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "collect-tcp":
+        collect_tcp(int(sys.argv[2]), sys.argv[3])
+        sys.exit(0)
     if len(sys.argv) == 4 and sys.argv[1] == "check-nfdump":
         sys.exit(check_nfdump(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 3 and sys.argv[1] == "gen":

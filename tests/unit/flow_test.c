@@ -40,8 +40,8 @@ static void test_rates(void **state)
 	struct flow_rec prev[2] = {rec4(17, 1, 2, 1, 53, 10, 1000), rec4(6, 1, 2, 2, 80, 5, 500)};
 	struct flow_rec cur[3] = {rec4(17, 1, 2, 1, 53, 30, 3000), rec4(6, 1, 2, 2, 80, 5, 500),
 				  rec4(1, 3, 4, 8, 0, 4, 392)};
-	flow_sort_by_key(prev, 2);
-	flow_sort_by_key(cur, 3);
+	assert_int_equal(flow_sort_by_key(prev, 2), 2);
+	assert_int_equal(flow_sort_by_key(cur, 3), 3);
 	flow_rates(prev, 2, cur, 3, 2.0);
 	for (int i = 0; i < 3; i++) {
 		if (cur[i].key.l4proto == 17) {
@@ -57,6 +57,11 @@ static void test_rates(void **state)
 			assert_true(cur[i].bps == 392 * 8 / 2.0);
 		}
 	}
+	/* one flow met twice by a walk of the map is kept once */
+	struct flow_rec twice[3] = {rec4(17, 1, 2, 1, 53, 1, 1), rec4(6, 1, 2, 2, 80, 1, 1),
+				    rec4(17, 1, 2, 1, 53, 1, 1)};
+	assert_int_equal(flow_sort_by_key(twice, 3), 2);
+	assert_true(memcmp(&twice[0].key, &twice[1].key, sizeof(twice[0].key)) != 0);
 	/* a flow evicted and created again has fewer packets than before */
 	struct flow_rec again = rec4(17, 1, 2, 1, 53, 3, 300);
 	flow_rates(prev, 2, &again, 1, 1.0);
