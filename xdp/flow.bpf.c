@@ -112,15 +112,40 @@ static __always_inline void parse_ip4(void *p, void *end, struct flow_key *k, __
 	parse_l4(p + hl, end, k, flags);
 }
 
+/* Up to this many IPv6 extension headers are walked to the L4 header. */
+#define IP6_MAX_EXT 4
+
 static __always_inline void parse_ip6(void *p, void *end, struct flow_key *k, __u8 *flags)
 {
 	struct ipv6hdr *ip6 = p;
 	if ((void *)(ip6 + 1) > end)
 		return;
-	k->l4proto = ip6->nexthdr;
+	__u8 nh = ip6->nexthdr;
 	__builtin_memcpy(k->src, &ip6->saddr, 16);
 	__builtin_memcpy(k->dst, &ip6->daddr, 16);
-	parse_l4(ip6 + 1, end, k, flags);
+	p = ip6 + 1;
+#pragma unroll
+	for (int i = 0; i < IP6_MAX_EXT; i++) {
+		__u8 *x = p;
+		if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_ROUTING && nh != IPPROTO_DSTOPTS &&
+		    nh != IPPROTO_FRAGMENT && nh != IPPROTO_AH)
+			break;
+		if (p + 8 > end) {
+			k->l4proto = nh;
+			return;
+		}
+		__u32 len = nh == IPPROTO_FRAGMENT ? 8 : nh == IPPROTO_AH ? (x[1] + 2) * 4u
+									 : (x[1] + 1) * 8u;
+		/* a later fragment carries no L4 header */
+		if (nh == IPPROTO_FRAGMENT && (x[2] << 8 | x[3]) & 0xfff8) {
+			k->l4proto = x[0];
+			return;
+		}
+		nh = x[0];
+		p += len;
+	}
+	k->l4proto = nh;
+	parse_l4(p, end, k, flags);
 }
 
 /* The key of the frame DATA..END; *VLAN already set at tc from metadata. */

@@ -191,6 +191,31 @@ static void test_tc_egress(void **state)
 	count_at(FLOW_HOOK_TC_EGRESS, (uint32_t)-1);
 }
 
+/* IPv6 extension headers are walked to the ports; a later fragment has
+ * none; IPv4 options (IHL 6) are skipped. */
+static void test_headers(void **state)
+{
+	(void)state;
+	struct loader_flow *f = open_flow(64);
+	int fd = loader_flow_entry(f, LOADER_HOOK_XDP, NULL, NULL, 0);
+	int map = loader_flow_map_fd(f);
+	struct frame fr;
+	frame_ip6_ext(&fr, 17, 1111, 2222, 0);
+	run(fd, &fr, 2, 2);
+	expect(map, key_of(FLOW_HOOK_XDP, 0x86dd, 17, 1, 1, 2, 1111, 2222, 0), 2, 2 * 86, 0);
+	frame_ip6_ext(&fr, 6, 3333, 4444, 1); /* first fragment: ports */
+	run(fd, &fr, 1, 2);
+	expect(map, key_of(FLOW_HOOK_XDP, 0x86dd, 6, 1, 1, 2, 3333, 4444, 0), 1, 106, 0);
+	frame_ip6_ext(&fr, 6, 3333, 4444, 9); /* a later one: none */
+	run(fd, &fr, 1, 2);
+	expect(map, key_of(FLOW_HOOK_XDP, 0x86dd, 6, 1, 1, 2, 0, 0, 0), 1, 106, 0);
+	frame_ip4_opt(&fr, 17, 5555, 6666);
+	run(fd, &fr, 3, 2);
+	expect(map, key_of(FLOW_HOOK_XDP, 0x0800, 17, 0, 1, 2, 5555, 6666, 0), 3, 3 * 46, 0);
+	assert_int_equal(map_count(map), 4);
+	loader_flow_close(f);
+}
+
 /* 40 flows into a map of 8: the totals stay exact, and the inserts not in
  * the map are the evictions user space reports. */
 static void test_full_map(void **state)
@@ -372,7 +397,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_xdp),	     cmocka_unit_test(test_tc_ingress),
 		cmocka_unit_test(test_tc_egress),    cmocka_unit_test(test_full_map),
 		cmocka_unit_test(test_join_xdp),     cmocka_unit_test(test_join_tc),
-		cmocka_unit_test(test_join_refused),
+		cmocka_unit_test(test_join_refused), cmocka_unit_test(test_headers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

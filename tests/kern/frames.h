@@ -86,6 +86,51 @@ static inline void frame_ip6(struct frame *f, uint16_t vlan, uint8_t proto, uint
 	f->len = off + 40 + l4 + payload;
 }
 
+/* IPv6 with extension headers before the L4 header: a hop-by-hop (8
+ * bytes) and a destination options header (16 bytes); FRAG: a fragment
+ * header as well, with offset FRAG - 1 (1: the first fragment). */
+static inline void frame_ip6_ext(struct frame *f, uint8_t proto, uint16_t sp, uint16_t dp, int frag)
+{
+	size_t off = frame_eth(f, 0x86dd, 0);
+	uint8_t *ip = f->b + off, *x = ip + 40;
+	ip[0] = 0x60;
+	ip[6] = 0; /* hop-by-hop */
+	ip[7] = 64;
+	ip[8] = ip[24] = 0xfd;
+	ip[23] = 1;
+	ip[39] = 2;
+	x[0] = 60; /* then destination options, 16 bytes */
+	x[1] = 0;
+	x[8] = frag ? 44 : proto;
+	x[9] = 1;
+	size_t ext = 24;
+	if (frag) {
+		x[24] = proto;
+		put16(x + 26, (uint16_t)((frag - 1) << 3));
+		ext += 8;
+	}
+	size_t l4 = frame_l4(x + ext, proto, sp, dp, 0);
+	put16(ip + 4, (uint16_t)(ext + l4));
+	f->len = off + 40 + ext + l4;
+}
+
+/* IPv4 with IHL 6 (one option word). */
+static inline void frame_ip4_opt(struct frame *f, uint8_t proto, uint16_t sp, uint16_t dp)
+{
+	size_t off = frame_eth(f, 0x0800, 0);
+	uint8_t *ip = f->b + off;
+	ip[0] = 0x46;
+	ip[8] = 64;
+	ip[9] = proto;
+	memcpy(ip + 12, (uint8_t[]){10, 0, 0, 1}, 4);
+	memcpy(ip + 16, (uint8_t[]){10, 0, 0, 2}, 4);
+	ip[20] = 1; /* NOP options */
+	ip[21] = ip[22] = ip[23] = 1;
+	size_t l4 = frame_l4(ip + 24, proto, sp, dp, 0);
+	put16(ip + 2, (uint16_t)(24 + l4));
+	f->len = off + 24 + l4;
+}
+
 /* An ARP request (EtherType 0x0806), 60 bytes as on the wire. */
 static inline void frame_arp(struct frame *f, uint16_t vlan)
 {
