@@ -78,15 +78,17 @@ static int attach_all(struct top *t, unsigned ifindex)
 	const struct config *cfg = t->cfg;
 	char err[512];
 	struct loader_flow_opts fo = {.flows = cfg->flows};
-	if (loader_flow_open(&fo, &t->flow, err, sizeof(err)) < 0) {
+	int rc = loader_flow_open(&fo, &t->flow, err, sizeof(err));
+	if (rc < 0) {
 		fprintf(stderr, "bpfcap: %s\n", err);
 		show_log(cfg);
-		return EXIT_IO;
+		/* no permission is a usage error, as for a capture */
+		return rc == -EPERM || rc == -EACCES ? EXIT_USAGE : EXIT_IO;
 	}
 	for (int i = 0; i < t->nhooks; i++) {
 		int fd = loader_flow_entry(t->flow, t->hooks[i], t->has_expr ? &t->gen[i] : NULL,
 					   err, sizeof(err));
-		int rc = fd;
+		rc = fd;
 		if (fd >= 0)
 			rc = loader_attach(fd, (int)ifindex, t->hooks[i],
 					   (enum loader_xdp_mode)cfg->xdp_mode, &t->links[i], err,

@@ -112,6 +112,13 @@ int loader_flow_open(const struct loader_flow_opts *o, struct loader_flow **out,
 	rc = bpf_map__set_max_entries(f->skel->maps.flows, f->entries);
 	if (!rc)
 		rc = flow_bpf__load(f->skel);
+	if (rc == -EPERM || rc == -EACCES) {
+		loader_seterr(err, errlen,
+			      "not allowed to load BPF programs (%s): run as root, or with "
+			      "CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON",
+			      strerror(-rc));
+		goto fail;
+	}
 	if (rc) {
 		loader_seterr(err, errlen, "the kernel refused the flow counting program (%s)%s",
 			      strerror(-rc),

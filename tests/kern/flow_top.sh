@@ -147,6 +147,17 @@ for hook in xdp tc-ingress; do
 done
 [ -z "$(attached)" ] || no "join: left attached: $(attached)"
 
+# without the privileges to load BPF programs: a usage error, said plainly
+if command -v setpriv >/dev/null; then
+	in_b setpriv --reuid=nobody --regid=nogroup --clear-groups "$BPFCAP" --top -i "$VB" --batch -c 1 \
+		>/dev/null 2>"$TMPD/perm.err"
+	rc=$?
+	[ "$rc" = 1 ] && grep -q '^bpfcap: not allowed to load BPF programs .*run as root' "$TMPD/perm.err" &&
+		ok "unprivileged: exit 1, $(cat "$TMPD/perm.err")" || no "unprivileged: exit $rc: $(cat "$TMPD/perm.err")"
+else
+	echo "SKIP: setpriv not installed: the unprivileged case is not run"
+fi
+
 # an expression: the join needs the eBPF backend; until it exists, a clean error
 in_b "$BPFCAP" --top -i "$VB" --batch -c 1 udp >/dev/null 2>"$TMPD/expr.err"
 rc=$?
