@@ -119,3 +119,8 @@ elif [ ! -x "$bpfcap" ]; then
 else
 	top_srcdir=$top_srcdir top_builddir=$top_builddir bash "$here/capture.sh"
 fi
+
+# Flow counting (bench/flow.sh): ns per packet over XDP_PASS, refresh cost.
+echo
+echo "== flow counting (bench/flow.sh) =="
+top_builddir=$top_builddir sh "$here/flow.sh"

@@ -39,6 +39,9 @@ int live_list_dlts(const struct config *cfg); /* -L */
 /* No -i and nothing else to do: tcpdump's choice of interface. */
 const char *live_default_iface(char *buf, size_t len);
 
+/* --top (top.c): count flows on CFG->iface until a signal, -c or q. */
+int top_main(const struct config *cfg);
+
 /* -z (postrotate.c): postrotate_init() once before the first run, so that
  * finished commands leave no zombies; postrotate_run() starts COMMAND FILE
  * in the background (a failure to start is reported, not fatal). */

@@ -191,6 +191,8 @@ int main(int argc, char **argv)
 		rc = 0;
 	} else if (cfg.expr_file && !(free(cfg.expr), cfg.expr = read_expr_file(cfg.expr_file))) {
 		rc = EXIT_USAGE;
+	} else if (cfg.top) {
+		rc = top_main(&cfg);
 	} else if (cfg.dump_level) {
 		rc = dump_mode(&cfg);
 	} else if (cfg.list_ifaces) {

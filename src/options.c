@@ -6,7 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_COUNT = 256, OPT_VLAN, OPT_VERSION, OPT_IMMEDIATE, OPT_TSPREC };
+enum {
+	OPT_COUNT = 256,
+	OPT_VLAN,
+	OPT_VERSION,
+	OPT_IMMEDIATE,
+	OPT_TSPREC,
+	OPT_TOP,
+	OPT_BACKEND,
+	OPT_XDP_MODE,
+	OPT_FLOWS,
+	OPT_IDLE,
+	OPT_INTERVAL,
+	OPT_BATCH,
+	OPT_JSON,
+	OPT_IPFIX,
+	OPT_QUIET
+};
 
 static const struct option longopts[] = {
 	{"count", no_argument, NULL, OPT_COUNT},
@@ -24,6 +40,17 @@ static const struct option longopts[] = {
 	{"packet-buffered", no_argument, NULL, 'U'},
 	{"relinquish-privileges", required_argument, NULL, 'Z'},
 	{"postrotate-command", required_argument, NULL, 'z'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"top", no_argument, NULL, OPT_TOP},
+	{"backend", required_argument, NULL, OPT_BACKEND},
+	{"xdp-mode", required_argument, NULL, OPT_XDP_MODE},
+	{"flows", required_argument, NULL, OPT_FLOWS},
+	{"idle", required_argument, NULL, OPT_IDLE},
+	{"interval", required_argument, NULL, OPT_INTERVAL},
+	{"batch", no_argument, NULL, OPT_BATCH},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"ipfix", required_argument, NULL, OPT_IPFIX},
+	{"quiet", no_argument, NULL, OPT_QUIET},
 	{NULL, 0, NULL, 0},
 };
 
@@ -37,6 +64,11 @@ void options_usage(FILE *out)
 		     "              [-s snaplen] [-y linktype] [--immediate-mode]\n"
 		     "              [--time-stamp-precision micro|nano] [-w file [-C size]\n"
 		     "              [-G seconds] [-W count] [-z command]] [-Z user]\n"
+		     "              [-F file | expression]\n"
+		     "       bpfcap --top -i interface [-v] [--backend xdp|tc]\n"
+		     "              [--xdp-mode native|generic] [--direction ingress|egress|both]\n"
+		     "              [--flows N] [--idle seconds] [--interval seconds] [-c count]\n"
+		     "              [--batch [--json]] [--ipfix host:port [--quiet]]\n"
 		     "              [-F file | expression]\n"
 		     "       bpfcap -D | -L [-i interface]\n"
 		     "       bpfcap -h | --help | --version\n");
@@ -142,9 +174,64 @@ static int word_opt(const char *opt, const char *arg, const char *const *words, 
 	return -1;
 }
 
+/* --interval: seconds, with a fraction allowed. */
+static int parse_seconds(const char *opt, const char *s, double *v)
+{
+	char *end;
+	errno = 0;
+	double x = strtod(s, &end);
+	if (errno || end == s || *end || !(x >= 0.01 && x <= 86400)) {
+		fprintf(stderr, "bpfcap: invalid %s '%s' (expected seconds from 0.01 to 86400)\n",
+			opt, s);
+		return -1;
+	}
+	*v = x;
+	return 0;
+}
+
+/* --top and the options of the flow view. */
+static int top_opt(struct config *cfg, int c, const char *arg)
+{
+	static const char *const backends[] = {"xdp", "tc", NULL};
+	static const char *const modes[] = {"native", "generic", NULL};
+	unsigned long v;
+	switch (c) {
+	case 'v': cfg->verbose++; return 0;
+	case OPT_TOP: cfg->top = 1; return 0;
+	case OPT_BACKEND: return word_opt("--backend", arg, backends, &cfg->backend);
+	case OPT_XDP_MODE:
+		if (word_opt("--xdp-mode", arg, modes, &cfg->xdp_mode) < 0)
+			return -1;
+		cfg->xdp_mode++; /* 0 stays "native where the driver has it" */
+		return 0;
+	case OPT_FLOWS:
+		if (parse_positive("--flows", arg, &v) < 0)
+			return -1;
+		if (v > (1UL << 24)) {
+			fprintf(stderr, "bpfcap: invalid --flows '%s' (at most %lu)\n", arg,
+				1UL << 24);
+			return -1;
+		}
+		cfg->flows = (uint32_t)v;
+		return 0;
+	case OPT_IDLE:
+		if (parse_positive("--idle seconds", arg, &v) < 0)
+			return -1;
+		cfg->idle = (unsigned)v;
+		return 0;
+	case OPT_INTERVAL: return parse_seconds("--interval", arg, &cfg->interval);
+	case OPT_BATCH: cfg->batch = 1; return 0;
+	case OPT_JSON: cfg->json = 1; return 0;
+	case OPT_IPFIX: cfg->ipfix = arg; return 0;
+	case OPT_QUIET: cfg->quiet = 1; return 0;
+	default: options_usage(stderr); return -1;
+	}
+}
+
 static int live_opt(struct config *cfg, int c, const char *arg)
 {
-	static const char *const dirs[] = {"inout", "in", "out", NULL};
+	/* --direction's tc words are the same three choices */
+	static const char *const dirs[] = {"inout", "in", "out", "both", "ingress", "egress", NULL};
 	static const char *const precs[] = {"micro", "nano", NULL};
 	unsigned long v;
 	switch (c) {
@@ -155,7 +242,11 @@ static int live_opt(struct config *cfg, int c, const char *arg)
 		cfg->buffer_kib = (unsigned)(v ? v : 1);
 		return 0;
 	case 'p': cfg->no_promisc = 1; return 0;
-	case 'Q': return word_opt("-Q", arg, dirs, &cfg->direction);
+	case 'Q':
+		if (word_opt("-Q", arg, dirs, &cfg->direction) < 0)
+			return -1;
+		cfg->direction %= 3;
+		return 0;
 	case 'D': cfg->list_ifaces = 1; return 0;
 	case 'L': cfg->list_dlts = 1; return 0;
 	case 'n': cfg->numeric = 1; return 0;
@@ -176,7 +267,7 @@ static int live_opt(struct config *cfg, int c, const char *arg)
 	case 'z': cfg->postrotate = arg; return 0;
 	case OPT_IMMEDIATE: cfg->immediate = 1; return 0;
 	case OPT_TSPREC: return word_opt("--time-stamp-precision", arg, precs, &cfg->nano);
-	default: options_usage(stderr); return -1;
+	default: return top_opt(cfg, c, arg);
 	}
 }
 
@@ -235,6 +326,18 @@ static int check_combinations(const struct config *cfg)
 		msg = "-C and -G cannot rotate the standard output (-w -)";
 	else if (cfg->user && (cfg->read_file || cfg->dump_level))
 		msg = "-Z only applies to live capture";
+	else if (!cfg->top &&
+		 (cfg->backend || cfg->xdp_mode || cfg->flows || cfg->idle || cfg->interval > 0 ||
+		  cfg->batch || cfg->json || cfg->ipfix || cfg->quiet))
+		msg = "--backend, --xdp-mode, --flows, --idle, --interval, --batch, --json, "
+		      "--ipfix "
+		      "and --quiet need --top";
+	else if (cfg->top && (cfg->read_file || cfg->write_file || cfg->dump_level))
+		msg = "--top counts flows on an interface (-i): it takes no -r, -w or -d";
+	else if (cfg->top && cfg->backend == 0 && cfg->direction == 2)
+		msg = "XDP sees only received packets: use --backend tc for --direction egress";
+	else if (cfg->top && cfg->backend == 1 && cfg->xdp_mode)
+		msg = "--xdp-mode applies to --backend xdp";
 	if (msg)
 		fprintf(stderr, "bpfcap: %s\n", msg);
 	return msg ? -1 : 0;
@@ -246,7 +349,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_packets = -1;
 	int c;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:z:", longopts,
+	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:z:v", longopts,
 				NULL)) != -1)
 		if (short_opt(cfg, c, optarg) < 0)
 			return -1;

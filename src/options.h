@@ -38,6 +38,17 @@ struct config {
 	unsigned long files;	/* -W */
 	const char *user;	/* -Z */
 	const char *postrotate; /* -z: run with each file a rotation closed */
+	int verbose;		/* -v: libbpf's and the verifier's messages too */
+	/* --top: flow counting */
+	int top;
+	int backend;	   /* 0 xdp, 1 tc */
+	int xdp_mode;	   /* 0 auto, 1 native, 2 generic (enum loader_xdp_mode) */
+	uint32_t flows;	   /* --flows, 0 default */
+	unsigned idle;	   /* --idle seconds, 0 default (30) */
+	double interval;   /* --interval seconds, 0 default (1) */
+	int batch, json;   /* --batch, --json */
+	const char *ipfix; /* --ipfix host:port */
+	int quiet;	   /* --quiet */
 	int help, version;
 	char *expr; /* joined expression (malloc'd) */
 };

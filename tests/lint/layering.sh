@@ -94,6 +94,15 @@ check util
 check loader filter/filter.h 'util/*' 'xdp/*'
 check capture filter/filter.h loader/loader.h 'util/*' 'xdp/*'
 check decode 'util/*'
-check flow loader/loader.h 'util/*' 'xdp/*'
+check flow loader/loader.h 'util/*' 'xdp/flow.h'
+# skeletons belong to the loader; curses to the flow view alone
+for f in "$top"/src/*.[ch] "$top"/src/*/*.[ch]; do
+	case $f in */src/loader/*) ;; *)
+		grep -q '#include "xdp/.*\.skel\.h"' "$f" && fail "${f#"$top"/}: includes a skeleton (src/loader owns them)" ;;
+	esac
+	case $f in */src/flow/view_curses.c) ;; *)
+		grep -qE '#include <n?curses' "$f" && fail "${f#"$top"/}: includes curses (only src/flow/view_curses.c may)" ;;
+	esac
+done
 [ $bad = 0 ] && echo "layering: ok"
 exit $bad
