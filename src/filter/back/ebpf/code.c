@@ -291,6 +291,80 @@ static int dead_writes(struct code *c, uint8_t *del)
 	return changes;
 }
 
+static int far(const struct code *c, size_t i)
+{
+	long off = target(c, i) - (long)(i + 1);
+	return off < -32000 || off > 32000; /* margin for the insertions */
+}
+
+/* Jumps beyond a 16-bit offset: 'goto' becomes 'gotol' (32-bit offset,
+ * kernel 6.4); a conditional jump to far away T becomes 'if !cond goto +1;
+ * gotol T' ('if cond goto +1; goto +1; gotol T' for JSET). */
+static int far_jumps(struct code *c)
+{
+	for (int round = 0; round < 8; round++) {
+		size_t extra = 0;
+		for (size_t i = 0; i < c->n; i++)
+			if (c->v[i].tgt >= 0 && far(c, i) && !is_ja(&c->v[i].in) &&
+			    c->v[i].in.code != (BPF_JMP32 | BPF_JA))
+				extra += 2;
+		for (size_t i = 0; i < c->n; i++)
+			if (c->v[i].tgt >= 0 && is_ja(&c->v[i].in) && far(c, i))
+				c->v[i].in.code = BPF_JMP32 | BPF_JA;
+		if (!extra)
+			return 0;
+		struct einsn *v = malloc((c->n + extra) * sizeof(*v));
+		long *map = malloc((c->n + 1) * sizeof(*map));
+		if (!v || !map) {
+			free(v);
+			free(map);
+			return -1;
+		}
+		size_t n = 0;
+		for (size_t i = 0; i < c->n; i++) {
+			struct einsn e = c->v[i];
+			map[i] = (long)n;
+			if (e.tgt < 0 || !far(c, i) || is_ja(&e.in) ||
+			    e.in.code == (BPF_JMP32 | BPF_JA)) {
+				v[n++] = e;
+				continue;
+			}
+			int t = e.tgt, skip = code_label(c), after = code_label(c);
+			uint8_t inv;
+			if (c->err) {
+				free(v);
+				free(map);
+				return -1;
+			}
+			if (invert(e.in.code, &inv)) {
+				e.in.code = inv;
+				e.tgt = skip; /* placed after the gotol */
+				v[n++] = e;
+			} else {
+				e.tgt = after; /* the gotol */
+				v[n++] = e;
+				v[n++] = (struct einsn){{BPF_JMP | BPF_JA, 0, 0, 0, 0}, skip};
+			}
+			c->lpos[after] = -2 - (long)n; /* fixed below: new index n */
+			v[n++] = (struct einsn){{BPF_JMP32 | BPF_JA, 0, 0, 0, 0}, t};
+			c->lpos[skip] = -2 - (long)n;
+		}
+		map[c->n] = (long)n;
+		for (size_t l = 0; l < c->nl; l++)
+			c->lpos[l] = c->lpos[l] <= -2  ? -2 - c->lpos[l]
+				     : c->lpos[l] >= 0 ? map[c->lpos[l]]
+						       : c->lpos[l];
+		if (c->tail_insn != SIZE_MAX)
+			c->tail_insn = (size_t)map[c->tail_insn];
+		free(c->v);
+		free(map);
+		c->v = v;
+		c->n = n;
+		c->cap = n + extra;
+	}
+	return -1;
+}
+
 int code_finish(struct code *c, int optimize, struct filter_ebpf_prog *out)
 {
 	if (c->err)
@@ -325,6 +399,8 @@ int code_finish(struct code *c, int optimize, struct filter_ebpf_prog *out)
 		if (!changes)
 			break;
 	}
+	if (far_jumps(c) < 0)
+		return -1;
 	out->insns = malloc((c->n ? c->n : 1) * sizeof(*out->insns));
 	if (!out->insns)
 		return -1;
@@ -332,12 +408,15 @@ int code_finish(struct code *c, int optimize, struct filter_ebpf_prog *out)
 		out->insns[i] = c->v[i].in;
 		if (c->v[i].tgt >= 0) {
 			long off = target(c, i) - (long)(i + 1);
-			if (off < -32768 || off > 32767) {
+			if (c->v[i].in.code == (BPF_JMP32 | BPF_JA)) {
+				out->insns[i].imm = (int32_t)off;
+			} else if (off < -32768 || off > 32767) {
 				free(out->insns);
 				out->insns = NULL;
 				return -1;
+			} else {
+				out->insns[i].off = (int16_t)off;
 			}
-			out->insns[i].off = (int16_t)off;
 		}
 	}
 	out->len = c->n;

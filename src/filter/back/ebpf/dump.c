@@ -79,7 +79,9 @@ static void jmp(struct sbuf *b, const struct filter_ebpf_insn *i)
 {
 	uint8_t op = BPF_OP(i->code);
 	char w = BPF_CLASS(i->code) == BPF_JMP32 ? 'w' : 'r';
-	if (op == BPF_JA)
+	if (op == BPF_JA && w == 'w')
+		add(b, "(%02x) gotol pc%+d", i->code, i->imm);
+	else if (op == BPF_JA)
 		add(b, "(%02x) goto pc%+d", i->code, i->off);
 	else if (op == BPF_EXIT)
 		add(b, "(%02x) exit", i->code);
