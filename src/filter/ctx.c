@@ -115,6 +115,7 @@ int filter_emit_ebpf(struct filter_ctx *c, const struct filter_ebpf_opts *o,
 		.hook = o->hook,
 		.accept = o->accept,
 		.observe = o->observe,
+		.tc_helper_only = o->tc_helper_only,
 		.vlan_live = c->opts.vlan == FILTER_VLAN_LIVE,
 		.optimize = !c->opts.no_optimize,
 	};

@@ -1,7 +1,9 @@
 /*
  * ebpfdiff - the differential kernel test of the eBPF backend.
  *
- *   ebpfdiff [-v] [-n MAX] LISTFILE... -- CAPTURE...
+ *   ebpfdiff [-v] [-s] [-n MAX] LISTFILE... -- CAPTURE...
+ *
+ * (-s: a STAT line per program: its length and the verifier's work)
  *
  * LISTFILE lines are "DLTNAME<TAB>expression" (tests/diff's format); only
  * EN10MB lines apply (XDP and tc see Ethernet frames).  For each expression
@@ -10,7 +12,9 @@
  *   raw   libpcap's unoptimized program and bpfcap's classic program, run
  *         with bpf_filter() on the frame as the hook sees it (caplen bytes),
  *         and bpfcap's XDP and tc programs run with BPF_PROG_TEST_RUN, must
- *         all give the same verdict;
+ *         all give the same verdict (tc twice: as generated, and with only
+ *         the copy that reads past the linear part with the helper, which
+ *         the test run's linear skbs would not reach otherwise);
  *   live  bpfcap's classic --vlan live program, run by a small interpreter
  *         on the frame as a Linux socket sees it (an outer 802.1Q/802.1ad tag
  *         moved into the ancillary data), and the XDP and tc --vlan live
@@ -209,7 +213,8 @@ static int compile(const char *expr, int vlan, struct filter_ctx **ctx)
 static int emit(struct filter_ctx *ctx, enum filter_hook hook, const char *expr, const char *what,
 		struct filter_ebpf_prog *ep)
 {
-	struct filter_ebpf_opts eo = {.hook = hook};
+	struct filter_ebpf_opts eo = {.hook = hook,
+				      .tc_helper_only = strstr(what, "helper") != NULL};
 	if (filter_emit_ebpf(ctx, &eo, ep) < 0) {
 		const char *msg = filter_ctx_diag(ctx)->message;
 		/* what a hook cannot express is refused by design; anything else
@@ -261,6 +266,50 @@ static int socket_view(const struct frame *f, uint8_t *buf, uint32_t *n, struct 
 	return 1;
 }
 
+/* The programs one expression is compared as. */
+struct target {
+	enum filter_hook hook;
+	const char *name;
+	int fd;
+	struct filter_ebpf_prog p;
+};
+
+static void targets_load(struct filter_ctx *ctx, const char *expr, int live, struct target *t)
+{
+	static const char *const names[2][3] = {{"xdp", "tc", "tc-helper"},
+						{"xdp-live", "tc-live", "tc-helper-live"}};
+	for (int k = 0; k < 3; k++) {
+		t[k].hook = k ? FILTER_HOOK_TC : FILTER_HOOK_XDP;
+		t[k].name = names[live][k];
+		t[k].fd = emit(ctx, t[k].hook, expr, t[k].name, &t[k].p);
+	}
+}
+
+static void targets_run(struct target *t, const char *expr, size_t fi, int want)
+{
+	for (int k = 0; k < 3; k++) {
+		if (t[k].fd < 0)
+			continue;
+		int v = ek_run(t[k].fd, t[k].hook, frames[fi].data, frames[fi].len);
+		if (v == -2) {
+			tc_unrunnable++;
+			continue;
+		}
+		if (v != want)
+			mismatch(t[k].name, expr, fi, want, v);
+		compared++;
+	}
+}
+
+static void targets_free(struct target *t)
+{
+	for (int k = 0; k < 3; k++) {
+		if (t[k].fd >= 0)
+			close(t[k].fd);
+		filter_ebpf_release(&t[k].p);
+	}
+}
+
 static void run_raw(const char *expr)
 {
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
@@ -273,15 +322,14 @@ static void run_raw(const char *expr)
 	exprs++;
 	struct filter_ctx *ctx;
 	struct filter_prog cp = {0};
-	struct filter_ebpf_prog xp = {0}, tp = {0};
 	if (compile(expr, FILTER_VLAN_RAW, &ctx) < 0 || filter_emit_cbpf(ctx, &cp) < 0) {
 		printf("NOTE bpfcap refuses '%s' (tests/diff covers this)\n", expr);
 		filter_ctx_free(ctx);
 		pcap_freecode(&lp);
 		return;
 	}
-	int fx = emit(ctx, FILTER_HOOK_XDP, expr, "xdp", &xp);
-	int ft = emit(ctx, FILTER_HOOK_TC, expr, "tc", &tp);
+	struct target t[3];
+	targets_load(ctx, expr, 0, t);
 	struct bpf_program ours = {(u_int)cp.len, (struct bpf_insn *)(void *)cp.insns};
 	for (size_t i = 0; i < nframes; i++) {
 		const struct frame *f = &frames[i];
@@ -289,29 +337,11 @@ static void run_raw(const char *expr)
 		int c = bpf_filter(ours.bf_insns, f->data, f->len, f->len) != 0;
 		if (c != want)
 			mismatch("classic", expr, i, want, c);
-		if (fx >= 0) {
-			int x = ek_run(fx, FILTER_HOOK_XDP, f->data, f->len);
-			if (x != want)
-				mismatch("xdp", expr, i, want, x);
-			compared++;
-		}
-		if (ft >= 0) {
-			int t = ek_run(ft, FILTER_HOOK_TC, f->data, f->len);
-			if (t == -2)
-				tc_unrunnable++;
-			else if (t != want)
-				mismatch("tc", expr, i, want, t);
-			compared += t != -2;
-		}
+		targets_run(t, expr, i, want);
 	}
-	if (fx >= 0)
-		close(fx);
-	if (ft >= 0)
-		close(ft);
+	targets_free(t);
 	pcap_freecode(&lp);
 	filter_prog_release(&cp);
-	filter_ebpf_release(&xp);
-	filter_ebpf_release(&tp);
 	filter_ctx_free(ctx);
 }
 
@@ -319,13 +349,12 @@ static void run_live(const char *expr)
 {
 	struct filter_ctx *ctx;
 	struct filter_prog cp = {0};
-	struct filter_ebpf_prog xp = {0}, tp = {0};
 	if (compile(expr, FILTER_VLAN_LIVE, &ctx) < 0 || filter_emit_cbpf(ctx, &cp) < 0) {
 		filter_ctx_free(ctx);
 		return;
 	}
-	int fx = emit(ctx, FILTER_HOOK_XDP, expr, "xdp-live", &xp);
-	int ft = emit(ctx, FILTER_HOOK_TC, expr, "tc-live", &tp);
+	struct target t[3];
+	targets_load(ctx, expr, 1, t);
 	static uint8_t buf[4096];
 	for (size_t i = 0; i < nframes; i++) {
 		uint32_t n;
@@ -335,28 +364,10 @@ static void run_live(const char *expr)
 		int want = cbpf_run(&cp, buf, n, &ax);
 		if (want < 0)
 			break; /* ancillary data this test cannot provide */
-		if (fx >= 0) {
-			int x = ek_run(fx, FILTER_HOOK_XDP, frames[i].data, frames[i].len);
-			if (x != want)
-				mismatch("xdp-live", expr, i, want, x);
-			compared++;
-		}
-		if (ft >= 0) {
-			int t = ek_run(ft, FILTER_HOOK_TC, frames[i].data, frames[i].len);
-			if (t == -2)
-				tc_unrunnable++;
-			else if (t != want)
-				mismatch("tc-live", expr, i, want, t);
-			compared += t != -2;
-		}
+		targets_run(t, expr, i, want);
 	}
-	if (fx >= 0)
-		close(fx);
-	if (ft >= 0)
-		close(ft);
+	targets_free(t);
 	filter_prog_release(&cp);
-	filter_ebpf_release(&xp);
-	filter_ebpf_release(&tp);
 	filter_ctx_free(ctx);
 }
 
@@ -403,6 +414,8 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-v"))
 			verbose = 1;
+		else if (!strcmp(argv[i], "-s"))
+			ek_stats = 1;
 		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
 			max = strtoul(argv[++i], NULL, 10);
 	}
@@ -410,7 +423,7 @@ int main(int argc, char **argv)
 	while (i < argc && strcmp(argv[i], "--"))
 		i++;
 	if (i == argc) {
-		fprintf(stderr, "usage: ebpfdiff [-v] [-n MAX] LISTFILE... -- CAPTURE...\n");
+		fprintf(stderr, "usage: ebpfdiff [-v] [-s] [-n MAX] LISTFILE... -- CAPTURE...\n");
 		return 2;
 	}
 	for (int j = i + 1; j < argc; j++)

@@ -11,6 +11,7 @@
 #include "ebpfkern.h"
 
 unsigned long ek_loaded, ek_load_fail, ek_max_processed;
+int ek_stats;
 char ek_max_expr[256];
 static char logbuf[1 << 20];
 
@@ -50,6 +51,8 @@ int ek_load(const struct filter_ebpf_prog *ep, const char *expr, const char *wha
 	}
 	const char *s = strstr(logbuf, "processed ");
 	unsigned long pr = s ? strtoul(s + 10, NULL, 10) : 0;
+	if (ek_stats)
+		printf("STAT %s '%s': %zu insns, %lu processed\n", what, expr, ep->len, pr);
 	if (pr > ek_max_processed) {
 		ek_max_processed = pr;
 		snprintf(ek_max_expr, sizeof(ek_max_expr), "%s %s (%zu insns)", what, expr,

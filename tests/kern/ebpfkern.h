@@ -8,6 +8,7 @@
 #include "filter/filter.h"
 
 extern unsigned long ek_loaded, ek_load_fail, ek_max_processed;
+extern int ek_stats; /* print each program's length and verifier work */
 extern char ek_max_expr[256];
 
 /* 0 if this process can load BPF programs, else -1 with errno. */

@@ -34,6 +34,7 @@ struct ebpf_opts {
 	enum filter_hook hook;
 	enum filter_ebpf_accept accept;
 	int observe;
+	int tc_helper_only;
 	int vlan_live; /* FILTER_VLAN_LIVE */
 	int optimize;  /* run the peephole pass beyond what loading needs */
 };
@@ -119,6 +120,8 @@ struct em {
 	struct win w[MAXWIN];
 	int nw, buf_used;
 	enum view view;
+	int linear;	 /* tc: the copy for skbs whose linear part is the whole packet */
+	int linear_copy; /* tc: that copy exists */
 	int lbl_accept, lbl_reject;
 	int need_accept, need_reject;
 	int err;
@@ -143,8 +146,9 @@ void reg_unpin(struct em *e, int r);
 /* ---- hook.c: the hook profiles ------------------------------------- */
 
 /* Prologue: context and window registers, zeroed scratch slots, and the
- * choice of view; jumps to ENTRY[view] for the views in use (USED). */
-void hook_prologue(struct em *e, uint32_t zero_slots, const int *used, const int *entry);
+ * choice of view; jumps to ENTRY[linear][view] for the views in use (USED):
+ * at XDP ENTRY[0]; at tc ENTRY[1] when the skb is linear, else ENTRY[0]. */
+void hook_prologue(struct em *e, uint32_t nslots, const int *used, const int (*entry)[NVIEWS]);
 /* The views the expression needs at this hook (USED[view] set to 1). */
 void hook_views(const struct em *e, int *used);
 /* The bytes from data a view's entry has checked (the peel check's 18). */

@@ -13,7 +13,7 @@
 #define HOST_LE 0
 #endif
 
-enum { MAXLOADS = 256, XDP_MAX_OFF = 0x7fff, MAX_PKT_OFF = 0xffff };
+enum { MAXLOADS = 256, XDP_MAX_OFF = 0x7fff, MAX_PKT_OFF = 0xffff, LINEAR_COPY_MAX = 16384 };
 
 struct pload {
 	const struct ir_val *base;
@@ -53,9 +53,11 @@ static void to_reject(struct em *e)
 	code_jmp(&e->c, OP(BPF_JMP, BPF_JA, BPF_K), 0, 0, 0, e->lbl_reject);
 }
 
-static int xdp(const struct em *e)
+/* Whether the window is the whole packet (XDP; tc when the skb is linear):
+ * a failed guard then rejects, and guards carry over between blocks. */
+static int direct(const struct em *e)
 {
-	return e->o->hook == FILTER_HOOK_XDP;
+	return e->o->hook == FILTER_HOOK_XDP || e->linear;
 }
 
 /* ---- planning ---------------------------------------------------------- */
@@ -72,7 +74,7 @@ static void plan_add(struct em *e, struct plan *p, const struct ir_val *base, ui
 	}
 	if (m != 0)
 		return; /* metadata */
-	if ((int64_t)phys + size + 4 > (xdp(e) ? XDP_MAX_OFF : MAX_PKT_OFF)) {
+	if ((int64_t)phys + size + 4 > (direct(e) ? XDP_MAX_OFF : MAX_PKT_OFF)) {
 		p->faults = 1; /* no packet reaches that far */
 		return;
 	}
@@ -140,7 +142,7 @@ static void plan_windows(struct em *e, struct plan *p)
 		int32_t end = l->phys + l->size;
 		uint8_t am = align_mask(l->phys, l->size);
 		if (w && w->base == l->base &&
-		    (xdp(e) || (end - w->min <= WIN_SPAN && (w->align & am)))) {
+		    (direct(e) || (end - w->min <= WIN_SPAN && (w->align & am)))) {
 			if (end > w->ext)
 				w->ext = end;
 			if (l->need > w->need)
@@ -155,8 +157,8 @@ static void plan_windows(struct em *e, struct plan *p)
 					 "of the packet");
 			return;
 		}
-		e->w[e->nw++] =
-			(struct win){l->base, xdp(e) ? 0 : l->phys, end, -1, l->need, l->delta, am};
+		e->w[e->nw++] = (struct win){
+			l->base, direct(e) ? 0 : l->phys, end, -1, l->need, l->delta, am};
 	}
 }
 
@@ -480,7 +482,7 @@ static int seg_begin(struct em *e, const struct ir_val *a, const struct ir_val *
 		return 1;
 	}
 	for (int i = 0; i < e->nw && !e->err; i++)
-		(xdp(e) ? window_xdp : window_tc)(e, &e->w[i]);
+		(direct(e) ? window_xdp : window_tc)(e, &e->w[i]);
 	return e->err != 0;
 }
 
@@ -626,7 +628,7 @@ static int emit_view(struct em *e, struct ir_block **list, size_t n, int entry)
 	code_place(&e->c, entry);
 	if (ir->root->op == IR_RET)
 		code_jmp(&e->c, OP(BPF_JMP, BPF_JA, BPF_K), 0, 0, 0, lbl[ir->root->id]);
-	in[ir->root->id].checked = xdp(e) ? hook_view_checked(e->view) : 0;
+	in[ir->root->id].checked = direct(e) ? hook_view_checked(e->view) : 0;
 	seen[ir->root->id] = 1;
 	for (size_t i = 0; i < n && !e->err; i++) {
 		const struct ir_block *b = list[i];
@@ -660,15 +662,17 @@ done:
 	return rc;
 }
 
-int ebpf_emit(const struct ir *ir, const struct ebpf_opts *o, struct diag_sink *d,
-	      struct filter_ebpf_prog *out)
+/* The program; at tc with LINEAR_COPY also a copy for linear skbs. */
+static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_sink *d,
+		    struct filter_ebpf_prog *out, int linear_copy)
 {
 	struct em e = {.ir = ir, .o = o, .d = d};
 	struct ir_block **list = calloc(ir->nblocks + 1, sizeof(*list));
 	e.uses = calloc(ir->nvals + 1, sizeof(*e.uses));
 	e.stamp = calloc(ir->nvals + 1, sizeof(*e.stamp));
 	e.c.tail_insn = SIZE_MAX;
-	int rc = -1, used[NVIEWS] = {0}, entry[NVIEWS] = {0};
+	e.linear_copy = linear_copy;
+	int rc = -1, used[NVIEWS] = {0}, entry[2][NVIEWS] = {{0}};
 	memset(out, 0, sizeof(*out));
 	out->prog_array_insn = SIZE_MAX;
 	size_t n = list ? ir_order(ir, list) : 0;
@@ -680,14 +684,19 @@ int ebpf_emit(const struct ir *ir, const struct ebpf_opts *o, struct diag_sink *
 	e.lbl_reject = code_label(&e.c);
 	hook_views(&e, used);
 	for (int v = 0; v < NVIEWS; v++)
-		entry[v] = code_label(&e.c);
+		for (int lin = 0; lin < 2; lin++)
+			entry[lin][v] = code_label(&e.c);
 	hook_prologue(&e, ir->nslots, used, entry);
-	for (int v = 0; v < NVIEWS && !e.err; v++) {
-		if (!used[v])
-			continue;
-		e.view = (enum view)v;
-		emit_view(&e, list, n, entry[v]);
-	}
+	/* tc: the program for linear skbs first (most packets), then the one
+	 * that reads beyond the linear part with bpf_skb_load_bytes */
+	for (int m = linear_copy ? 0 : 1; m < 2 && !e.err; m++)
+		for (int v = 0; v < NVIEWS && !e.err; v++) {
+			if (!used[v])
+				continue;
+			e.view = (enum view)v;
+			e.linear = m == 0;
+			emit_view(&e, list, n, entry[e.linear][v]);
+		}
 	if (e.err)
 		goto done;
 	hook_epilogues(&e);
@@ -698,14 +707,6 @@ int ebpf_emit(const struct ir *ir, const struct ebpf_opts *o, struct diag_sink *
 		goto done;
 	}
 	out->hook = o->hook;
-	if (out->len > FILTER_EBPF_MAX_INSNS) {
-		diag_set(d, FILTER_ERR_LIMIT, 0, 0,
-			 "the eBPF program has %zu instructions; bpfcap allows at most %d "
-			 "(simplify the expression)",
-			 out->len, FILTER_EBPF_MAX_INSNS);
-		filter_ebpf_release(out);
-		goto done;
-	}
 	rc = 0;
 done:
 	free(list);
@@ -714,4 +715,27 @@ done:
 	free(e.c.v);
 	free(e.c.lpos);
 	return rc;
+}
+
+int ebpf_emit(const struct ir *ir, const struct ebpf_opts *o, struct diag_sink *d,
+	      struct filter_ebpf_prog *out)
+{
+	int tc = o->hook == FILTER_HOOK_TC;
+	if (emit_all(ir, o, d, out, tc && !o->tc_helper_only) < 0)
+		return -1;
+	if (tc && !o->tc_helper_only && out->len > LINEAR_COPY_MAX) {
+		/* too long for two copies: the one that works for every skb */
+		filter_ebpf_release(out);
+		if (emit_all(ir, o, d, out, 0) < 0)
+			return -1;
+	}
+	if (out->len > FILTER_EBPF_MAX_INSNS) {
+		diag_set(d, FILTER_ERR_LIMIT, 0, 0,
+			 "the eBPF program has %zu instructions; bpfcap allows at most %d "
+			 "(simplify the expression)",
+			 out->len, FILTER_EBPF_MAX_INSNS);
+		filter_ebpf_release(out);
+		return -1;
+	}
+	return 0;
 }

@@ -65,19 +65,9 @@ static void ctx_load(struct em *e, int dst, int off)
 	code_put(&e->c, OP(BPF_LDX, BPF_MEM, BPF_W), dst, 6, (int16_t)off, 0);
 }
 
-void hook_prologue(struct em *e, uint32_t nslots, const int *used, const int *entry)
+static void dispatch(struct em *e, const int *used, const int *entry)
 {
 	struct code *c = &e->c;
-	code_put(c, OP(BPF_ALU64, BPF_MOV, BPF_X), 6, 1, 0, 0);
-	if (tc(e)) {
-		ctx_load(e, 7, offsetof(struct __sk_buff, data));
-		ctx_load(e, 8, offsetof(struct __sk_buff, data_end));
-	} else {
-		ctx_load(e, 7, offsetof(struct xdp_md, data));
-		ctx_load(e, 8, offsetof(struct xdp_md, data_end));
-	}
-	for (uint32_t k = 0; k < nslots && k < IR_MEMWORDS; k++)
-		code_put(c, OP(BPF_ST, BPF_MEM, BPF_DW), 10, 0, (int16_t)(STK_MEM - 8 * (int)k), 0);
 	if (used[VIEW_META]) {
 		ctx_load(e, 0, offsetof(struct __sk_buff, vlan_present));
 		code_jmp(c, OP(BPF_JMP32, BPF_JNE, BPF_K), 0, 0, 0, entry[VIEW_META]);
@@ -91,6 +81,35 @@ void hook_prologue(struct em *e, uint32_t nslots, const int *used, const int *en
 		code_jmp(c, OP(BPF_JMP32, BPF_JEQ, BPF_K), 0, 0, BE16(0x88a8), entry[VIEW_PEEL]);
 	}
 	code_jmp(c, OP(BPF_JMP, BPF_JA, BPF_K), 0, 0, 0, entry[VIEW_PLAIN]);
+}
+
+void hook_prologue(struct em *e, uint32_t nslots, const int *used, const int (*entry)[NVIEWS])
+{
+	struct code *c = &e->c;
+	code_put(c, OP(BPF_ALU64, BPF_MOV, BPF_X), 6, 1, 0, 0);
+	if (tc(e)) {
+		ctx_load(e, 7, offsetof(struct __sk_buff, data));
+		ctx_load(e, 8, offsetof(struct __sk_buff, data_end));
+	} else {
+		ctx_load(e, 7, offsetof(struct xdp_md, data));
+		ctx_load(e, 8, offsetof(struct xdp_md, data_end));
+	}
+	for (uint32_t k = 0; k < nslots && k < IR_MEMWORDS; k++)
+		code_put(c, OP(BPF_ST, BPF_MEM, BPF_DW), 10, 0, (int16_t)(STK_MEM - 8 * (int)k), 0);
+	if (!tc(e) || !e->linear_copy) {
+		dispatch(e, used, entry[0]);
+		return;
+	}
+	/* linear (data_end - data == len) and short enough for 16-bit offsets */
+	int nonlinear = code_label(c);
+	ctx_load(e, 0, offsetof(struct __sk_buff, len));
+	code_jmp(c, OP(BPF_JMP32, BPF_JGT, BPF_K), 0, 0, 0x7fff - 8, nonlinear);
+	code_put(c, OP(BPF_ALU64, BPF_MOV, BPF_X), 1, 8, 0, 0);
+	code_put(c, OP(BPF_ALU64, BPF_SUB, BPF_X), 1, 7, 0, 0);
+	code_jmp(c, OP(BPF_JMP32, BPF_JNE, BPF_X), 1, 0, 0, nonlinear);
+	dispatch(e, used, entry[1]);
+	code_place(c, nonlinear);
+	dispatch(e, used, entry[0]);
 }
 
 int hook_len(struct em *e)
