@@ -90,6 +90,8 @@ enum view { VIEW_PLAIN, VIEW_PEEL, VIEW_META, NVIEWS };
 struct loc {
 	const struct ir_val *v;
 	uint8_t raw; /* 0: the value; 2/4: its big-endian bytes as loaded (host order) */
+	uint8_t ptr; /* 1: not V but data + V (+ the view's shift), checked for EXT */
+	int32_t ext, need;
 	uint32_t lru;
 };
 
@@ -122,6 +124,7 @@ struct em {
 	enum view view;
 	int linear;	 /* tc: the copy for skbs whose linear part is the whole packet */
 	int linear_copy; /* tc: that copy exists */
+	uint32_t pre;	 /* direct windows: the extent the block may check up front */
 	int lbl_accept, lbl_reject;
 	int need_accept, need_reject;
 	int err;
@@ -142,6 +145,17 @@ void reg_invalidate_slot(struct em *e, uint32_t slot);
 int reg_cached(const struct em *e, const struct ir_val *v);
 void reg_pin(struct em *e, int r);
 void reg_unpin(struct em *e, int r);
+
+/* ---- guard.c: guaranteed extents ----------------------------------- */
+
+#define GUARD_NONE UINT32_MAX
+/* For each block (by id) of LIST (N, topological order), in the current
+ * view: the bytes from the start of the packet that every path from the
+ * block to an accept reads with absolute loads (GUARD_NONE: no path
+ * accepts).  A guard of that extent rejects only packets every path
+ * would reject, so a block may check it up front (cbpfc's "guaranteed
+ * guard"), and later blocks need no guard of their own. */
+void guard_extents(struct em *e, struct ir_block *const *list, size_t n, uint32_t *g);
 
 /* ---- hook.c: the hook profiles ------------------------------------- */
 

@@ -389,8 +389,11 @@ static int window_base(struct em *e, struct win *w, int *ri)
 	if (w->base) {
 		code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), rb, *ri, 0, 0);
 		e->need_reject = 1;
-		code_jmp(&e->c, OP(BPF_JMP, BPF_JGT, BPF_K), rb, 0, MAX_PKT_OFF - 4 - w->ext,
-			 e->lbl_reject);
+		/* direct windows are under 32 KiB: an index beyond rejects, and the
+		 * pointer can be checked further later without leaving the
+		 * verifier's 64 KiB */
+		int32_t lim = (direct(e) ? XDP_MAX_OFF : MAX_PKT_OFF - w->ext) - 4;
+		code_jmp(&e->c, OP(BPF_JMP, BPF_JGT, BPF_K), rb, 0, lim, e->lbl_reject);
 		if (w->need > 0) /* the view's shift needs the offset past the tag */
 			code_jmp(&e->c, OP(BPF_JMP, BPF_JLT, BPF_K), rb, 0, w->need, e->lbl_reject);
 		if (w->delta)
@@ -415,11 +418,28 @@ static void window_xdp(struct em *e, struct win *w)
 		}
 		return;
 	}
+	for (int i = 0; i < NPOOL; i++) { /* a pointer an earlier block checked */
+		int r = ebpf_pool[i];
+		struct loc *l = &e->s.reg[r];
+		if (!l->ptr || l->v != w->base || l->need < w->need)
+			continue;
+		reg_pin(e, r);
+		w->reg = r;
+		if (w->ext > l->ext) {
+			e->need_reject = 1;
+			guard(e, r, w->ext, e->lbl_reject);
+			l->ext = w->ext;
+		}
+		l->lru = ++e->tick;
+		return;
+	}
 	int ri;
 	w->reg = window_base(e, w, &ri);
 	guard(e, w->reg, w->ext, e->lbl_reject);
 	if (ri >= 0)
 		reg_unpin(e, ri);
+	e->s.reg[w->reg] = (struct loc){
+		.v = w->base, .ptr = 1, .ext = w->ext, .need = w->need, .lru = ++e->tick};
 }
 
 /* tc: the direct window when the linear part holds it, else a copy. */
@@ -545,8 +565,19 @@ static void test(struct em *e, const struct ir_block *b, int t, int f, int next)
 }
 
 /* One block; returns a mask of the successors that continue (bit s: succ[s]). */
+static void emit_block_pre(struct em *e)
+{
+	if (e->pre > e->s.checked && e->pre + 4 <= XDP_MAX_OFF) {
+		e->need_reject = 1;
+		guard(e, 7, (int32_t)e->pre, e->lbl_reject);
+		e->s.checked = e->pre;
+	}
+}
+
 static int emit_block(struct em *e, const struct ir_block *b, const int *lbl, int next)
 {
+	if (direct(e))
+		emit_block_pre(e);
 	for (const struct ir_stmt *s = b->stmts; s; s = s->next) {
 		if (s->v->faults || seg_begin(e, s->v, NULL)) {
 			if (s->v->faults)
@@ -609,10 +640,11 @@ static int emit_view(struct em *e, struct ir_block **list, size_t n, int entry)
 {
 	const struct ir *ir = e->ir;
 	int *lbl = malloc(ir->nblocks * sizeof(*lbl));
+	uint32_t *g = malloc(ir->nblocks * sizeof(*g));
 	struct state *in = calloc(ir->nblocks, sizeof(*in));
 	uint8_t *seen = calloc(ir->nblocks, 1), *vseen = calloc(ir->nvals + 1, 1);
 	int rc = -1;
-	if (!lbl || !in || !seen || !vseen)
+	if (!lbl || !in || !seen || !vseen || !g)
 		goto done;
 	memset(e->uses, 0, (ir->nvals + 1) * sizeof(*e->uses));
 	for (size_t i = 0; i < n; i++) {
@@ -625,6 +657,8 @@ static int emit_view(struct em *e, struct ir_block **list, size_t n, int entry)
 			count_uses(e, b->rhs, vseen);
 		}
 	}
+	if (direct(e) && e->o->optimize)
+		guard_extents(e, list, n, g);
 	code_place(&e->c, entry);
 	if (ir->root->op == IR_RET)
 		code_jmp(&e->c, OP(BPF_JMP, BPF_JA, BPF_K), 0, 0, 0, lbl[ir->root->id]);
@@ -636,6 +670,7 @@ static int emit_view(struct em *e, struct ir_block **list, size_t n, int entry)
 			continue;
 		e->s = in[b->id];
 		e->pinned = 0;
+		e->pre = direct(e) && e->o->optimize && g[b->id] != GUARD_NONE ? g[b->id] : 0;
 		code_place(&e->c, lbl[b->id]);
 		int next = i + 1 < n && list[i + 1]->op != IR_RET ? lbl[list[i + 1]->id] : -2;
 		int go = emit_block(e, b, lbl, next);
@@ -656,6 +691,7 @@ done:
 	if (rc < 0 && !e->err)
 		e->err = diag_set(e->d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
 	free(lbl);
+	free(g);
 	free(in);
 	free(seen);
 	free(vseen);

@@ -10,7 +10,8 @@ const int ebpf_pool[NPOOL] = {0, 1, 2, 3, 4, 5, 9};
 
 static int same(const struct loc *a, const struct loc *b)
 {
-	return a->v == b->v && a->raw == b->raw;
+	return a->v == b->v && a->raw == b->raw && a->ptr == b->ptr &&
+	       (!a->ptr || (a->ext == b->ext && a->need == b->need));
 }
 
 void reg_meet(struct state *into, const struct state *from)
@@ -28,7 +29,7 @@ void reg_meet(struct state *into, const struct state *from)
 int reg_find(const struct em *e, const struct ir_val *v)
 {
 	for (int i = 0; i < NPOOL; i++)
-		if (e->s.reg[ebpf_pool[i]].v == v)
+		if (e->s.reg[ebpf_pool[i]].v == v && !e->s.reg[ebpf_pool[i]].ptr)
 			return ebpf_pool[i];
 	return -1;
 }
@@ -45,7 +46,7 @@ int reg_cached(const struct em *e, const struct ir_val *v)
 
 void reg_set(struct em *e, int r, const struct ir_val *v, uint8_t raw)
 {
-	e->s.reg[r] = (struct loc){v, raw, ++e->tick};
+	e->s.reg[r] = (struct loc){.v = v, .raw = raw, .lru = ++e->tick};
 }
 
 void reg_forget(struct em *e, int r)
@@ -63,9 +64,9 @@ void reg_unpin(struct em *e, int r)
 	e->pinned &= ~(1u << r);
 }
 
-static int wanted(const struct em *e, const struct ir_val *v)
+static int wanted(const struct em *e, const struct loc *l)
 {
-	return e->uses[v->id] > 0;
+	return !l->ptr && e->uses[l->v->id] > 0;
 }
 
 /* A spill slot for a value still wanted: a free one, else one whose value
@@ -75,7 +76,7 @@ static int spill_slot(struct em *e)
 	int best = 0;
 	for (int i = 0; i < NSPILL; i++) {
 		const struct loc *l = &e->s.spill[i];
-		if (!l->v || !wanted(e, l->v))
+		if (!l->v || !wanted(e, l))
 			return i;
 		if (l->lru < e->s.spill[best].lru)
 			best = i;
@@ -86,7 +87,7 @@ static int spill_slot(struct em *e)
 static void evict(struct em *e, int r)
 {
 	struct loc *l = &e->s.reg[r];
-	if (l->v && wanted(e, l->v)) {
+	if (l->v && wanted(e, l)) {
 		int i = spill_slot(e);
 		code_put(&e->c, OP(BPF_STX, BPF_MEM, BPF_DW), 10, r, (int16_t)(STK_SPILL - 8 * i),
 			 0);
@@ -110,7 +111,7 @@ int reg_alloc(struct em *e)
 			continue;
 		}
 		const struct loc *b = &e->s.reg[victim];
-		int lw = wanted(e, l->v), bw = wanted(e, b->v);
+		int lw = wanted(e, l), bw = wanted(e, b);
 		if (lw < bw || (lw == bw && l->lru < b->lru))
 			victim = r;
 	}
