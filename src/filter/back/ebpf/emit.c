@@ -323,6 +323,13 @@ static int compute(struct em *e, const struct ir_val *v)
 		r = reg_alloc(e);
 		code_put(&e->c, OP(BPF_LDX, BPF_MEM, BPF_DW), r, 10,
 			 (int16_t)(STK_MEM - 8 * (int)v->k), 0);
+		/* Two byte swaps: the same value, which the verifier no longer
+		 * knows exactly.  Scratch slots hold the offsets of unrolled walks
+		 * (protochain); as constants they make every path's state unique,
+		 * and the verifier walks them all (4x the work); every use as an
+		 * offset is bounds-checked anyway. */
+		code_put(&e->c, OP(BPF_ALU, BPF_END, BPF_TO_BE), r, 0, 0, 32);
+		code_put(&e->c, OP(BPF_ALU, BPF_END, BPF_TO_BE), r, 0, 0, 32);
 		break;
 	case IR_V_LOAD:
 		r = load(e, v->a, v->k, v->size, &raw);
