@@ -1,6 +1,8 @@
 /* options.c - command-line parsing; see options.h. */
 #include "options.h"
 
+#include "filter/filter.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -21,12 +23,14 @@ enum {
 	OPT_BATCH,
 	OPT_JSON,
 	OPT_IPFIX,
-	OPT_QUIET
+	OPT_QUIET,
+	OPT_TARGET
 };
 
 static const struct option longopts[] = {
 	{"count", no_argument, NULL, OPT_COUNT},
 	{"vlan", required_argument, NULL, OPT_VLAN},
+	{"target", required_argument, NULL, OPT_TARGET},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
@@ -57,7 +61,8 @@ static const struct option longopts[] = {
 void options_usage(FILE *out)
 {
 	fprintf(out, "Usage: bpfcap -d | -dd | -ddd [-O] [-s snaplen] [-y linktype | -r file]\n"
-		     "              [--vlan raw|live] [-F file | expression]\n"
+		     "              [--vlan raw|live] [--target socket|xdp|tc]\n"
+		     "              [-F file | expression]\n"
 		     "       bpfcap -r file [-w file] [-c count] [--count] [-O] [-s snaplen]\n"
 		     "              [--vlan raw|live] [-F file | expression]\n"
 		     "       bpfcap -i interface [-lpnU] [-B KiB] [-c count] [-Q in|out|inout]\n"
@@ -303,6 +308,19 @@ static int short_opt(struct config *cfg, int c, const char *arg)
 		cfg->vlan_live = strcmp(arg, "live") == 0;
 		cfg->vlan_set = 1;
 		return 0;
+	case OPT_TARGET:
+		if (!strcmp(arg, "socket"))
+			cfg->target = 0;
+		else if (!strcmp(arg, "xdp"))
+			cfg->target = FILTER_HOOK_XDP;
+		else if (!strcmp(arg, "tc"))
+			cfg->target = FILTER_HOOK_TC;
+		else {
+			fprintf(stderr,
+				"bpfcap: --target takes 'socket', 'xdp' or 'tc', not '%s'\n", arg);
+			return -1;
+		}
+		return 0;
 	default: return live_opt(cfg, c, arg);
 	}
 }
@@ -338,6 +356,9 @@ static int check_combinations(const struct config *cfg)
 		msg = "XDP sees only received packets: use --backend tc for --direction egress";
 	else if (cfg->top && cfg->backend == 1 && cfg->xdp_mode)
 		msg = "--xdp-mode applies to --backend xdp";
+	else if (cfg->target && !cfg->dump_level)
+		msg = "--target xdp and --target tc go with -d, -dd or -ddd (a listing of the "
+		      "eBPF program)";
 	if (msg)
 		fprintf(stderr, "bpfcap: %s\n", msg);
 	return msg ? -1 : 0;
