@@ -80,7 +80,19 @@ static int on_packet(void *opaque, const struct capture_pkt *p)
 	return r->cfg->max_packets >= 0 && r->matched >= (unsigned long)r->cfg->max_packets;
 }
 
-static int dump_mode(const struct config *cfg)
+/* The eBPF program EP as -o's object; 0 or EXIT_IO after a message. */
+static int write_object(const struct config *cfg, const struct filter_ebpf_prog *ep)
+{
+	char err[512];
+	if (filter_ebpf_write_object(ep, cfg->object_file, NULL, NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bpfcap: %s\n", err);
+		return EXIT_IO;
+	}
+	return 0;
+}
+
+/* -d/-dd/-ddd and -o: the program, listed or written, for the socket or a hook. */
+static int program_mode(const struct config *cfg)
 {
 	int dlt = FILTER_DLT_EN10MB;
 	uint32_t snaplen = cfg->snaplen;
@@ -107,7 +119,8 @@ static int dump_mode(const struct config *cfg)
 				cfg->linktype);
 			return EXIT_USAGE;
 		}
-	} else {
+	} else if (!cfg->target) {
+		/* XDP and tc programs always read Ethernet frames */
 		fprintf(stderr, "Warning: assuming Ethernet\n");
 	}
 	char *text;
@@ -116,8 +129,13 @@ static int dump_mode(const struct config *cfg)
 		if (app_compile_ebpf(cfg, cfg->expr, dlt, snaplen, cfg->iface ? APP_LIVE : 0, &ep) <
 		    0)
 			return EXIT_USAGE;
-		text = filter_ebpf_dump(&ep, cfg->dump_level > 3 ? 3 : cfg->dump_level);
+		int rc = cfg->object_file ? write_object(cfg, &ep) : 0;
+		text = rc || !cfg->dump_level
+			       ? NULL
+			       : filter_ebpf_dump(&ep, cfg->dump_level > 3 ? 3 : cfg->dump_level);
 		filter_ebpf_release(&ep);
+		if (rc || !cfg->dump_level)
+			return rc;
 	} else {
 		struct filter_prog prog;
 		if (app_compile(cfg, cfg->expr, dlt, snaplen, cfg->iface ? APP_LIVE : 0, &prog) < 0)
@@ -203,8 +221,8 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else if (cfg.top) {
 		rc = top_main(&cfg);
-	} else if (cfg.dump_level) {
-		rc = dump_mode(&cfg);
+	} else if (cfg.dump_level || cfg.object_file) {
+		rc = program_mode(&cfg);
 	} else if (cfg.list_ifaces) {
 		rc = live_list_ifaces();
 	} else if (cfg.list_dlts) {

@@ -60,23 +60,26 @@ static const struct option longopts[] = {
 
 void options_usage(FILE *out)
 {
-	fprintf(out, "Usage: bpfcap -d | -dd | -ddd [-O] [-s snaplen] [-y linktype | -r file]\n"
-		     "              [--vlan raw|live] [--target socket|xdp|tc]\n"
-		     "              [-F file | expression]\n"
-		     "       bpfcap -r file [-w file] [-c count] [--count] [-O] [-s snaplen]\n"
-		     "              [--vlan raw|live] [-F file | expression]\n"
-		     "       bpfcap -i interface [-lpnU] [-B KiB] [-c count] [-Q in|out|inout]\n"
-		     "              [-s snaplen] [-y linktype] [--immediate-mode]\n"
-		     "              [--time-stamp-precision micro|nano] [-w file [-C size]\n"
-		     "              [-G seconds] [-W count] [-z command]] [-Z user]\n"
-		     "              [-F file | expression]\n"
-		     "       bpfcap --top -i interface [-v] [--backend xdp|tc]\n"
-		     "              [--xdp-mode native|generic] [--direction ingress|egress|both]\n"
-		     "              [--flows N] [--idle seconds] [--interval seconds] [-c count]\n"
-		     "              [--batch [--json]] [--ipfix host:port [--quiet]]\n"
-		     "              [-F file | expression]\n"
-		     "       bpfcap -D | -L [-i interface]\n"
-		     "       bpfcap -h | --help | --version\n");
+	fprintf(out,
+		"Usage: bpfcap -d | -dd | -ddd [-O] [-s snaplen] [-y linktype | -r file]\n"
+		"              [--vlan raw|live] [--target socket|xdp|tc]\n"
+		"              [-F file | expression]\n"
+		"       bpfcap --target xdp|tc -o file [-d] [-O] [-s snaplen] [--vlan raw|live]\n"
+		"              [-F file | expression]\n"
+		"       bpfcap -r file [-w file] [-c count] [--count] [-O] [-s snaplen]\n"
+		"              [--vlan raw|live] [-F file | expression]\n"
+		"       bpfcap -i interface [-lpnU] [-B KiB] [-c count] [-Q in|out|inout]\n"
+		"              [-s snaplen] [-y linktype] [--immediate-mode]\n"
+		"              [--time-stamp-precision micro|nano] [-w file [-C size]\n"
+		"              [-G seconds] [-W count] [-z command]] [-Z user]\n"
+		"              [-F file | expression]\n"
+		"       bpfcap --top -i interface [-v] [--backend xdp|tc]\n"
+		"              [--xdp-mode native|generic] [--direction ingress|egress|both]\n"
+		"              [--flows N] [--idle seconds] [--interval seconds] [-c count]\n"
+		"              [--batch [--json]] [--ipfix host:port [--quiet]]\n"
+		"              [-F file | expression]\n"
+		"       bpfcap -D | -L [-i interface]\n"
+		"       bpfcap -h | --help | --version\n");
 }
 
 static int parse_ulong(const char *opt, const char *s, unsigned long max, unsigned long *v)
@@ -296,6 +299,7 @@ static int short_opt(struct config *cfg, int c, const char *arg)
 	case 'y': cfg->linktype = arg; return 0;
 	case 'r': cfg->read_file = arg; return 0;
 	case 'w': cfg->write_file = arg; return 0;
+	case 'o': cfg->object_file = arg; return 0;
 	case 'F': cfg->expr_file = arg; return 0;
 	case 'h': cfg->help = 1; return 0;
 	case OPT_COUNT: cfg->count_only = 1; return 0;
@@ -356,9 +360,13 @@ static int check_combinations(const struct config *cfg)
 		msg = "XDP sees only received packets: use --backend tc for --direction egress";
 	else if (cfg->top && cfg->backend == 1 && cfg->xdp_mode)
 		msg = "--xdp-mode applies to --backend xdp";
-	else if (cfg->target && !cfg->dump_level)
+	else if (cfg->object_file && !cfg->target)
+		msg = "-o writes an eBPF object: say for which hook, --target xdp or --target tc";
+	else if (cfg->target && !cfg->dump_level && !cfg->object_file)
 		msg = "--target xdp and --target tc go with -d, -dd or -ddd (a listing of the "
-		      "eBPF program)";
+		      "eBPF program) or -o FILE (the program as an ELF object)";
+	else if (cfg->object_file && (cfg->iface || cfg->write_file || cfg->top))
+		msg = "-o writes an object and captures nothing: it takes no -i, -w or --top";
 	if (msg)
 		fprintf(stderr, "bpfcap: %s\n", msg);
 	return msg ? -1 : 0;
@@ -370,7 +378,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_packets = -1;
 	int c;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:z:v", longopts,
+	while ((c = getopt_long(argc, argv, "+dOo:c:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:z:v", longopts,
 				NULL)) != -1)
 		if (short_opt(cfg, c, optarg) < 0)
 			return -1;

@@ -21,7 +21,8 @@ struct config {
 	const char *expr_file;	/* -F */
 	int vlan_live;		/* --vlan live */
 	int vlan_set;
-	int target; /* --target: 0 socket (classic), else enum filter_hook */
+	int target;		 /* --target: 0 socket (classic), else enum filter_hook */
+	const char *object_file; /* -o: the eBPF program as an ELF object (with --target) */
 	/* live capture */
 	const char *iface;	/* -i */
 	unsigned buffer_kib;	/* -B, 0 default */

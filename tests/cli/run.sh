@@ -36,6 +36,21 @@ ok "listing formats"
 "$bin" --help | grep -q 'Usage: bpfcap' || fail "--help"
 ok "usage and I/O errors"
 
+# -o: the eBPF program as an object (loading it is tests/kern/ebpf_attach.sh's)
+"$bin" --target xdp -o "$tmp/a.o" 'tcp port 80' >"$tmp/out" 2>"$tmp/err" || fail "-o: exit $?: $(cat "$tmp/err")"
+[ -s "$tmp/out" ] || [ -s "$tmp/err" ] && fail "-o printed something: $(cat "$tmp/out" "$tmp/err")"
+[ "$(head -c 4 "$tmp/a.o" | od -An -c | tr -d ' ')" = 177ELF ] || fail "-o: not an ELF file"
+"$bin" --target tc -d -o "$tmp/b.o" 'udp' >"$tmp/out" 2>/dev/null || fail "-d -o: exit $?"
+grep -q '^ *0: ' "$tmp/out" && [ -s "$tmp/b.o" ] || fail "-d -o: no listing or no object"
+"$bin" -o "$tmp/c.o" tcp >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] && grep -q 'needs\|say for which hook' "$tmp/err" && [ ! -e "$tmp/c.o" ] ||
+	fail "-o without --target: exit $rc: $(cat "$tmp/err")"
+"$bin" --target xdp -o "$tmp/d.o" 'port 99999' >/dev/null 2>&1; rc=$?
+[ $rc = 1 ] && [ ! -e "$tmp/d.o" ] || fail "-o with a bad filter: exit $rc, or a file was left"
+"$bin" --target xdp -o "$tmp/nodir/e.o" tcp >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -qF "$tmp/nodir/e.o" "$tmp/err" || fail "-o unwritable: exit $rc: $(cat "$tmp/err")"
+ok "-o writes an object, refuses without --target, exit 2 naming an unwritable file"
+
 # -F with comments: line:col refers to the file's lines
 printf '# web traffic\ntcp port 80\n  and port 99999\n' >"$tmp/f.flt"
 "$bin" -d -F "$tmp/f.flt" >/dev/null 2>"$tmp/err"
