@@ -17,6 +17,13 @@
  *   - emitting twice gives the same program;
  *   - the -d/-dd/-ddd listings exist and have one line per instruction;
  *   - a refusal comes with a diagnostic whose span lies inside the input;
+ *   - on Ethernet, the XDP and tc programs exist or are refused with a
+ *     diagnostic (a hook's limit, FILTER_ERR_SEMANTIC or _LIMIT), and pass
+ *     the checks of the verifier that need no kernel: 1..FILTER_EBPF_MAX_INSNS
+ *     instructions, known opcodes, jumps forward and inside the program, no
+ *     unreachable instruction, no falling off the end, every register
+ *     written on every path before it is read; their listings have one line
+ *     per instruction;
  *   - (raw VLAN mode) the optimized and unoptimized programs of the same
  *     expression return the same value on every test packet, and the two modes
  *     accept and refuse the same expressions, except that the optimizer may
@@ -207,6 +214,132 @@ static void check_diag(struct filter_ctx *ctx, const char *expr, size_t len,
 	}
 }
 
+/* ---- eBPF: what the verifier checks without running anything ---------- */
+
+enum {
+	EB_ALU = 0x04,
+	EB_ALU64 = 0x07,
+	EB_LDX = 0x01,
+	EB_ST = 0x02,
+	EB_STX = 0x03,
+	EB_LD = 0x00,
+	EB_JMP = 0x05,
+	EB_JMP32 = 0x06
+};
+
+/* Registers read and written; 0 for an opcode the backend never emits. */
+static int eb_use_def(const struct filter_ebpf_insn *i, unsigned *use, unsigned *def)
+{
+	unsigned cls = i->code & 7, op = i->code & 0xf0, x = i->code & 8;
+	unsigned d = 1u << i->dst_reg, s = 1u << i->src_reg;
+	*use = *def = 0;
+	switch (cls) {
+	case EB_ALU:
+	case EB_ALU64:
+		*def = d;
+		*use = (op == 0xb0 ? 0 : d) | (x && op != 0x80 && op != 0xd0 ? s : 0);
+		return 1;
+	case EB_LDX: *use = s, *def = d; return 1;
+	case EB_STX: *use = s | d; return 1;
+	case EB_ST: *use = d; return 1;
+	case EB_LD: *def = d; return i->code == 0x18;
+	case EB_JMP:
+	case EB_JMP32:
+		if (i->code == 0x85) /* call: arguments r1-r3 at least; r0-r5 change */
+			*use = 0xe, *def = 0x3f;
+		else if (i->code == 0x95)
+			*use = 1;
+		else if (op != 0x00)
+			*use = d | (x ? s : 0);
+		return 1;
+	}
+	return 0;
+}
+
+static void check_ebpf(const struct filter_ebpf_prog *p, const struct filter_options *o)
+{
+	size_t n = p->len;
+	if (n < 1 || n > FILTER_EBPF_MAX_INSNS || !p->insns)
+		finding("eBPF program length outside 1..FILTER_EBPF_MAX_INSNS", o);
+	unsigned *init = calloc(n + 1, sizeof(*init));
+	unsigned char *seen = calloc(n + 1, 1);
+	if (!init || !seen)
+		abort();
+	init[0] = 1u << 1 | 1u << 10;
+	seen[0] = 1;
+	size_t lines = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct filter_ebpf_insn *i = &p->insns[k];
+		unsigned use, def, cls = i->code & 7;
+		int wide = i->code == 0x18;
+		lines++;
+		if (!eb_use_def(i, &use, &def))
+			finding("eBPF opcode the backend does not emit", o);
+		if (!seen[k])
+			finding("unreachable eBPF instruction", o);
+		if (use & ~init[k])
+			finding("eBPF register read before it is written on some path", o);
+		unsigned out = (init[k] & ~(i->code == 0x85 ? 0x3eu : 0)) | def;
+		int jmp = (cls == EB_JMP || cls == EB_JMP32) && i->code != 0x85 && i->code != 0x95;
+		int uncond = i->code == 0x05 || i->code == 0x06, ends = uncond || i->code == 0x95;
+		long off = i->code == 0x06 ? i->imm : i->off;
+		size_t next[2];
+		int nn = 0;
+		if (jmp) {
+			if (off < 0 || (size_t)((long)k + 1 + off) >= n)
+				finding("eBPF jump backward or out of the program", o);
+			else
+				next[nn++] = (size_t)((long)k + 1 + off);
+		}
+		if (!ends) {
+			if (k + 1 + (size_t)wide >= n)
+				finding("eBPF program falls off its end", o);
+			else
+				next[nn++] = k + 1 + (size_t)wide;
+		}
+		for (int j = 0; j < nn; j++) {
+			init[next[j]] = seen[next[j]] ? init[next[j]] & out : out;
+			seen[next[j]] = 1;
+		}
+		k += (size_t)wide;
+	}
+	char *s = filter_ebpf_dump(p, 1);
+	if (!s || count_lines(s) != lines)
+		finding("the eBPF listing (-d) has not one line per instruction", o);
+	free(s);
+	for (int level = 2; level <= 3; level++) {
+		s = filter_ebpf_dump(p, level);
+		if (!s || count_lines(s) != n + (level == 3))
+			finding("the eBPF -dd/-ddd listing has not one line per instruction", o);
+		free(s);
+	}
+	free(init);
+	free(seen);
+}
+
+/* Both hooks; the tail-call and observe variant when the input asked for
+ * snaplen 96 (one bit of the options byte, to keep the rate up). */
+static void run_ebpf(struct filter_ctx *ctx, const struct filter_options *o)
+{
+	int acc = o->snaplen == 96;
+	for (int h = FILTER_HOOK_XDP; h <= FILTER_HOOK_TC; h++) {
+		struct filter_ebpf_opts eo = {.hook = (enum filter_hook)h,
+					      .accept = (enum filter_ebpf_accept)acc,
+					      .observe = acc};
+		struct filter_ebpf_prog p = {0};
+		if (filter_emit_ebpf(ctx, &eo, &p) < 0) {
+			const struct filter_diag *d = filter_ctx_diag(ctx);
+			if (!d || (d->code != FILTER_ERR_SEMANTIC && d->code != FILTER_ERR_LIMIT))
+				finding("eBPF refusal with an unexpected code", o);
+			return; /* the diagnostic stays: the context is done */
+		}
+		check_ebpf(&p, o);
+		if (acc && p.prog_array_insn == SIZE_MAX)
+			finding("tail-call program without a program array load", o);
+		filter_ebpf_release(&p);
+	}
+}
+
 /* Compile EXPR with O; on success fill RET[] with the program's result on each
  * test packet and return FILTER_OK, else return the error class. */
 static enum filter_err run_one(const struct filter_options *o, const char *expr, size_t len,
@@ -234,6 +367,8 @@ static enum filter_err run_one(const struct filter_options *o, const char *expr,
 	    memcmp(again.insns, p.insns, p.len * sizeof *p.insns) != 0)
 		finding("a second filter_emit_cbpf gives a different program", o);
 	filter_prog_release(&again);
+	if (o->dlt == FILTER_DLT_EN10MB && len <= 1024)
+		run_ebpf(ctx, o);
 	filter_ctx_free(ctx); /* the program must outlive its context */
 	check_listings(&p, o);
 	for (size_t i = 0; i < NPKTS; i++)
@@ -256,7 +391,8 @@ static void compare_modes(enum filter_err e_opt, const unsigned int *r_opt, enum
 		for (size_t i = 0; i < NPKTS; i++)
 			if (r_opt[i] != r_unopt[i]) {
 				fprintf(stderr,
-					"fuzz_compile: test packet %zu: optimized %u, unoptimized "
+					"fuzz_compile: test packet %zu: optimized %u, "
+					"unoptimized "
 					"%u\n",
 					i, r_opt[i], r_unopt[i]);
 				finding("optimized and unoptimized programs disagree", o);
@@ -269,7 +405,8 @@ static void compare_modes(enum filter_err e_opt, const unsigned int *r_opt, enum
 	if (e_opt == FILTER_ERR_NEVER && e_unopt == FILTER_OK) {
 		for (size_t i = 0; i < NPKTS; i++)
 			if (r_unopt[i] != 0)
-				finding("FILTER_ERR_NEVER, but the unoptimized program accepts a "
+				finding("FILTER_ERR_NEVER, but the unoptimized program "
+					"accepts a "
 					"packet",
 					o);
 		return;

@@ -463,9 +463,12 @@ int main(int argc, char **argv)
 	if (ek_max_processed)
 		printf("ebpfdiff: most verifier work: %lu insns processed for %s\n",
 		       ek_max_processed, ek_max_expr);
+	printf("ebpfdiff: %lu XDP programs as the kernel runs them are their -d listing but for "
+	       "the two context loads; %lu the verifier shortened (dead code); %lu differ\n",
+	       ek_xlated_same, ek_xlated_other, ek_xlated_bad);
 	if (bad_refusals)
 		printf("ebpfdiff: %lu refusals that are not a hook's limit\n", bad_refusals);
 	if (!ek_loaded)
 		printf("ebpfdiff: FAIL: no program loaded\n");
-	return mismatches || ek_load_fail || bad_refusals || !ek_loaded ? 1 : 0;
+	return mismatches || ek_load_fail || bad_refusals || !ek_loaded || ek_xlated_bad ? 1 : 0;
 }

@@ -202,6 +202,9 @@ uint32_t hook_view_checked(enum view v);
  * a diagnostic when the hook cannot provide it. */
 int hook_len(struct em *e);
 int hook_anc(struct em *e, const struct ir_val *v);
+/* 1 and *K when the view alone decides the ancillary datum V (whether a
+ * VLAN tag was there), so tests of it need no code. */
+int hook_anc_known(const struct em *e, const struct ir_val *v, uint32_t *k);
 /* Map view offset K (SIZE bytes) of an absolute load to a physical one:
  * 0 and *PHYS; 1 when the bytes are the tag's metadata (META under raw);
  * 2 when the load straddles the tag's place (load it byte by byte).

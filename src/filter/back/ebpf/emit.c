@@ -325,8 +325,9 @@ static int emit_block(struct em *e, const struct ir_block *b, const int *lbl, in
 		return 0;
 	}
 	int t = lbl[b->succ[1]->id], f = lbl[b->succ[0]->id];
-	if (!b->rhs && b->lhs->kind == IR_V_CONST) {
-		int s = ir_test_const(b->op, b->lhs->k, b->k);
+	uint32_t kc = b->lhs->k;
+	if (!b->rhs && (b->lhs->kind == IR_V_CONST || hook_anc_known(e, b->lhs, &kc))) {
+		int s = ir_test_const(b->op, kc, b->k);
 		if (lbl[b->succ[s]->id] != next)
 			code_jmp(&e->c, OP(BPF_JMP, BPF_JA, BPF_K), 0, 0, 0, lbl[b->succ[s]->id]);
 		return 1 << s;
