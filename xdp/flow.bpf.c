@@ -40,20 +40,20 @@ struct {
 
 /* One program array per hook: the generated filter of that hook tail-calls
  * slot 0, which the loader sets to the counting program of the hook. */
-#define JMP_MAP(name)                                                                              \
-	struct {                                                                                   \
-		__uint(type, BPF_MAP_TYPE_PROG_ARRAY);                                             \
-		__uint(max_entries, 1);                                                            \
-		__type(key, __u32);                                                                \
-		__type(value, __u32);                                                              \
+#define JMP_MAP(name)                                  \
+	struct {                                       \
+		__uint(type, BPF_MAP_TYPE_PROG_ARRAY); \
+		__uint(max_entries, 1);                \
+		__type(key, __u32);                    \
+		__type(value, __u32);                  \
 	} name SEC(".maps")
 JMP_MAP(jmp_xdp);
 JMP_MAP(jmp_ingress);
 JMP_MAP(jmp_egress);
 
-#define ETH_P_8021Q_ 0x8100
+#define ETH_P_8021Q_  0x8100
 #define ETH_P_8021AD_ 0x88a8
-#define IP_OFFMASK 0x1fff
+#define IP_OFFMASK    0x1fff
 
 struct vlan_hdr_ {
 	__be16 tci;
@@ -134,8 +134,9 @@ static __always_inline void parse_ip6(void *p, void *end, struct flow_key *k, __
 			k->l4proto = nh;
 			return;
 		}
-		__u32 len = nh == IPPROTO_FRAGMENT ? 8 : nh == IPPROTO_AH ? (x[1] + 2) * 4u
-									 : (x[1] + 1) * 8u;
+		__u32 len = nh == IPPROTO_FRAGMENT ? 8
+			    : nh == IPPROTO_AH	   ? (x[1] + 2) * 4u
+						   : (x[1] + 1) * 8u;
 		/* a later fragment carries no L4 header */
 		if (nh == IPPROTO_FRAGMENT && (x[2] << 8 | x[3]) & 0xfff8) {
 			k->l4proto = x[0];
@@ -191,8 +192,8 @@ static __always_inline void count(struct flow_key *k, __u64 len, __u8 flags)
 			v->first_ns = now;
 		return;
 	}
-	struct flow_value nv = {.packets = 1, .bytes = len, .first_ns = now, .last_ns = now,
-				.tcp_flags = flags};
+	struct flow_value nv = {
+		.packets = 1, .bytes = len, .first_ns = now, .last_ns = now, .tcp_flags = flags};
 	if (bpf_map_update_elem(&flows, k, &nv, BPF_NOEXIST) == 0) {
 		stat_add(FLOW_STAT_INSERTS, 1);
 		return;

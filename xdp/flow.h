@@ -28,8 +28,8 @@ enum flow_hook {
  */
 struct flow_key {
 	__u32 ifindex;
-	__u8 hook;    /* enum flow_hook */
-	__u8 l4proto; /* IPPROTO_*; 0 for non-IP */
+	__u8 hook;	 /* enum flow_hook */
+	__u8 l4proto;	 /* IPPROTO_*; 0 for non-IP */
 	__u16 ethertype; /* 0x0800, 0x86dd, or the EtherType of a non-IP packet */
 	__u8 src[16];
 	__u8 dst[16];
@@ -58,7 +58,7 @@ struct flow_value {
 enum flow_stat {
 	FLOW_STAT_PACKETS = 0, /* every packet counted, in a flow or not */
 	FLOW_STAT_BYTES = 1,
-	FLOW_STAT_INSERTS = 2,	    /* new flows created in the map */
+	FLOW_STAT_INSERTS = 2,	     /* new flows created in the map */
 	FLOW_STAT_INSERT_FAILED = 3, /* packets whose new flow could not be created */
 	FLOW_STAT_MAX = 4,
 };
