@@ -4,7 +4,7 @@
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config libpcap-dev libbpf-dev libelf-dev
 libncurses-dev libcmocka-dev clang llvm libclang-rt-14-dev clang-format tcpdump iproute2 mandoc netbase tcpreplay
-bpftool tmux libfixbuf-dev nfdump python3"
+bpftool iputils-ping tmux libfixbuf-dev nfdump python3"
 missing=""
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cbpf.h"
-#include "cooked.h"
-#include "gen.h"
-#include "link.h"
-#include "opt.h"
-#include "parse.h"
+#include "back/cbpf/cbpf.h"
+#include "back/cbpf/cooked.h"
+#include "gen/gen.h"
+#include "gen/link.h"
+#include "ir/opt.h"
+#include "front/parse.h"
 
 enum { ARENA_LIMIT = 512u << 20, DEFAULT_SNAPLEN = 262144 };
 

@@ -5,10 +5,10 @@
 #ifndef BPFCAP_FILTER_CTX_H
 #define BPFCAP_FILTER_CTX_H
 
-#include "arena.h"
-#include "diag.h"
+#include "base/arena.h"
+#include "base/diag.h"
 #include "filter.h"
-#include "ir.h"
+#include "ir/ir.h"
 
 struct filter_ctx {
 	struct filter_options opts;

@@ -50,13 +50,16 @@ fi
 rm -f "$probe" "$out/probe" "$out/probe.log"
 
 # --- build -----------------------------------------------------------------
-set -- "$top_srcdir"/src/filter/*.c
-if [ ! -e "$1" ]; then
+# shellcheck disable=SC2046 # paths without spaces: the repository's own
+set -- $(find "$top_srcdir/src/filter" -name '*.c' | sort)
+if [ $# = 0 ] || [ ! -e "$1" ]; then
 	say "SKIP: no compiler sources in $top_srcdir/src/filter yet"
 	exit 77
 fi
 pcap_cflags=$(pkg-config --cflags libpcap 2>/dev/null)
 pcap_libs=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
+# the eBPF object writer (back/ebpf/elf.c) links libelf
+pcap_libs="$pcap_libs $(pkg-config --libs libelf 2>/dev/null || echo -lelf)"
 # As Makefile.am compiles them (AM_CPPFLAGS), with config.h when configured.
 defs="-D_GNU_SOURCE -I$top_builddir"
 [ -f "$top_builddir/config.h" ] && defs="-DHAVE_CONFIG_H $defs"

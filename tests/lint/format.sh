@@ -5,7 +5,8 @@ top=${top_srcdir:-$(dirname "$0")/../..}
 cf=$(command -v clang-format-14 || command -v clang-format) ||
 	{ echo "SKIP: clang-format not installed (Debian: clang-format)"; exit 77; }
 cd "$top" || exit 99
-files=$(ls src/*.[ch] src/*/*.[ch] tests/*/*.[ch] bench/*.c 2>/dev/null)
+# every C file of ours, at any depth (generated skeletons excluded)
+files=$(find src tests bench xdp -name '*.[ch]' ! -name '*.skel.h' 2>/dev/null | sort)
 if ! "$cf" --dry-run -Werror $files 2>/tmp/format.$$; then
 	head -40 /tmp/format.$$
 	rm -f /tmp/format.$$

@@ -1,5 +1,5 @@
 /* cooked_test.c - programs for a cooked socket in the kernel
- * (filter_options.cooked_socket, src/filter/cooked.c): header fields become
+ * (filter_options.cooked_socket, src/filter/back/cbpf/cooked.c): header fields become
  * ancillary loads, payload loads move back by the header's length, 'len'
  * gets the header added, and reading the link address is refused. */
 #include <setjmp.h>

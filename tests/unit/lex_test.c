@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "lex.h"
+#include "front/lex.h"
 
 static struct token one(const char *s, struct diag_sink *d)
 {

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "arena.h"
-#include "parse.h"
+#include "base/arena.h"
+#include "front/parse.h"
 
 static const char *opname(enum ast_op op)
 {

@@ -8,9 +8,9 @@
 
 #include <cmocka.h>
 
-#include "dce.h"
+#include "back/cbpf/dce.h"
 #include "helpers.h"
-#include "share.h"
+#include "back/cbpf/share.h"
 
 static struct linsn I(uint16_t code, uint32_t k) {
 	struct linsn l = {{code, 0, 0, k}, {NOTARGET, NOTARGET}, 0};

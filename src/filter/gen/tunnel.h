@@ -1,0 +1,15 @@
+/* tunnel.h - header walks and tunnels (tunnel.c): protochain (a bounded
+ * walk of IPv6/IPv4 header chains), vxlan and geneve (the inner frame
+ * becomes the link layer for what follows). */
+#ifndef BPFCAP_FILTER_GEN_TUNNEL_H
+#define BPFCAP_FILTER_GEN_TUNNEL_H
+
+#include "gen/frag.h"
+
+#define PROTOCHAIN_STEPS_V6 128 /* headers walked: IPv6 */
+#define PROTOCHAIN_STEPS_V4 32	/* IPv4 (AH only) */
+struct frag gen_protochain(struct gen *g, enum kw proto, uint32_t v);
+struct frag gen_vxlan(struct gen *g, const struct ast *n);
+struct frag gen_geneve(struct gen *g, const struct ast *n);
+
+#endif

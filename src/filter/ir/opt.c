@@ -1,0 +1,366 @@
+/* opt.c - the optimizer; see opt.h.
+ *
+ * Facts are tests known to have been evaluated on every path into a block,
+ * with their outcomes.  Walking the graph in topological order, each edge
+ * carries its source block's facts plus the outcome it stands for; an edge
+ * into a block whose test those facts decide is moved to the block's
+ * successor (jump threading).  Because a fact names a value that was
+ * already evaluated on the path, skipping a test on it cannot skip a fault.
+ */
+#include "ir/opt.h"
+#include "ir/opt_chain.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* MAX_HOPS bounds one edge's walk in one round (long decided chains are
+ * shortened over several rounds instead), so hostile lists of thousands
+ * of terms cost linear time. */
+enum { MAX_FACTS = 48, MAX_ROUNDS = 32, MAX_HOPS = 64 };
+
+struct fact {
+	const struct ir_val *v;
+	enum ir_test op;
+	uint32_t k;
+	int outcome;
+};
+
+/* The facts on one edge (a working buffer). */
+struct facts {
+	int n;
+	struct fact f[MAX_FACTS];
+};
+
+/* The facts known on entry to a block: sized to fit, and only shrinking. */
+struct factset {
+	int n;
+	struct fact f[];
+};
+
+/* What FACT says about "V op K": 1, 0, or -1 unknown. */
+static int implies(const struct fact *f, enum ir_test op, uint32_t k)
+{
+	uint32_t c = f->k;
+	int t = f->outcome;
+	if (f->op == op && c == k)
+		return t;
+	switch (f->op) {
+	case IR_JEQ:
+		if (t)
+			return ir_test_const(op, c, k);
+		return op == IR_JEQ && k == c ? 0 : -1;
+	case IR_JGT: /* t: v > c, else v <= c */
+		if (t) {
+			if (op == IR_JGT && k <= c)
+				return 1;
+			if (op == IR_JGE && k <= c + 1 && c != UINT32_MAX)
+				return 1;
+			if (op == IR_JEQ && k <= c)
+				return 0;
+		} else {
+			if (op == IR_JGT && k >= c)
+				return 0;
+			if (op == IR_JGE && k > c)
+				return 0;
+			if (op == IR_JEQ && k > c)
+				return 0;
+		}
+		return -1;
+	case IR_JGE: /* t: v >= c, else v < c */
+		if (t) {
+			if (op == IR_JGE && k <= c)
+				return 1;
+			if (op == IR_JGT && k < c)
+				return 1;
+			if (op == IR_JEQ && k < c)
+				return 0;
+		} else {
+			if (op == IR_JGE && k >= c)
+				return 0;
+			if (op == IR_JGT && c > 0 && k >= c - 1)
+				return 0;
+			if (op == IR_JEQ && k >= c)
+				return 0;
+		}
+		return -1;
+	case IR_JSET:
+		if (t && op == IR_JSET && (c & ~k) == 0)
+			return 1;
+		if (!t && op == IR_JSET && (k & ~c) == 0)
+			return 0;
+		if (!t && op == IR_JEQ && (k & c) != 0)
+			return 0;
+		return -1;
+	default: return -1;
+	}
+}
+
+static int decide(const struct facts *fs, const struct ir_block *b)
+{
+	if (b->op == IR_RET || b->rhs || b->stmts)
+		return -1;
+	if (b->lhs->kind == IR_V_CONST)
+		return ir_test_const(b->op, b->lhs->k, b->k);
+	for (int i = 0; i < fs->n; i++)
+		if (fs->f[i].v == b->lhs) {
+			int r = implies(&fs->f[i], b->op, b->k);
+			if (r >= 0)
+				return r;
+		}
+	return -1;
+}
+
+static int evaluated(const struct facts *fs, const struct ir_val *v)
+{
+	if (!v->may_fault)
+		return 1;
+	for (int i = 0; i < fs->n; i++)
+		if (fs->f[i].v == v)
+			return 1;
+	return 0;
+}
+
+/* Follow EDGE's target past blocks that the facts decide or that do
+ * nothing but (safely) test. */
+static struct ir_block *thread(const struct ir *ir, const struct facts *fs, struct ir_block *s)
+{
+	for (int hops = 0; hops < MAX_HOPS && s->op != IR_RET; hops++) {
+		int r = decide(fs, s);
+		if (r >= 0) {
+			s = s->succ[r];
+			continue;
+		}
+		if (s->succ[0] == s->succ[1] && !s->stmts &&
+		    (s->succ[0] == ir->reject ||
+		     (evaluated(fs, s->lhs) && (!s->rhs || evaluated(fs, s->rhs))))) {
+			s = s->succ[0];
+			continue;
+		}
+		break;
+	}
+	return s;
+}
+
+static void edge_facts(struct facts *out, const struct factset *in, const struct ir_block *b,
+		       int side)
+{
+	out->n = in ? in->n : 0;
+	if (out->n)
+		memcpy(out->f, in->f, (size_t)out->n * sizeof(out->f[0]));
+	if (b->stmts) { /* stores: forget what depends on the slots written */
+		uint32_t written = 0;
+		for (const struct ir_stmt *s = b->stmts; s; s = s->next)
+			written |= 1u << s->slot;
+		int n = 0;
+		for (int i = 0; i < out->n; i++)
+			if (!(out->f[i].v->uses_mem & written))
+				out->f[n++] = out->f[i];
+		out->n = n;
+	}
+	if (b->op == IR_RET || b->rhs)
+		return;
+	if (out->n == MAX_FACTS) { /* full: forget the oldest "v != k", else the oldest */
+		int drop = 0;
+		for (int i = 0; i < out->n; i++)
+			if (out->f[i].op == IR_JEQ && !out->f[i].outcome) {
+				drop = i;
+				break;
+			}
+		memmove(out->f + drop, out->f + drop + 1,
+			(size_t)(MAX_FACTS - 1 - drop) * sizeof(out->f[0]));
+		out->n--;
+	}
+	out->f[out->n++] = (struct fact){b->lhs, b->op, b->k, side};
+}
+
+/* Intersect the facts of one more edge into a block's entry facts. */
+static int meet(struct factset **slot, const struct facts *from)
+{
+	struct factset *into = *slot;
+	if (!into) {
+		into = malloc(sizeof(*into) + (size_t)from->n * sizeof(into->f[0]));
+		if (!into)
+			return -1;
+		into->n = from->n;
+		memcpy(into->f, from->f, (size_t)from->n * sizeof(into->f[0]));
+		*slot = into;
+		return 0;
+	}
+	int n = 0;
+	for (int i = 0; i < into->n; i++)
+		for (int j = 0; j < from->n; j++)
+			if (into->f[i].v == from->f[j].v && into->f[i].op == from->f[j].op &&
+			    into->f[i].k == from->f[j].k &&
+			    into->f[i].outcome == from->f[j].outcome) {
+				into->f[n++] = into->f[i];
+				break;
+			}
+	into->n = n;
+	return 0;
+}
+
+/* One round of threading; returns the number of edges moved, or -1. */
+static int thread_round(struct ir *ir)
+{
+	size_t nb = ir->nblocks;
+	struct ir_block **list = malloc(nb * sizeof(*list));
+	struct factset **in = calloc(nb, sizeof(*in));
+	struct facts *ef = malloc(sizeof(*ef));
+	int moved = 0;
+	if (!list || !in || !ef) {
+		moved = -1;
+		goto done;
+	}
+	ef->n = 0;
+	struct ir_block *r = thread(ir, ef, ir->root);
+	if (r != ir->root) {
+		ir->root = r;
+		moved++;
+	}
+	size_t n = ir_order(ir, list);
+	for (size_t i = 0; i < n && moved >= 0; i++) {
+		struct ir_block *b = list[i];
+		/* no facts: every edge into it has moved on, it is unreachable */
+		if (b->op == IR_RET || (!in[b->id] && b != ir->root))
+			continue;
+		for (int s = 0; s < 2; s++) {
+			edge_facts(ef, in[b->id], b, s);
+			struct ir_block *t = thread(ir, ef, b->succ[s]);
+			if (t != b->succ[s]) {
+				b->succ[s] = t;
+				moved++;
+			}
+			if (meet(&in[t->id], ef) < 0) {
+				moved = -1;
+				break;
+			}
+		}
+	}
+done:
+	for (size_t i = 0; in && i < nb; i++)
+		free(in[i]);
+	free(list);
+	free(in);
+	free(ef);
+	return moved;
+}
+
+static int same_stmts(const struct ir_stmt *a, const struct ir_stmt *b)
+{
+	for (; a && b; a = a->next, b = b->next)
+		if (a->slot != b->slot || a->v != b->v)
+			return 0;
+	return !a && !b;
+}
+
+static int same_block(const struct ir_block *a, const struct ir_block *b)
+{
+	return a->op == b->op && a->lhs == b->lhs && a->rhs == b->rhs && a->k == b->k &&
+	       (a->op == IR_RET || (a->succ[0] == b->succ[0] && a->succ[1] == b->succ[1])) &&
+	       same_stmts(a->stmts, b->stmts);
+}
+
+static uint32_t block_hash(const struct ir_block *b)
+{
+	uint64_t h = (uint64_t)b->op * 0x9e3779b97f4a7c15ull ^ b->k;
+	h = h * 31 + (b->lhs ? b->lhs->id + 1 : 0);
+	h = h * 31 + (b->rhs ? b->rhs->id + 1 : 0);
+	if (b->op != IR_RET)
+		h = h * 31 + b->succ[0]->id * 7 + b->succ[1]->id;
+	for (const struct ir_stmt *s = b->stmts; s; s = s->next)
+		h = h * 31 + s->slot * 131 + s->v->id;
+	return (uint32_t)(h ^ (h >> 31));
+}
+
+/* Identical blocks with identical successors become one (sinks first, so
+ * whole identical subgraphs fold).  Returns the number merged, or -1. */
+static int merge_round(struct ir *ir)
+{
+	size_t nb = ir->nblocks, cap = 2 * nb + 1;
+	struct ir_block **list = malloc(nb * sizeof(*list));
+	struct ir_block **rep = calloc(nb, sizeof(*rep));
+	struct ir_block **table = calloc(cap, sizeof(*table));
+	if (!list || !rep || !table) {
+		free(list);
+		free(rep);
+		free(table);
+		return -1;
+	}
+	size_t n = ir_order(ir, list);
+	int merged = 0;
+	for (size_t i = n; i-- > 0;) {
+		struct ir_block *b = list[i];
+		for (int s = 0; s < 2 && b->op != IR_RET; s++)
+			if (rep[b->succ[s]->id])
+				b->succ[s] = rep[b->succ[s]->id];
+		size_t h = block_hash(b) % cap;
+		while (table[h] && !same_block(table[h], b))
+			h = (h + 1) % cap;
+		if (table[h]) {
+			rep[b->id] = table[h];
+			merged++;
+		} else {
+			table[h] = b;
+		}
+	}
+	if (rep[ir->root->id])
+		ir->root = rep[ir->root->id];
+	free(list);
+	free(rep);
+	free(table);
+	return merged;
+}
+
+/* (v & m) == 0 is "not (v jset m)", and (v & bit) == bit is "v jset bit":
+ * one instruction fewer, and one spelling for the fact tables. */
+static void normalize(struct ir *ir)
+{
+	struct ir_block **list = malloc(ir->nblocks * sizeof(*list));
+	if (!list)
+		return;
+	size_t n = ir_order(ir, list);
+	for (size_t i = 0; i < n; i++) {
+		struct ir_block *b = list[i];
+		const struct ir_val *v = b->lhs;
+		if (b->op != IR_JEQ || b->rhs || !v || v->kind != IR_V_BIN || v->op != IR_AND ||
+		    v->b->kind != IR_V_CONST)
+			continue;
+		uint32_t m = v->b->k;
+		int single = m && !(m & (m - 1));
+		if (b->k == 0 || (single && b->k == m)) {
+			if (b->k == 0) {
+				struct ir_block *t = b->succ[0];
+				b->succ[0] = b->succ[1];
+				b->succ[1] = t;
+			}
+			b->op = IR_JSET;
+			b->lhs = v->a;
+			b->k = m;
+		}
+	}
+	free(list);
+}
+
+static int rounds(struct ir *ir)
+{
+	for (int round = 0; round < MAX_ROUNDS; round++) {
+		int moved = thread_round(ir);
+		int merged = moved < 0 ? -1 : merge_round(ir);
+		if (moved < 0 || merged < 0)
+			return -1;
+		if (moved == 0 && merged == 0)
+			break;
+	}
+	return 0;
+}
+
+int opt_run(struct ir *ir)
+{
+	normalize(ir);
+	if (rounds(ir) < 0)
+		return -1;
+	int regrouped = opt_chains(ir);
+	if (regrouped < 0)
+		return -1;
+	return regrouped ? rounds(ir) : 0;
+}

@@ -1,0 +1,232 @@
+/* opt_chain.c - grouping the tests of a chain by value; see opt_chain.h.
+ *
+ * The blocks of a chain stay where they are (so do the edges into the
+ * first one); their tests move between them, each with the side that leaves
+ * to the common exit. */
+#include "ir/opt_chain.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* How far the packet is known to extend: bytes [0, abs) and, past the IPv4
+ * header whose length is at MSH_K, [0, msh) from it. */
+struct bounds {
+	uint64_t abs, msh;
+	uint32_t msh_k;
+	int has_msh;
+};
+
+enum { SAFE_DEPTH = 16 };
+
+/* Can evaluating V reject the packet, given B?  (1: it cannot.) */
+static int safe(const struct bounds *b, const struct ir_val *v, int depth)
+{
+	if (!v->may_fault)
+		return !v->uses_mem;
+	if (depth > SAFE_DEPTH || v->uses_mem)
+		return 0;
+	switch (v->kind) {
+	case IR_V_MSH: return v->k + 1ull <= b->abs;
+	case IR_V_LOAD:
+		if (!v->a)
+			return v->k + (uint64_t)v->size <= b->abs;
+		return v->a->kind == IR_V_MSH && b->has_msh && b->msh_k == v->a->k &&
+		       v->a->k + 1ull <= b->abs && v->k + (uint64_t)v->size <= b->msh;
+	case IR_V_NEG: return safe(b, v->a, depth + 1);
+	case IR_V_BIN:
+		if ((v->op == IR_DIV || v->op == IR_MOD) &&
+		    !(v->b->kind == IR_V_CONST && v->b->k != 0))
+			return 0;
+		return safe(b, v->a, depth + 1) && safe(b, v->b, depth + 1);
+	default: return 0; /* ancillary data (a fault in user space), faults */
+	}
+}
+
+/* V was evaluated without rejecting the packet: what that proves. */
+static void prove(struct bounds *b, const struct ir_val *v, int depth)
+{
+	if (depth > SAFE_DEPTH || !v->may_fault)
+		return;
+	switch (v->kind) {
+	case IR_V_MSH:
+		if (v->k + 1ull > b->abs)
+			b->abs = v->k + 1ull;
+		break;
+	case IR_V_LOAD:
+		if (!v->a) {
+			if (v->k + (uint64_t)v->size > b->abs)
+				b->abs = v->k + (uint64_t)v->size;
+		} else if (v->a->kind == IR_V_MSH && (!b->has_msh || b->msh_k == v->a->k)) {
+			prove(b, v->a, depth + 1);
+			if (!b->has_msh || v->k + (uint64_t)v->size > b->msh)
+				b->msh = v->k + (uint64_t)v->size;
+			b->has_msh = 1;
+			b->msh_k = v->a->k;
+		}
+		break;
+	case IR_V_NEG: prove(b, v->a, depth + 1); break;
+	case IR_V_BIN:
+		prove(b, v->a, depth + 1);
+		prove(b, v->b, depth + 1);
+		break;
+	default: break;
+	}
+}
+
+/* A block a chain may hold: a plain test, no stores. */
+static int testable(const struct ir_block *b)
+{
+	return b->op != IR_RET && !b->stmts && b->lhs && b->succ[0] != b->succ[1];
+}
+
+/* What moves: a test and the side on which it leaves to the exit. */
+struct item {
+	enum ir_test op;
+	const struct ir_val *lhs, *rhs;
+	uint32_t k;
+	int side;
+	uint32_t group, pos;
+};
+
+static int by_group(const void *x, const void *y)
+{
+	const struct item *a = x, *b = y;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Can the test of IT reject the packet, given B?  (1: it cannot.) */
+static int item_safe(const struct bounds *b, const struct item *it)
+{
+	return safe(b, it->lhs, 0) && (!it->rhs || safe(b, it->rhs, 0));
+}
+
+static void item_prove(struct bounds *b, const struct item *it)
+{
+	prove(b, it->lhs, 0);
+	if (it->rhs)
+		prove(b, it->rhs, 0);
+}
+
+struct walk {
+	uint32_t *npred;
+	uint8_t *seen;
+	uint32_t *first_of; /* per value id: its group (valid where stamps[id] is the chain's) */
+	struct ir_block **chain;
+	struct item *items;
+};
+
+/* The chain from B leaving to B's successor EXIT_SIDE: its length. */
+static size_t collect(struct walk *w, struct ir_block *b, int exit_side)
+{
+	struct ir_block *exit = b->succ[exit_side];
+	size_t n = 0;
+	for (;;) {
+		int side = b->succ[0] == exit ? 0 : b->succ[1] == exit ? 1 : -1;
+		if (side < 0)
+			break;
+		w->chain[n] = b;
+		w->items[n] = (struct item){b->op, b->lhs, b->rhs, b->k, side, 0, (uint32_t)n};
+		n++;
+		struct ir_block *next = b->succ[1 - side];
+		if (!testable(next) || w->npred[next->id] != 1 || w->seen[next->id])
+			break;
+		b = next;
+	}
+	return n;
+}
+
+/* Group the movable tail of a chain of N (collected in W) by value; the
+ * value tested last before it goes first, being in A already.  Returns 1 if
+ * the order changed. */
+static int regroup(struct walk *w, size_t n, uint32_t stamp, uint32_t *stamps)
+{
+	struct bounds bd = {0, 0, 0, 0};
+	size_t from = 0; /* items [from, n) are safe wherever they go */
+	for (size_t i = 0; i < n; i++) {
+		if (!item_safe(&bd, &w->items[i]))
+			from = i + 1;
+		item_prove(&bd, &w->items[i]);
+	}
+	if (n - from < 2)
+		return 0;
+	uint32_t groups = 0;
+	if (from > 0) {
+		stamps[w->items[from - 1].lhs->id] = stamp;
+		w->first_of[w->items[from - 1].lhs->id] = groups++;
+	}
+	int changed = 0;
+	for (size_t i = from; i < n; i++) {
+		uint32_t id = w->items[i].lhs->id;
+		if (stamps[id] != stamp) {
+			stamps[id] = stamp;
+			w->first_of[id] = groups++;
+		}
+		w->items[i].group = w->first_of[id];
+		changed |= i > from && w->items[i].group < w->items[i - 1].group;
+	}
+	if (!changed)
+		return 0;
+	struct ir_block *last = w->chain[n - 1];
+	struct ir_block *exit = last->succ[w->items[n - 1].side];
+	struct ir_block *cont = last->succ[1 - w->items[n - 1].side];
+	qsort(w->items + from, n - from, sizeof(w->items[0]), by_group);
+	for (size_t i = from; i < n; i++) {
+		struct ir_block *b = w->chain[i];
+		const struct item *it = &w->items[i];
+		b->op = it->op;
+		b->lhs = it->lhs;
+		b->rhs = it->rhs;
+		b->k = it->k;
+		b->succ[it->side] = exit;
+		b->succ[1 - it->side] = i + 1 < n ? w->chain[i + 1] : cont;
+	}
+	return 1;
+}
+
+static void count_preds(const struct ir *ir, struct ir_block **list, size_t n, uint32_t *npred)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i]->op != IR_RET)
+			for (int s = 0; s < 2; s++)
+				npred[list[i]->succ[s]->id]++;
+	npred[ir->root->id]++;
+}
+
+int opt_chains(struct ir *ir)
+{
+	size_t nb = ir->nblocks;
+	struct ir_block **list = malloc(nb * sizeof(*list));
+	struct walk w = {calloc(nb, sizeof(uint32_t)), calloc(nb, 1),
+			 malloc((ir->nvals + 1) * sizeof(uint32_t)), malloc(nb * sizeof(*w.chain)),
+			 malloc(nb * sizeof(*w.items))};
+	uint32_t *stamps = calloc(ir->nvals + 1, sizeof(*stamps));
+	int done = -1;
+	if (!list || !w.npred || !w.seen || !w.first_of || !w.chain || !w.items || !stamps)
+		goto out;
+	size_t n = ir_order(ir, list);
+	if (n == 0)
+		goto out;
+	count_preds(ir, list, n, w.npred);
+	done = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct ir_block *b = list[i];
+		if (w.seen[b->id] || !testable(b))
+			continue;
+		size_t len0 = collect(&w, b, 0), len1 = collect(&w, b, 1);
+		size_t len = len1 > len0 ? len1 : collect(&w, b, 0);
+		for (size_t k = 0; k < len; k++)
+			w.seen[w.chain[k]->id] = 1;
+		done += regroup(&w, len, (uint32_t)i + 1, stamps);
+	}
+out:
+	free(list);
+	free(w.npred);
+	free(w.seen);
+	free(w.first_of);
+	free(w.chain);
+	free(w.items);
+	free(stamps);
+	return done;
+}
