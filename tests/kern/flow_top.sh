@@ -25,6 +25,9 @@ no() { echo "FAIL: $*"; bad=1; }
 top() {
 	local name=$1
 	shift
+	# a file left by an earlier run of the same name would say "counting"
+	# before this one does
+	rm -f "$TMPD/$name.out" "$TMPD/$name.err"
 	(exec ip netns exec "$NS_B" "$BPFCAP" --top -i "$VB" "$@" >"$TMPD/$name.out" 2>"$TMPD/$name.err") &
 	pid=$!
 	for _ in $(seq 100); do
@@ -131,6 +134,7 @@ fi
 # program in front of the counting program (until the eBPF backend lands):
 # only the capture's IPv4 frames are counted
 for hook in xdp tc-ingress; do
+	rm -f "$TMPD/join.out" "$TMPD/join.err"
 	mkfifo "$TMPD/join.in"
 	(exec ip netns exec "$NS_B" "$bld/tests/kern/flowrun" join "$VB" "$hook" <"$TMPD/join.in" >"$TMPD/join.out" 2>"$TMPD/join.err") &
 	jpid=$!
