@@ -202,6 +202,13 @@ int main(int argc, char **argv)
 		rc = live_list_dlts(&cfg);
 	} else if (cfg.read_file) {
 		rc = read_mode(&cfg);
+	} else if (cfg.backend_set) {
+		if (!cfg.iface) {
+			fprintf(stderr, "bpfcap: --backend needs -i interface\n");
+			rc = EXIT_USAGE;
+		} else {
+			rc = hook_main(&cfg);
+		}
 	} else {
 		char dflt[64];
 		if (!cfg.iface)

@@ -6,7 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_COUNT = 256, OPT_VLAN, OPT_VERSION, OPT_IMMEDIATE, OPT_TSPREC };
+enum {
+	OPT_COUNT = 256,
+	OPT_VLAN,
+	OPT_VERSION,
+	OPT_IMMEDIATE,
+	OPT_TSPREC,
+	OPT_BACKEND,
+	OPT_XDP_MODE,
+};
 
 static const struct option longopts[] = {
 	{"count", no_argument, NULL, OPT_COUNT},
@@ -24,6 +32,9 @@ static const struct option longopts[] = {
 	{"packet-buffered", no_argument, NULL, 'U'},
 	{"relinquish-privileges", required_argument, NULL, 'Z'},
 	{"postrotate-command", required_argument, NULL, 'z'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"backend", required_argument, NULL, OPT_BACKEND},
+	{"xdp-mode", required_argument, NULL, OPT_XDP_MODE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -36,6 +47,11 @@ void options_usage(FILE *out)
 		     "       bpfcap -i interface [-lpnU] [-B KiB] [-c count] [-Q in|out|inout]\n"
 		     "              [-s snaplen] [-y linktype] [--immediate-mode]\n"
 		     "              [--time-stamp-precision micro|nano] [-w file [-C size]\n"
+		     "              [-G seconds] [-W count] [-z command]] [-Z user]\n"
+		     "              [-F file | expression]\n"
+		     "       bpfcap -i interface --backend xdp|tc [-vU]\n"
+		     "              [--xdp-mode native|generic] [--direction ingress|egress|both]\n"
+		     "              [-B KiB] [-c count] [-s snaplen] [-w file [-C size]\n"
 		     "              [-G seconds] [-W count] [-z command]] [-Z user]\n"
 		     "              [-F file | expression]\n"
 		     "       bpfcap -D | -L [-i interface]\n"
@@ -142,9 +158,29 @@ static int word_opt(const char *opt, const char *arg, const char *const *words, 
 	return -1;
 }
 
+/* --backend and its options. */
+static int backend_opt(struct config *cfg, int c, const char *arg)
+{
+	static const char *const backends[] = {"xdp", "tc", NULL};
+	static const char *const modes[] = {"native", "generic", NULL};
+	switch (c) {
+	case 'v': cfg->verbose++; return 0;
+	case OPT_BACKEND:
+		cfg->backend_set = 1;
+		return word_opt("--backend", arg, backends, &cfg->backend);
+	case OPT_XDP_MODE:
+		if (word_opt("--xdp-mode", arg, modes, &cfg->xdp_mode) < 0)
+			return -1;
+		cfg->xdp_mode++; /* 0 stays "native where the driver has it" */
+		return 0;
+	default: options_usage(stderr); return -1;
+	}
+}
+
 static int live_opt(struct config *cfg, int c, const char *arg)
 {
-	static const char *const dirs[] = {"inout", "in", "out", NULL};
+	/* --direction's tc words are the same three choices */
+	static const char *const dirs[] = {"inout", "in", "out", "both", "ingress", "egress", NULL};
 	static const char *const precs[] = {"micro", "nano", NULL};
 	unsigned long v;
 	switch (c) {
@@ -155,7 +191,11 @@ static int live_opt(struct config *cfg, int c, const char *arg)
 		cfg->buffer_kib = (unsigned)(v ? v : 1);
 		return 0;
 	case 'p': cfg->no_promisc = 1; return 0;
-	case 'Q': return word_opt("-Q", arg, dirs, &cfg->direction);
+	case 'Q':
+		if (word_opt("-Q", arg, dirs, &cfg->direction) < 0)
+			return -1;
+		cfg->direction %= 3;
+		return 0;
 	case 'D': cfg->list_ifaces = 1; return 0;
 	case 'L': cfg->list_dlts = 1; return 0;
 	case 'n': cfg->numeric = 1; return 0;
@@ -176,7 +216,7 @@ static int live_opt(struct config *cfg, int c, const char *arg)
 	case 'z': cfg->postrotate = arg; return 0;
 	case OPT_IMMEDIATE: cfg->immediate = 1; return 0;
 	case OPT_TSPREC: return word_opt("--time-stamp-precision", arg, precs, &cfg->nano);
-	default: options_usage(stderr); return -1;
+	default: return backend_opt(cfg, c, arg);
 	}
 }
 
@@ -235,6 +275,14 @@ static int check_combinations(const struct config *cfg)
 		msg = "-C and -G cannot rotate the standard output (-w -)";
 	else if (cfg->user && (cfg->read_file || cfg->dump_level))
 		msg = "-Z only applies to live capture";
+	else if (cfg->xdp_mode && !(cfg->backend_set && cfg->backend == 0))
+		msg = "--xdp-mode applies to --backend xdp";
+	else if (cfg->backend_set && (cfg->read_file || cfg->dump_level))
+		msg = "--backend captures on an interface (-i): it takes no -r or -d";
+	else if (cfg->backend_set && cfg->backend == 0 && cfg->direction == 2)
+		msg = "XDP sees only received packets: use --backend tc for --direction egress";
+	else if (cfg->backend_set && cfg->iface && !strcmp(cfg->iface, "any"))
+		msg = "--backend attaches to one interface: it cannot capture on 'any'";
 	if (msg)
 		fprintf(stderr, "bpfcap: %s\n", msg);
 	return msg ? -1 : 0;
@@ -246,7 +294,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_packets = -1;
 	int c;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:z:", longopts,
+	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:z:v", longopts,
 				NULL)) != -1)
 		if (short_opt(cfg, c, optarg) < 0)
 			return -1;

@@ -38,6 +38,11 @@ struct config {
 	unsigned long files;	/* -W */
 	const char *user;	/* -Z */
 	const char *postrotate; /* -z: run with each file a rotation closed */
+	int verbose;		/* -v: libbpf's and the verifier's messages too */
+	/* --backend: where to capture (and, on the flow branch, count) */
+	int backend;	 /* 0 xdp, 1 tc */
+	int backend_set; /* --backend given: capture at the hook, not the ring */
+	int xdp_mode;	 /* 0 auto, 1 native, 2 generic (enum loader_xdp_mode) */
 	int help, version;
 	char *expr; /* joined expression (malloc'd) */
 };
