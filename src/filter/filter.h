@@ -231,7 +231,7 @@ char *filter_ebpf_dump(const struct filter_ebpf_prog *prog, int level);
  * (NULL: "bpfcap_filter"), a "license" section and the BTF the loaders need.
  * The file appears complete or not at all.  0, or -1 with errno set and a
  * message for people (naming PATH) in ERR. */
-int filter_ebpf_write_object(const struct filter_ebpf_prog *prog, const char *path,
-			     const char *sec, const char *name, char *err, size_t errlen);
+int filter_ebpf_write_object(const struct filter_ebpf_prog *prog, const char *path, const char *sec,
+			     const char *name, char *err, size_t errlen);
 
 #endif
