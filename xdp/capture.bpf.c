@@ -89,7 +89,7 @@ static __always_inline long copy(const struct pkt *p, __u8 *d, __u32 caplen, con
 	if (!p->vlan)
 		return bpf_skb_load_bytes(p->ctx, 0, d, cap);
 	/* the MAC addresses, the tag, the rest from the EtherType on; a
-	 * record holds at least 128 bytes, so the first 16 always fit */
+	 * record holds at least 64 bytes, so the first 16 always fit */
 	long e = bpf_skb_load_bytes(p->ctx, 0, d, 12);
 	if (e)
 		return e;
@@ -144,8 +144,10 @@ static __always_inline void capture(struct pkt *p)
 		emit(p, wake, CAP_CLASS_2);
 	else if (cap <= CAP_CLASS_3)
 		emit(p, wake, CAP_CLASS_3);
-	else
+	else if (cap <= CAP_CLASS_4)
 		emit(p, wake, CAP_CLASS_4);
+	else
+		emit(p, wake, CAP_CLASS_5);
 }
 
 SEC("xdp.frags")

@@ -38,12 +38,13 @@ struct cap_rec {
 
 /* The data sizes of the reservations (the verifier wants a constant size
  * for each): a frame goes into the first class that holds its caplen. */
-#define CAP_CLASS_0  128
-#define CAP_CLASS_1  512
-#define CAP_CLASS_2  2048
-#define CAP_CLASS_3  9216
-#define CAP_CLASS_4  65544 /* an IP packet of 65535 bytes, its Ethernet header and a tag */
-#define CAP_MAX_DATA CAP_CLASS_4
+#define CAP_CLASS_0  64 /* a minimal frame: a record of 96 bytes with the headers */
+#define CAP_CLASS_1  128
+#define CAP_CLASS_2  512
+#define CAP_CLASS_3  2048
+#define CAP_CLASS_4  9216
+#define CAP_CLASS_5  65544 /* an IP packet of 65535 bytes, its Ethernet header and a tag */
+#define CAP_MAX_DATA CAP_CLASS_5
 
 /* Indexes of the per-CPU statistics array (map "cap_stats").  Every packet
  * the program runs on is MATCHED (with a filter in front, only those it

@@ -90,8 +90,9 @@ int capture_hook_open(const struct capture_hook_opts *o, struct capture_hook **o
 		h->cons_pos = NULL;
 		goto fail;
 	}
-	h->prod = mmap(NULL, h->page + 2 * h->size, PROT_READ, MAP_SHARED, h->ring_fd,
-		       (off_t)h->page);
+	/* populated now, not by faults while packets arrive */
+	h->prod = mmap(NULL, h->page + 2 * h->size, PROT_READ, MAP_SHARED | MAP_POPULATE,
+		       h->ring_fd, (off_t)h->page);
 	if (h->prod == MAP_FAILED) {
 		h->prod = NULL;
 		goto fail;
@@ -139,10 +140,12 @@ static int to_pkt(struct capture_hook *h, const uint8_t *p, uint32_t size, struc
 }
 
 /* Every complete record (at most a ring's worth) to the sink; *BUSY set
- * when a record reserved is not submitted yet. */
+ * when a record reserved is not submitted yet.  The consumer position is
+ * published every eighth of the ring and at the end, not per record: the
+ * producers read it on every reservation, from other CPUs. */
 static long consume(struct capture_hook *h, capture_sink sink, void *opaque, int *stop, int *busy)
 {
-	unsigned long cons = *h->cons_pos;
+	unsigned long cons = *h->cons_pos, published = cons;
 	unsigned long prod = __atomic_load_n((unsigned long *)h->prod, __ATOMIC_ACQUIRE);
 	unsigned long end = prod - cons > h->size ? cons + h->size : prod;
 	long n = 0;
@@ -162,8 +165,13 @@ static long consume(struct capture_hook *h, capture_sink sink, void *opaque, int
 			*stop = sink(opaque, &pk);
 		}
 		cons += (size + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
-		__atomic_store_n(h->cons_pos, cons, __ATOMIC_RELEASE);
+		if (cons - published >= h->size / 8) {
+			__atomic_store_n(h->cons_pos, cons, __ATOMIC_RELEASE);
+			published = cons;
+		}
 	}
+	if (cons != published)
+		__atomic_store_n(h->cons_pos, cons, __ATOMIC_RELEASE);
 	return n;
 }
 

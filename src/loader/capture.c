@@ -25,11 +25,12 @@ struct loader_capture {
 /* The data size of the largest class a frame of SNAPLEN bytes uses. */
 static uint32_t largest_class(uint32_t snaplen)
 {
-	static const uint32_t cls[] = {CAP_CLASS_0, CAP_CLASS_1, CAP_CLASS_2, CAP_CLASS_3};
+	static const uint32_t cls[] = {CAP_CLASS_0, CAP_CLASS_1, CAP_CLASS_2, CAP_CLASS_3,
+				       CAP_CLASS_4};
 	for (size_t i = 0; i < sizeof(cls) / sizeof(cls[0]); i++)
 		if (snaplen <= cls[i])
 			return cls[i];
-	return CAP_CLASS_4;
+	return CAP_CLASS_5;
 }
 
 uint64_t loader_capture_round(uint64_t want, uint32_t snaplen)
