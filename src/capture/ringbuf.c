@@ -152,6 +152,9 @@ static long consume(struct capture_hook *h, capture_sink sink, void *opaque, int
 	*busy = 0;
 	while (cons < end && !*stop) {
 		const uint8_t *rec = h->data + (cons & h->mask);
+		/* the producers wrote the next records on other CPUs: start
+		 * fetching them while this one is handled */
+		__builtin_prefetch(h->data + ((cons + 512) & h->mask));
 		uint32_t len = __atomic_load_n((const uint32_t *)rec, __ATOMIC_ACQUIRE);
 		if (len & BPF_RINGBUF_BUSY_BIT) {
 			*busy = 1;
