@@ -206,7 +206,9 @@ static int setup(struct hook *h, uint32_t snaplen, struct capture_output **out)
 				       .ring_fd = loader_capture_ring_fd(h->cap),
 				       .stats_fd = loader_capture_stats_fd(h->cap),
 				       .ring_bytes = loader_capture_ring_bytes(h->cap),
-				       .snaplen = snaplen};
+				       .snaplen = snaplen,
+				       .promisc = !cfg->no_promisc,
+				       .ifindex = (int)ifindex};
 	if (capture_hook_open(&ho, &h->src, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bpfcap: %s\n", err);
 		return EXIT_IO;

@@ -281,6 +281,8 @@ static int check_combinations(const struct config *cfg)
 		msg = "--backend captures on an interface (-i): it takes no -r or -d";
 	else if (cfg->backend_set && cfg->backend == 0 && cfg->direction == 2)
 		msg = "XDP sees only received packets: use --backend tc for --direction egress";
+	else if (cfg->backend_set && cfg->linktype)
+		msg = "--backend captures Ethernet frames (EN10MB): it takes no -y";
 	else if (cfg->backend_set && cfg->iface && !strcmp(cfg->iface, "any"))
 		msg = "--backend attaches to one interface: it cannot capture on 'any'";
 	if (msg)

@@ -174,6 +174,8 @@ struct capture_hook_opts {
 	int stats_fd;	     /* the per-CPU statistics array (enum cap_stat) */
 	uint64_t ring_bytes; /* its size (max_entries) */
 	uint32_t snaplen;
+	int promisc; /* put the interface IFINDEX into promiscuous mode while open */
+	int ifindex;
 };
 /* The programs' counters, summed over the CPUs (exact: each packet is
  * counted once at its CPU).  matched = delivered + full + errors. */

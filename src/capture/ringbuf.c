@@ -17,11 +17,13 @@
 
 #include <errno.h>
 #include <linux/bpf.h>
+#include <linux/if_packet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +35,7 @@
 struct capture_hook {
 	char ifname[64];
 	int ring_fd, stats_fd, ep;
+	int promisc_fd; /* a packet socket that receives nothing, for its membership */
 	uint32_t snaplen;
 	uint64_t size, mask;
 	size_t page;
@@ -67,6 +70,20 @@ static void measure_offset(struct capture_hook *h)
 	}
 }
 
+/* Promiscuous mode as a packet socket's membership, as libpcap does: the
+ * kernel takes it back when the socket closes, also when we are killed.
+ * Protocol 0: the socket receives nothing. */
+static int set_promisc(struct capture_hook *h, int ifindex)
+{
+	h->promisc_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (h->promisc_fd < 0)
+		return -1;
+	struct packet_mreq mr = {0};
+	mr.mr_ifindex = ifindex;
+	mr.mr_type = PACKET_MR_PROMISC;
+	return setsockopt(h->promisc_fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr));
+}
+
 int capture_hook_open(const struct capture_hook_opts *o, struct capture_hook **out, char *err,
 		      size_t errlen)
 {
@@ -83,6 +100,7 @@ int capture_hook_open(const struct capture_hook_opts *o, struct capture_hook **o
 	h->mask = h->size - 1;
 	h->page = (size_t)sysconf(_SC_PAGESIZE);
 	h->ep = -1;
+	h->promisc_fd = -1;
 	h->ncpus = libbpf_num_possible_cpus();
 	const char *what = "cannot map the ring buffer";
 	h->cons_pos = mmap(NULL, h->page, PROT_READ | PROT_WRITE, MAP_SHARED, h->ring_fd, 0);
@@ -107,6 +125,9 @@ int capture_hook_open(const struct capture_hook_opts *o, struct capture_hook **o
 		what = "cannot count the CPUs";
 		goto fail;
 	}
+	what = "cannot enter promiscuous mode";
+	if (o->promisc && set_promisc(h, o->ifindex) < 0)
+		goto fail;
 	measure_offset(h);
 	*out = h;
 	return 0;
@@ -252,6 +273,8 @@ void capture_hook_close(struct capture_hook *h)
 		return;
 	if (h->ep >= 0)
 		close(h->ep);
+	if (h->promisc_fd >= 0)
+		close(h->promisc_fd);
 	if (h->prod)
 		munmap(h->prod, h->page + 2 * h->size);
 	if (h->cons_pos)

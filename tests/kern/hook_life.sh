@@ -55,6 +55,7 @@ done
 # ---- SIGKILL leaves nothing attached
 start kx --backend xdp -w "$TMPD/kx.pcap"
 ids=$(prog_ids "$pid")
+in_b ip -d link show "$VB" | grep -q 'promiscuity 1' || no "not in promiscuous mode while capturing at XDP"
 in_b ip link show "$VB" | grep -q 'xdp' || no "no XDP program on $VB while capturing"
 start kt --backend tc -w "$TMPD/kt.pcap"
 ids="$ids $(prog_ids "$pid")"
@@ -66,10 +67,13 @@ if in_b ip link show "$VB" | grep -q 'xdp'; then
 	no "SIGKILL left an XDP program on $VB: $(in_b ip link show "$VB" | grep xdp)"
 elif [ -n "$(loaded $ids)" ]; then
 	no "SIGKILL left programs loaded: $(loaded $ids)"
+elif ! in_b ip -d link show "$VB" | grep -q 'promiscuity 0'; then
+	no "SIGKILL left $VB in promiscuous mode"
 else
-	ok "SIGKILL: no XDP program on $VB, none of the programs $(echo $ids) left loaded (nor attached)"
+	ok "SIGKILL: no XDP program on $VB, none of the programs $(echo $ids) left loaded (nor attached), promiscuous mode off"
 fi
-start again --backend xdp -c 3 -w "$TMPD/again.pcap"
+start again --backend xdp -p -c 3 -w "$TMPD/again.pcap"
+in_b ip -d link show "$VB" | grep -q 'promiscuity 0' || no "-p: promiscuous mode all the same"
 in_a "$BLAST" "$VA" -n 3 >/dev/null
 stop "$pid" 0 && [ "$(records "$TMPD/again.pcap")" = 3 ] && ok "a capture at XDP attaches again after SIGKILL; -c 3 stops it with 3 packets" ||
 	no "after SIGKILL: exit $?, $(records "$TMPD/again.pcap") packets"
