@@ -135,6 +135,17 @@ stop "$pid" 0
 [ "$(grep -c "$VB In  " "$TMPD/pr.out")" = 2 ] && ok "printing: $(head -1 "$TMPD/pr.out")" ||
 	{ no "printing: $(cat "$TMPD/pr.out")"; }
 
+# ---- -Z: the maps are still read (statistics) with every capability gone
+if id nobody >/dev/null 2>&1; then
+	start z --backend tc --direction ingress -Z nobody -c 3 -w "$TMPD/z.pcap"
+	in_a "$BLAST" "$VA" -n 3 >/dev/null
+	stop "$pid" 0
+	rc=$?
+	[ $rc = 0 ] && [ "$(records "$TMPD/z.pcap")" = 3 ] && [ "$(stat_of "$TMPD/z.err" "received by filter")" = 3 ] &&
+		ok "-Z nobody: 3 packets, the counters read after the privileges are gone" ||
+		no "-Z nobody: exit $rc, $(cat "$TMPD/z.err")"
+fi
+
 # ---- usage
 in_b "$BPFCAP" -i nosuch$$ --backend tc 2>"$TMPD/nodev.err"
 rc=$?
