@@ -4,7 +4,9 @@
  * signals unblocked, so a signal is seen at once and never interrupts a
  * packet being written), the statistics lines and the order of set-up:
  * socket and ring, filter compiled for the interface, output files, the
- * filter attached and locked, privileges dropped, then packets.
+ * filter attached and locked, privileges dropped, then packets.  The loop
+ * and the statistics run on a struct live_source (app.h): the ring here,
+ * the BPF ring buffer of --backend in hook.c.
  */
 #include "app.h"
 
