@@ -175,7 +175,7 @@ struct capture_hook_opts {
 	uint64_t ring_bytes; /* its size (max_entries) */
 	uint32_t snaplen;
 	int promisc; /* put the interface IFINDEX into promiscuous mode while open */
-	int ifindex;
+	int ifindex; /* dispatch fails once it is gone or down (0: not looked at) */
 };
 /* The programs' counters, summed over the CPUs (exact: each packet is
  * counted once at its CPU).  matched = delivered + full + errors. */

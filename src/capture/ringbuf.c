@@ -18,10 +18,12 @@
 #include <errno.h>
 #include <linux/bpf.h>
 #include <linux/if_packet.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -36,6 +38,7 @@ struct capture_hook {
 	char ifname[64];
 	int ring_fd, stats_fd, ep;
 	int promisc_fd; /* a packet socket that receives nothing, for its membership */
+	int ifindex;
 	uint32_t snaplen;
 	uint64_t size, mask;
 	size_t page;
@@ -101,6 +104,7 @@ int capture_hook_open(const struct capture_hook_opts *o, struct capture_hook **o
 	h->page = (size_t)sysconf(_SC_PAGESIZE);
 	h->ep = -1;
 	h->promisc_fd = -1;
+	h->ifindex = o->ifindex;
 	h->ncpus = libbpf_num_possible_cpus();
 	const char *what = "cannot map the ring buffer";
 	h->cons_pos = mmap(NULL, h->page, PROT_READ | PROT_WRITE, MAP_SHARED, h->ring_fd, 0);
@@ -199,6 +203,31 @@ static long consume(struct capture_hook *h, capture_sink sink, void *opaque, int
 	return n;
 }
 
+/* The ring capture hears of it through its socket; here we look, once a
+ * second: an interface deleted or set down ends the capture (the programs
+ * see nothing more).  0, or -1 with the message. */
+static int iface_gone(struct capture_hook *h, char *err, size_t errlen)
+{
+	char name[IF_NAMESIZE];
+	if (!h->ifindex)
+		return 0;
+	if (!if_indextoname((unsigned)h->ifindex, name)) {
+		snprintf(err, errlen, "%s: the interface is gone", h->ifname);
+		return -1;
+	}
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, sizeof(name));
+	int down = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP);
+	close(fd);
+	if (down)
+		snprintf(err, errlen, "%s: the interface went down", h->ifname);
+	return down ? -1 : 0;
+}
+
 long capture_hook_dispatch(struct capture_hook *h, int timeout_ms, const sigset_t *mask,
 			   capture_sink sink, void *opaque, int *stop, char *err, size_t errlen)
 {
@@ -211,10 +240,14 @@ long capture_hook_dispatch(struct capture_hook *h, int timeout_ms, const sigset_
 		return -1;
 	}
 	int64_t now = ns_of(CLOCK_MONOTONIC);
-	if (now - h->measured_ns > 1000000000)
-		measure_offset(h);
 	int busy;
-	return consume(h, sink, opaque, stop, &busy);
+	long n = consume(h, sink, opaque, stop, &busy);
+	if (now - h->measured_ns > 1000000000) {
+		measure_offset(h);
+		if (!*stop && iface_gone(h, err, errlen) < 0)
+			return -1;
+	}
+	return n;
 }
 
 static int quiet(struct capture_hook *h)

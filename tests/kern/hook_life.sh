@@ -146,6 +146,24 @@ if id nobody >/dev/null 2>&1; then
 		no "-Z nobody: exit $rc, $(cat "$TMPD/z.err")"
 fi
 
+# ---- the interface going down ends the capture: exit 2, the file complete
+for b in xdp tc; do
+	start "down$b" --backend "$b" -w "$TMPD/down$b.pcap"
+	in_a "$BLAST" "$VA" -n 500 >/dev/null
+	sleep 0.3
+	in_b ip link set "$VB" down
+	stop "$pid" 0
+	rc=$?
+	n=$(records "$TMPD/down$b.pcap")
+	if [ "$rc" = 2 ] && [ "$n" = 500 ] && grep -q 'the interface went down' "$TMPD/down$b.err"; then
+		ok "--backend $b, the interface set down: exit 2, $n packets in the file"
+	else
+		no "--backend $b, the interface set down: exit $rc, $n packets, $(cat "$TMPD/down$b.err")"
+	fi
+	in_b ip link set "$VB" up
+	in_a ip link set "$VA" up
+done
+
 # ---- usage
 in_b "$BPFCAP" -i nosuch$$ --backend tc 2>"$TMPD/nodev.err"
 rc=$?
