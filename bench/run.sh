@@ -8,7 +8,7 @@
 # BENCH_CORPUS (an accept list to use instead of the default), BENCH_SECONDS
 # (minimum seconds per side for the rate, default 1), CC (default cc),
 # BENCH_TRACE (set: the harnesses name each expression on stderr first),
-# BENCH_NO_CAPTURE (set: skip the capture benchmarks, bench/capture.sh, which
+# BENCH_NO_CAPTURE (set: skip the capture benchmarks, bench/hook.sh and bench/capture.sh, which
 # otherwise run last when root; its own variables pass through).
 set -u
 
@@ -102,6 +102,18 @@ else
 			-n bpfcap "$bpfcap -d -y EN10MB '$e'" \
 			-n tcpdump "tcpdump -d -y EN10MB '$e'" 2>&1 | sed 's/^/  /'
 	done
+fi
+
+# Capture at the hook against xdpdump and the ring capture (bench/hook.sh):
+# CPU per packet, drops, the in-kernel cost; root only (it skips itself).
+echo
+echo "== capture at XDP through a BPF ring buffer (bench/hook.sh) =="
+if [ -n "${BENCH_NO_CAPTURE:-}" ]; then
+	say "skipped: BENCH_NO_CAPTURE is set"
+elif command -v bash >/dev/null 2>&1; then
+	top_srcdir=$top_srcdir top_builddir=$top_builddir bash "$here/hook.sh"
+else
+	say "skipped: bench/hook.sh needs bash"
 fi
 
 # Live capture and offline throughput against tcpdump (bench/capture.sh):

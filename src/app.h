@@ -6,8 +6,10 @@
 #ifndef BPFCAP_APP_H
 #define BPFCAP_APP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "capture/capture.h"
 #include "filter/filter.h"
@@ -19,12 +21,14 @@ enum { EXIT_USAGE = 1, EXIT_IO = 2 };
  * in metadata, direction); APP_COOKED_SOCKET the program for a cooked socket
  * in the kernel (filter_options.cooked_socket), and failing quietly.
  * Otherwise, on error prints the message, with a caret, and returns -1. */
-enum { APP_LIVE = 1, APP_COOKED_SOCKET = 2 };
+enum { APP_LIVE = 1, APP_COOKED_SOCKET = 2, APP_HOOK = 4 };
 int app_compile(const struct config *cfg, const char *expr, int dlt, uint32_t snaplen, int flags,
 		struct filter_prog *prog);
-/* The same for the eBPF hook cfg->target (--target xdp|tc). */
+/* The same for an eBPF hook, emitted as EO says.  With APP_HOOK (a program
+ * that runs at an interface's hook) VLAN has its live meaning unless --vlan
+ * raw says otherwise. */
 int app_compile_ebpf(const struct config *cfg, const char *expr, int dlt, uint32_t snaplen,
-		     int flags, struct filter_ebpf_prog *prog);
+		     int flags, const struct filter_ebpf_opts *eo, struct filter_ebpf_prog *prog);
 
 /* The line a packet prints (pktline.c): time (nanoseconds when NANO),
  * WHERE (NULL: nothing; live capture: interface and direction), link type,
@@ -36,7 +40,35 @@ int app_print_pkt(const struct capture_pkt *p, int nano, const char *where, cons
 int live_dlt(const struct config *cfg);
 /* -y's link type in *WANT (-1: none given); -1 after a message if unknown. */
 int live_wanted_dlt(const struct config *cfg, int *want);
-int live_main(const struct config *cfg);      /* -i */
+int live_main(const struct config *cfg); /* -i */
+
+/* What live.c runs a capture on: the AF_PACKET ring (live.c itself) or
+ * the BPF ring buffer of --backend xdp|tc (hook.c).  STATS gives "received
+ * by filter" and "dropped by kernel"; STATS_FINAL (may be NULL) prints the
+ * source's own lines after tcpdump's three at the end. */
+struct live_source {
+	void *s;
+	long (*dispatch)(void *s, int timeout_ms, const sigset_t *mask, capture_sink sink,
+			 void *opaque, int *stop, char *err, size_t errlen);
+	void (*stop)(void *s); /* the kernel adds nothing more */
+	long (*drain)(void *s, capture_sink sink, void *opaque, int *stop);
+	void (*stats)(void *s, struct capture_stats *st);
+	void (*stats_final)(void *s, FILE *out);
+	int dlt;
+	int any; /* packets from several interfaces: name each one */
+};
+/* Blocks the signals a capture handles; WAIT: the mask to wait with. */
+void live_signals(sigset_t *wait);
+/* -w's output for a capture of DLT/SNAPLEN through a ring of RING_BYTES;
+ * -1 after a message. */
+int live_open_output(const struct config *cfg, int dlt, uint32_t snaplen, size_t ring_bytes,
+		     struct capture_output **out);
+/* The capture loop until a signal, -c, -W or an error; then the drain, OUT
+ * closed (it may be NULL: printing), the statistics lines.  An exit status. */
+int live_capture(const struct config *cfg, struct live_source *src, struct capture_output *out,
+		 const sigset_t *wait);
+/* --backend xdp|tc (hook.c): capture at the hook through a BPF ring buffer. */
+int hook_main(const struct config *cfg);
 int live_list_ifaces(void);		      /* -D */
 int live_list_dlts(const struct config *cfg); /* -L */
 /* No -i and nothing else to do: tcpdump's choice of interface. */

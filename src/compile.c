@@ -10,12 +10,15 @@
 static struct filter_ctx *compile(const struct config *cfg, const char *expr, int dlt,
 				  uint32_t snaplen, int flags, int *rc)
 {
+	/* a socket on an interface only ever sees VLAN tags as metadata; at a
+	 * hook the tag may be in the frame, and --vlan raw means it there */
+	int live = flags & APP_HOOK ? !cfg->vlan_set || cfg->vlan_live
+				    : (flags & APP_LIVE) || cfg->vlan_live;
 	struct filter_options o = {.dlt = dlt,
 				   .snaplen = snaplen,
 				   .no_optimize = cfg->no_optimize,
 				   .savefile = cfg->read_file != NULL,
-				   .vlan = (flags & APP_LIVE) || cfg->vlan_live ? FILTER_VLAN_LIVE
-										: FILTER_VLAN_RAW,
+				   .vlan = live ? FILTER_VLAN_LIVE : FILTER_VLAN_RAW,
 				   .cooked_socket = !!(flags & APP_COOKED_SOCKET)};
 	struct filter_ctx *c = filter_ctx_new(&o);
 	if (!c) {
@@ -54,15 +57,14 @@ int app_compile(const struct config *cfg, const char *expr, int dlt, uint32_t sn
 }
 
 int app_compile_ebpf(const struct config *cfg, const char *expr, int dlt, uint32_t snaplen,
-		     int flags, struct filter_ebpf_prog *prog)
+		     int flags, const struct filter_ebpf_opts *eo, struct filter_ebpf_prog *prog)
 {
 	int rc;
 	struct filter_ctx *c = compile(cfg, expr, dlt, snaplen, flags, &rc);
 	if (!c)
 		return -1;
-	struct filter_ebpf_opts o = {.hook = (enum filter_hook)cfg->target};
 	if (rc == 0)
-		rc = filter_emit_ebpf(c, &o, prog);
+		rc = filter_emit_ebpf(c, eo, prog);
 	if (rc < 0)
 		report(c, expr, flags);
 	filter_ctx_free(c);

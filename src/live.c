@@ -4,7 +4,9 @@
  * signals unblocked, so a signal is seen at once and never interrupts a
  * packet being written), the statistics lines and the order of set-up:
  * socket and ring, filter compiled for the interface, output files, the
- * filter attached and locked, privileges dropped, then packets.
+ * filter attached and locked, privileges dropped, then packets.  The loop
+ * and the statistics run on a struct live_source (app.h): the ring here,
+ * the BPF ring buffer of --backend in hook.c.
  */
 #include "app.h"
 
@@ -42,8 +44,7 @@ static void on_flush(int sig)
 	got_flush = 1;
 }
 
-/* Blocks the signals we handle and returns, in WAIT, the mask to wait with. */
-static void install_signals(sigset_t *wait)
+void live_signals(sigset_t *wait)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -76,6 +77,7 @@ static void install_signals(sigset_t *wait)
 
 struct live_run {
 	const struct config *cfg;
+	struct live_source *src;
 	const char *ifname;
 	int any;	  /* -i any: name each packet's interface */
 	int last_ifindex; /* ... cached: */
@@ -144,10 +146,10 @@ static int on_packet(void *opaque, const struct capture_pkt *p)
 
 /* tcpdump's info(): at the end three lines; on SIGUSR1 one line, with the
  * program's name in front. */
-static void print_stats(struct capture_live *l, const struct live_run *r, int final)
+static void print_stats(const struct live_run *r, int final)
 {
 	struct capture_stats st;
-	capture_live_stats(l, &st);
+	r->src->stats(r->src->s, &st);
 	fflush(stdout);
 	const char *sep = final ? "\n" : ", ";
 	fprintf(stderr, "%s%llu packet%s captured%s",
@@ -157,16 +159,18 @@ static void print_stats(struct capture_live *l, const struct live_run *r, int fi
 		st.received == 1 ? "" : "s", sep);
 	fprintf(stderr, "%llu packet%s dropped by kernel\n", (unsigned long long)st.dropped,
 		st.dropped == 1 ? "" : "s");
+	if (final && r->src->stats_final)
+		r->src->stats_final(r->src->s, stderr);
 }
 
 /* The capture loop proper; returns 0, or EXIT_IO after an error. */
-static int loop(struct capture_live *l, struct live_run *r, const sigset_t *wait)
+static int loop(struct live_run *r, const sigset_t *wait)
 {
+	struct live_source *src = r->src;
 	int stop = 0, rc = 0;
 	char err[512];
 	while (!got_stop && !stop) {
-		long n =
-			capture_live_dispatch(l, 1000, wait, on_packet, r, &stop, err, sizeof(err));
+		long n = src->dispatch(src->s, 1000, wait, on_packet, r, &stop, err, sizeof(err));
 		if (n < 0) {
 			fprintf(stderr, "bpfcap: %s\n", err);
 			rc = EXIT_IO;
@@ -180,7 +184,7 @@ static int loop(struct capture_live *l, struct live_run *r, const sigset_t *wait
 		}
 		if (got_stats) {
 			got_stats = 0;
-			print_stats(l, r, 0);
+			print_stats(r, 0);
 		}
 		if (r->out && !stop && capture_output_tick(r->out, r->err, sizeof(r->err)) < 0) {
 			r->stop_reason = STOP_WRITE;
@@ -194,13 +198,13 @@ static int loop(struct capture_live *l, struct live_run *r, const sigset_t *wait
 			}
 		}
 	}
-	capture_live_stop(l);
+	src->stop(src->s);
 	if (!stop && r->stop_reason == RUNNING)
-		capture_live_drain(l, on_packet, r, &stop);
+		src->drain(src->s, on_packet, r, &stop);
 	return rc;
 }
 
-static int finish(struct capture_live *l, struct live_run *r, int rc)
+static int finish(struct live_run *r, int rc)
 {
 	char err[512];
 	uint64_t written = 0;
@@ -230,8 +234,21 @@ static int finish(struct capture_live *l, struct live_run *r, int rc)
 	}
 	if (r->stop_reason != STOP_STDOUT && fflush(stdout) != 0 && errno != EPIPE && rc == 0)
 		rc = EXIT_IO;
-	print_stats(l, r, 1);
+	print_stats(r, 1);
 	return rc;
+}
+
+int live_capture(const struct config *cfg, struct live_source *src, struct capture_output *out,
+		 const sigset_t *wait)
+{
+	struct live_run r = {.cfg = cfg,
+			     .src = src,
+			     .ifname = cfg->iface,
+			     .any = src->any,
+			     .dlt_name = pcap_datalink_val_to_name(src->dlt),
+			     .out = out};
+	int rc = loop(&r, wait);
+	return finish(&r, rc);
 }
 
 static void on_rotated(void *command, const char *path)
@@ -239,18 +256,18 @@ static void on_rotated(void *command, const char *path)
 	postrotate_run(command, path);
 }
 
-static int open_output(const struct config *cfg, struct capture_live *l,
-		       struct capture_output **out)
+int live_open_output(const struct config *cfg, int dlt, uint32_t snaplen, size_t ring_bytes,
+		     struct capture_output **out)
 {
 	struct capture_output_opts o = {
 		.path = cfg->write_file,
-		.w = {.dlt = capture_live_dlt(l),
-		      .snaplen = capture_live_snaplen(l),
+		.w = {.dlt = dlt,
+		      .snaplen = snaplen,
 		      .nano = cfg->nano,
 		      .flush_each = cfg->unbuffered,
 		      /* a write blocks the walk: keep it short next to the ring, so
 		       * that a small ring does not fill while the file is written */
-		      .flush_bytes = capture_live_ring_bytes(l) / 8},
+		      .flush_bytes = ring_bytes / 8},
 		.rotate_bytes = cfg->rotate_bytes,
 		.rotate_secs = cfg->rotate_secs,
 		.files = cfg->files,
@@ -349,7 +366,7 @@ static int compile_live(const struct config *cfg, struct capture_live *l, struct
 	return rc;
 }
 
-static int setup(const struct config *cfg, struct capture_live *l, struct live_run *r,
+static int setup(const struct config *cfg, struct capture_live *l, struct capture_output **out,
 		 struct live_progs *prog)
 {
 	struct priv_user user;
@@ -360,7 +377,8 @@ static int setup(const struct config *cfg, struct capture_live *l, struct live_r
 	}
 	if (compile_live(cfg, l, prog) < 0)
 		return EXIT_USAGE;
-	if (cfg->write_file && open_output(cfg, l, &r->out) < 0)
+	if (cfg->write_file && live_open_output(cfg, capture_live_dlt(l), capture_live_snaplen(l),
+						capture_live_ring_bytes(l), out) < 0)
 		return EXIT_IO;
 	if (capture_live_set_filter(l, prog->has_kernel ? &prog->kernel : NULL,
 				    prog->has_user ? &prog->user : NULL, err, sizeof(err)) < 0 ||
@@ -371,33 +389,57 @@ static int setup(const struct config *cfg, struct capture_live *l, struct live_r
 	return 0;
 }
 
+static long ring_dispatch(void *s, int timeout_ms, const sigset_t *mask, capture_sink sink,
+			  void *opaque, int *stop, char *err, size_t errlen)
+{
+	return capture_live_dispatch(s, timeout_ms, mask, sink, opaque, stop, err, errlen);
+}
+
+static void ring_stop(void *s)
+{
+	capture_live_stop(s);
+}
+
+static long ring_drain(void *s, capture_sink sink, void *opaque, int *stop)
+{
+	return capture_live_drain(s, sink, opaque, stop);
+}
+
+static void ring_stats(void *s, struct capture_stats *st)
+{
+	capture_live_stats(s, st);
+}
+
 int live_main(const struct config *cfg)
 {
 	sigset_t wait;
-	install_signals(&wait);
+	live_signals(&wait);
 	struct capture_live *l;
 	int rc = open_live(cfg, &l);
 	if (rc)
 		return rc;
 	int dlt = capture_live_dlt(l);
-	struct live_run r = {.cfg = cfg,
-			     .ifname = cfg->iface,
-			     .any = strcmp(cfg->iface, "any") == 0,
-			     .dlt_name = pcap_datalink_val_to_name(dlt)};
+	struct capture_output *out = NULL;
 	struct live_progs prog;
 	memset(&prog, 0, sizeof(prog));
-	rc = setup(cfg, l, &r, &prog);
+	rc = setup(cfg, l, &out, &prog);
 	if (rc == 0) {
 		fprintf(stderr,
 			"bpfcap: listening on %s, link-type %s (%s), snapshot length %u "
 			"bytes\n",
-			cfg->iface, r.dlt_name, pcap_datalink_val_to_description(dlt),
-			capture_live_snaplen(l));
-		rc = loop(l, &r, &wait);
-		rc = finish(l, &r, rc);
-	} else if (r.out) {
+			cfg->iface, pcap_datalink_val_to_name(dlt),
+			pcap_datalink_val_to_description(dlt), capture_live_snaplen(l));
+		struct live_source src = {.s = l,
+					  .dispatch = ring_dispatch,
+					  .stop = ring_stop,
+					  .drain = ring_drain,
+					  .stats = ring_stats,
+					  .dlt = dlt,
+					  .any = strcmp(cfg->iface, "any") == 0};
+		rc = live_capture(cfg, &src, out, &wait);
+	} else if (out) {
 		char err[512];
-		capture_output_close(r.out, err, sizeof(err));
+		capture_output_close(out, err, sizeof(err));
 	}
 	filter_prog_release(&prog.kernel);
 	filter_prog_release(&prog.user);

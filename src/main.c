@@ -126,8 +126,9 @@ static int program_mode(const struct config *cfg)
 	char *text;
 	if (cfg->target) {
 		struct filter_ebpf_prog ep;
-		if (app_compile_ebpf(cfg, cfg->expr, dlt, snaplen, cfg->iface ? APP_LIVE : 0, &ep) <
-		    0)
+		struct filter_ebpf_opts eo = {.hook = (enum filter_hook)cfg->target};
+		if (app_compile_ebpf(cfg, cfg->expr, dlt, snaplen, cfg->iface ? APP_HOOK : 0, &eo,
+				     &ep) < 0)
 			return EXIT_USAGE;
 		int rc = cfg->object_file ? write_object(cfg, &ep) : 0;
 		text = rc || !cfg->dump_level
@@ -232,6 +233,13 @@ int main(int argc, char **argv)
 		rc = live_list_dlts(&cfg);
 	} else if (cfg.read_file) {
 		rc = read_mode(&cfg);
+	} else if (cfg.backend_set) {
+		if (!cfg.iface) {
+			fprintf(stderr, "bpfcap: --backend needs -i interface\n");
+			rc = EXIT_USAGE;
+		} else {
+			rc = hook_main(&cfg);
+		}
 	} else {
 		char dflt[64];
 		if (!cfg.iface)

@@ -73,6 +73,11 @@ void options_usage(FILE *out)
 		"              [--time-stamp-precision micro|nano] [-w file [-C size]\n"
 		"              [-G seconds] [-W count] [-z command]] [-Z user]\n"
 		"              [-F file | expression]\n"
+		"       bpfcap -i interface --backend xdp|tc [-vU]\n"
+		"              [--xdp-mode native|generic] [--direction ingress|egress|both]\n"
+		"              [-B KiB] [-c count] [-s snaplen] [-w file [-C size]\n"
+		"              [-G seconds] [-W count] [-z command]] [-Z user]\n"
+		"              [-F file | expression]\n"
 		"       bpfcap --top -i interface [-v] [--backend xdp|tc]\n"
 		"              [--xdp-mode native|generic] [--direction ingress|egress|both]\n"
 		"              [--flows N] [--idle seconds] [--interval seconds] [-c count]\n"
@@ -197,7 +202,7 @@ static int parse_seconds(const char *opt, const char *s, double *v)
 	return 0;
 }
 
-/* --top and the options of the flow view. */
+/* --backend, --top and the options of the flow view. */
 static int top_opt(struct config *cfg, int c, const char *arg)
 {
 	static const char *const backends[] = {"xdp", "tc", NULL};
@@ -206,7 +211,9 @@ static int top_opt(struct config *cfg, int c, const char *arg)
 	switch (c) {
 	case 'v': cfg->verbose++; return 0;
 	case OPT_TOP: cfg->top = 1; return 0;
-	case OPT_BACKEND: return word_opt("--backend", arg, backends, &cfg->backend);
+	case OPT_BACKEND:
+		cfg->backend_set = 1;
+		return word_opt("--backend", arg, backends, &cfg->backend);
 	case OPT_XDP_MODE:
 		if (word_opt("--xdp-mode", arg, modes, &cfg->xdp_mode) < 0)
 			return -1;
@@ -348,18 +355,22 @@ static int check_combinations(const struct config *cfg)
 		msg = "-C and -G cannot rotate the standard output (-w -)";
 	else if (cfg->user && (cfg->read_file || cfg->dump_level))
 		msg = "-Z only applies to live capture";
-	else if (!cfg->top &&
-		 (cfg->backend || cfg->xdp_mode || cfg->flows || cfg->idle || cfg->interval > 0 ||
-		  cfg->batch || cfg->json || cfg->ipfix || cfg->quiet))
-		msg = "--backend, --xdp-mode, --flows, --idle, --interval, --batch, --json, "
-		      "--ipfix "
-		      "and --quiet need --top";
+	else if (!cfg->top && (cfg->flows || cfg->idle || cfg->interval > 0 || cfg->batch ||
+			       cfg->json || cfg->ipfix || cfg->quiet))
+		msg = "--flows, --idle, --interval, --batch, --json, --ipfix and --quiet need "
+		      "--top";
 	else if (cfg->top && (cfg->read_file || cfg->write_file || cfg->dump_level))
 		msg = "--top counts flows on an interface (-i): it takes no -r, -w or -d";
-	else if (cfg->top && cfg->backend == 0 && cfg->direction == 2)
+	else if ((cfg->top || cfg->backend_set) && cfg->backend == 0 && cfg->direction == 2)
 		msg = "XDP sees only received packets: use --backend tc for --direction egress";
-	else if (cfg->top && cfg->backend == 1 && cfg->xdp_mode)
+	else if (cfg->xdp_mode && !((cfg->top || cfg->backend_set) && cfg->backend == 0))
 		msg = "--xdp-mode applies to --backend xdp";
+	else if (cfg->backend_set && !cfg->top && (cfg->read_file || cfg->dump_level))
+		msg = "--backend captures on an interface (-i): it takes no -r or -d";
+	else if (cfg->backend_set && cfg->linktype)
+		msg = "--backend captures Ethernet frames (EN10MB): it takes no -y";
+	else if (cfg->backend_set && cfg->iface && !strcmp(cfg->iface, "any"))
+		msg = "--backend attaches to one interface: it cannot capture on 'any'";
 	else if (cfg->object_file && !cfg->target)
 		msg = "-o writes an eBPF object: say for which hook, --target xdp or --target tc";
 	else if (cfg->target && !cfg->dump_level && !cfg->object_file)

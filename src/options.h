@@ -41,10 +41,12 @@ struct config {
 	const char *user;	/* -Z */
 	const char *postrotate; /* -z: run with each file a rotation closed */
 	int verbose;		/* -v: libbpf's and the verifier's messages too */
+	/* --backend: where to capture or count (XDP or tc) */
+	int backend;	 /* 0 xdp, 1 tc */
+	int backend_set; /* --backend given: without --top, capture at the hook, not the ring */
+	int xdp_mode;	 /* 0 auto, 1 native, 2 generic (enum loader_xdp_mode) */
 	/* --top: flow counting */
 	int top;
-	int backend;	   /* 0 xdp, 1 tc */
-	int xdp_mode;	   /* 0 auto, 1 native, 2 generic (enum loader_xdp_mode) */
 	uint32_t flows;	   /* --flows, 0 default */
 	unsigned idle;	   /* --idle seconds, 0 default (30) */
 	double interval;   /* --interval seconds, 0 default (1) */

@@ -26,35 +26,15 @@ struct top {
 	struct flow_ipfix *ipfix;
 };
 
-/* The generated filter of the expression at HOOK; -1 after a message. */
+/* The generated filter of the expression at HOOK, which tail-calls our
+ * program when it accepts; -1 after a message. */
 static int compile_at(const struct config *cfg, enum loader_hook hook, struct filter_ebpf_prog *out)
 {
-	int tc = hook != LOADER_HOOK_XDP;
-	/* at XDP a VLAN tag is in the frame; at tc the kernel holds it as
-	 * metadata, as on a live socket */
-	struct filter_options o = {.dlt = FILTER_DLT_EN10MB,
-				   .no_optimize = cfg->no_optimize,
-				   .vlan = tc ? FILTER_VLAN_LIVE : FILTER_VLAN_RAW};
-	struct filter_ebpf_opts eo = {.hook = tc ? FILTER_HOOK_TC : FILTER_HOOK_XDP,
+	struct filter_ebpf_opts eo = {.hook = hook == LOADER_HOOK_XDP ? FILTER_HOOK_XDP
+								      : FILTER_HOOK_TC,
 				      .accept = FILTER_EBPF_TAIL_CALL,
 				      .observe = 1};
-	struct filter_ctx *c = filter_ctx_new(&o);
-	if (!c) {
-		fprintf(stderr, "bpfcap: out of memory\n");
-		return -1;
-	}
-	size_t len = strlen(cfg->expr);
-	int rc = filter_compile(c, cfg->expr, len);
-	if (rc == 0)
-		rc = filter_emit_ebpf(c, &eo, out);
-	if (rc < 0) {
-		int caret = isatty(STDERR_FILENO) || len <= 200;
-		char *msg = filter_diag_format(filter_ctx_diag(c), cfg->expr, len, caret);
-		fprintf(stderr, "bpfcap: filter: %s", msg ? msg : "out of memory\n");
-		free(msg);
-	}
-	filter_ctx_free(c);
-	return rc;
+	return app_compile_ebpf(cfg, cfg->expr, FILTER_DLT_EN10MB, 0, APP_HOOK, &eo, out);
 }
 
 static const char *hook_words(const struct top *t)

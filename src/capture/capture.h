@@ -162,6 +162,43 @@ long capture_live_drain(struct capture_live *l, capture_sink sink, void *opaque,
 int capture_live_stats(struct capture_live *l, struct capture_stats *st);
 void capture_live_close(struct capture_live *l);
 
+/* ---- live capture through a BPF ring buffer (ringbuf.c) ---------------
+ * The records xdp/capture.bpf.c writes at XDP or tc (xdp/capture.h).  The
+ * caller (main, through src/loader) loads and attaches the programs and
+ * hands over the maps; stopping is detaching them, then the drain delivers
+ * the rest.  Timestamps are the programs' CLOCK_MONOTONIC plus the offset
+ * of CLOCK_REALTIME, measured at open and again every second. */
+struct capture_hook_opts {
+	const char *ifname;  /* for messages */
+	int ring_fd;	     /* the BPF_MAP_TYPE_RINGBUF */
+	int stats_fd;	     /* the per-CPU statistics array (enum cap_stat) */
+	uint64_t ring_bytes; /* its size (max_entries) */
+	uint32_t snaplen;
+	int promisc; /* put the interface IFINDEX into promiscuous mode while open */
+	int ifindex; /* dispatch fails once it is gone or down (0: not looked at) */
+};
+/* The programs' counters, summed over the CPUs (exact: each packet is
+ * counted once at its CPU).  matched = delivered + full + errors. */
+struct capture_hook_stats {
+	uint64_t matched;   /* packets the capture program ran on (the filter accepted) */
+	uint64_t delivered; /* submitted to the ring */
+	uint64_t full;	    /* dropped: no room in the ring */
+	uint64_t errors;    /* dropped: a copy from the packet failed */
+};
+struct capture_hook;
+int capture_hook_open(const struct capture_hook_opts *o, struct capture_hook **out, char *err,
+		      size_t errlen);
+/* As capture_live_dispatch(): waits up to TIMEOUT_MS (at most
+ * CAPTURE_BLOCK_TIMEOUT_MS) for the programs to wake us, then delivers
+ * every record in the ring. */
+long capture_hook_dispatch(struct capture_hook *h, int timeout_ms, const sigset_t *mask,
+			   capture_sink sink, void *opaque, int *stop, char *err, size_t errlen);
+/* After the programs are detached: every record left, once the programs
+ * still running on other CPUs have finished. */
+long capture_hook_drain(struct capture_hook *h, capture_sink sink, void *opaque, int *stop);
+int capture_hook_stats(struct capture_hook *h, struct capture_hook_stats *st);
+void capture_hook_close(struct capture_hook *h);
+
 /* ---- interfaces (iface.c) ---------------------------------------------- */
 struct capture_iface {
 	char name[64];

@@ -112,6 +112,42 @@ int loader_flow_map_fd(const struct loader_flow *f);
 int loader_flow_stats_fd(const struct loader_flow *f);
 uint32_t loader_flow_entries(const struct loader_flow *f);
 
+/* ---- the capture programs (xdp/capture.bpf.c), for --backend xdp|tc -----
+ * (src/loader/capture.c) */
+
+struct loader_capture;
+
+struct loader_capture_opts {
+	uint32_t snaplen;    /* bytes of a frame kept; 0: 262144 */
+	uint64_t ring_bytes; /* the ring buffer wanted; 0: 8 MiB; see loader_capture_round() */
+	uint64_t wake_bytes; /* unread bytes that wake the reader; 0: a quarter of the ring */
+};
+
+/* The ring buffer size a request of WANT bytes becomes: a power of two of
+ * pages, at least two records of the largest size class SNAPLEN needs, at
+ * most 2 GiB. */
+uint64_t loader_capture_round(uint64_t want, uint32_t snaplen);
+
+int loader_capture_open(const struct loader_capture_opts *o, struct loader_capture **out, char *err,
+			size_t errlen);
+void loader_capture_close(struct loader_capture *c);
+
+/* The program to attach at HOOK: the capture program itself when GEN is
+ * NULL (every packet captured), else GEN joined to it (loader_join()).
+ * Returns an fd owned by C. */
+int loader_capture_entry(struct loader_capture *c, enum loader_hook hook,
+			 const struct filter_ebpf_prog *gen, char *err, size_t errlen);
+
+/* The skeleton's pieces (fds owned by C). */
+const struct bpf_program *loader_capture_prog(const struct loader_capture *c,
+					      enum loader_hook hook);
+int loader_capture_prog_array_fd(const struct loader_capture *c, enum loader_hook hook);
+int loader_capture_ring_fd(const struct loader_capture *c);
+int loader_capture_stats_fd(const struct loader_capture *c);
+uint64_t loader_capture_ring_bytes(const struct loader_capture *c);
+
+/* ---- interfaces ------------------------------------------------------------ */
+
 /* The ifindex of the interface NAME, or 0 with ERR set. */
 unsigned loader_ifindex(const char *name, char *err, size_t errlen);
 

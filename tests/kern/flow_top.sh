@@ -5,8 +5,8 @@
 # --json flows equal, flow for flow, those computed from the capture itself
 # (tests/kern/flowpcap.py); the text output; -c; idle expiry; a full map
 # that counts evictions and keeps exact totals; nothing left attached after
-# SIGKILL; a foreign XDP program is never replaced (exit 1); a filter
-# expression while the eBPF backend is absent is a clean error (exit 1).
+# SIGKILL; a foreign XDP program is never replaced (exit 1); an expression
+# counts exactly what it selects, under either VLAN meaning, at every hook.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 [ -x "$PY" ] || skip "python3 not installed (Debian: python3)"
@@ -162,13 +162,33 @@ else
 	echo "SKIP: setpriv not installed: the unprivileged case is not run"
 fi
 
-# an expression: the join needs the eBPF backend; until it exists, a clean error
-in_b "$BPFCAP" --top -i "$VB" --batch -c 1 udp >/dev/null 2>"$TMPD/expr.err"
+# an expression: compiled for the hook, it runs in front of the counting
+# program, so only what it accepts is counted.  'ip' under the live VLAN
+# meaning (the default on an interface) matches IPv4 under one tag too, at
+# every hook; under --vlan raw only untagged IPv4, at every hook.
+exprrun() { # NAME SENDER SELECTION BPFCAP-ARGS...
+	local name=$1 from=$2 sel=$3 hook
+	shift 3
+	top "$name" --json -c 2 --interval 0.7 "$@" || return
+	if [ "$from" = a ]; then blast_a "$VA" -f "$TMPD/f.pcap" >/dev/null; else blast_b "$VB" -f "$TMPD/f.pcap" >/dev/null; fi
+	stop "$pid" 0 || no "$name: exit $?: $(cat "$TMPD/$name.err")"
+	case $name in xdp*) hook=xdp ;; *egress*) hook=tc-egress ;; *) hook=tc-ingress ;; esac
+	"$PY" "$top/tests/kern/flowpcap.py" check "$TMPD/f.pcap" "$TMPD/$name.out" "$hook" "$sel" &&
+		ok "$name: $* counted exactly the frames it selects" || bad=1
+}
+exprrun xdp-ip a ipv4-tc --backend xdp ip
+exprrun tc-ingress-ip a ipv4-tc --backend tc --direction ingress ip
+exprrun tc-egress-ip b ipv4-tc --backend tc --direction egress ip
+exprrun xdp-ip-raw a ipv4 --backend xdp --vlan raw ip
+exprrun tc-ingress-ip-raw a ipv4 --backend tc --direction ingress --vlan raw ip
+[ -z "$(attached)" ] || no "expressions: left attached: $(attached)"
+# a bad expression: the filter error, exit 1, nothing attached
+in_b "$BPFCAP" --top -i "$VB" --batch -c 1 'udp port 99999' >/dev/null 2>"$TMPD/expr.err"
 rc=$?
-if [ "$rc" = 1 ] && grep -q '^bpfcap: filter: .*eBPF backend' "$TMPD/expr.err" &&
+if [ "$rc" = 1 ] && grep -q '^bpfcap: filter: 1:10: port 99999 is out of range' "$TMPD/expr.err" &&
 	! grep -qi 'verifier\|libbpf' "$TMPD/expr.err" && [ -z "$(attached)" ]; then
-	ok "expression without an eBPF backend: exit 1, $(head -1 "$TMPD/expr.err")"
+	ok "bad expression: exit 1, $(head -1 "$TMPD/expr.err")"
 else
-	no "expression: exit $rc: $(cat "$TMPD/expr.err")"
+	no "bad expression: exit $rc: $(cat "$TMPD/expr.err")"
 fi
 exit $bad
