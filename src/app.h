@@ -22,6 +22,9 @@ enum { EXIT_USAGE = 1, EXIT_IO = 2 };
 enum { APP_LIVE = 1, APP_COOKED_SOCKET = 2 };
 int app_compile(const struct config *cfg, const char *expr, int dlt, uint32_t snaplen, int flags,
 		struct filter_prog *prog);
+/* The same for the eBPF hook cfg->target (--target xdp|tc). */
+int app_compile_ebpf(const struct config *cfg, const char *expr, int dlt, uint32_t snaplen,
+		     int flags, struct filter_ebpf_prog *prog);
 
 /* The line a packet prints (pktline.c): time (nanoseconds when NANO),
  * WHERE (NULL: nothing; live capture: interface and direction), link type,

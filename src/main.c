@@ -110,11 +110,21 @@ static int dump_mode(const struct config *cfg)
 	} else {
 		fprintf(stderr, "Warning: assuming Ethernet\n");
 	}
-	struct filter_prog prog;
-	if (app_compile(cfg, cfg->expr, dlt, snaplen, cfg->iface ? APP_LIVE : 0, &prog) < 0)
-		return EXIT_USAGE;
-	char *text = filter_prog_dump(&prog, cfg->dump_level);
-	filter_prog_release(&prog);
+	char *text;
+	if (cfg->target) {
+		struct filter_ebpf_prog ep;
+		if (app_compile_ebpf(cfg, cfg->expr, dlt, snaplen, cfg->iface ? APP_LIVE : 0, &ep) <
+		    0)
+			return EXIT_USAGE;
+		text = filter_ebpf_dump(&ep, cfg->dump_level > 3 ? 3 : cfg->dump_level);
+		filter_ebpf_release(&ep);
+	} else {
+		struct filter_prog prog;
+		if (app_compile(cfg, cfg->expr, dlt, snaplen, cfg->iface ? APP_LIVE : 0, &prog) < 0)
+			return EXIT_USAGE;
+		text = filter_prog_dump(&prog, cfg->dump_level);
+		filter_prog_release(&prog);
+	}
 	if (!text) {
 		fprintf(stderr, "bpfcap: out of memory\n");
 		return EXIT_IO;

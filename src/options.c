@@ -1,16 +1,19 @@
 /* options.c - command-line parsing; see options.h. */
 #include "options.h"
 
+#include "filter/filter.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_COUNT = 256, OPT_VLAN, OPT_VERSION, OPT_IMMEDIATE, OPT_TSPREC };
+enum { OPT_COUNT = 256, OPT_VLAN, OPT_VERSION, OPT_IMMEDIATE, OPT_TSPREC, OPT_TARGET };
 
 static const struct option longopts[] = {
 	{"count", no_argument, NULL, OPT_COUNT},
 	{"vlan", required_argument, NULL, OPT_VLAN},
+	{"target", required_argument, NULL, OPT_TARGET},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
@@ -30,7 +33,8 @@ static const struct option longopts[] = {
 void options_usage(FILE *out)
 {
 	fprintf(out, "Usage: bpfcap -d | -dd | -ddd [-O] [-s snaplen] [-y linktype | -r file]\n"
-		     "              [--vlan raw|live] [-F file | expression]\n"
+		     "              [--vlan raw|live] [--target socket|xdp|tc]\n"
+		     "              [-F file | expression]\n"
 		     "       bpfcap -r file [-w file] [-c count] [--count] [-O] [-s snaplen]\n"
 		     "              [--vlan raw|live] [-F file | expression]\n"
 		     "       bpfcap -i interface [-lpnU] [-B KiB] [-c count] [-Q in|out|inout]\n"
@@ -212,6 +216,19 @@ static int short_opt(struct config *cfg, int c, const char *arg)
 		cfg->vlan_live = strcmp(arg, "live") == 0;
 		cfg->vlan_set = 1;
 		return 0;
+	case OPT_TARGET:
+		if (!strcmp(arg, "socket"))
+			cfg->target = 0;
+		else if (!strcmp(arg, "xdp"))
+			cfg->target = FILTER_HOOK_XDP;
+		else if (!strcmp(arg, "tc"))
+			cfg->target = FILTER_HOOK_TC;
+		else {
+			fprintf(stderr,
+				"bpfcap: --target takes 'socket', 'xdp' or 'tc', not '%s'\n", arg);
+			return -1;
+		}
+		return 0;
 	default: return live_opt(cfg, c, arg);
 	}
 }
@@ -235,6 +252,9 @@ static int check_combinations(const struct config *cfg)
 		msg = "-C and -G cannot rotate the standard output (-w -)";
 	else if (cfg->user && (cfg->read_file || cfg->dump_level))
 		msg = "-Z only applies to live capture";
+	else if (cfg->target && !cfg->dump_level)
+		msg = "--target xdp and --target tc go with -d, -dd or -ddd (a listing of the "
+		      "eBPF program)";
 	if (msg)
 		fprintf(stderr, "bpfcap: %s\n", msg);
 	return msg ? -1 : 0;

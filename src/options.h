@@ -21,6 +21,7 @@ struct config {
 	const char *expr_file;	/* -F */
 	int vlan_live;		/* --vlan live */
 	int vlan_set;
+	int target; /* --target: 0 socket (classic), else enum filter_hook */
 	/* live capture */
 	const char *iface;	/* -i */
 	unsigned buffer_kib;	/* -B, 0 default */

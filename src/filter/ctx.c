@@ -2,11 +2,13 @@
 #include "ctx.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "back/cbpf/cbpf.h"
 #include "back/cbpf/cooked.h"
+#include "back/ebpf/ebpf.h"
 #include "gen/gen.h"
 #include "gen/link.h"
 #include "ir/opt.h"
@@ -92,15 +94,32 @@ int filter_emit_cbpf(struct filter_ctx *c, struct filter_prog *out)
 	return 0;
 }
 
-/* Until the eBPF backend lands (src/filter/back/ebpf/), the entry points
- * exist so that callers link, and say plainly that there is nothing yet. */
+/* eBPF for XDP and tc: only Ethernet frames reach those hooks on the
+ * devices bpfcap attaches to, so other link types are refused. */
 int filter_emit_ebpf(struct filter_ctx *c, const struct filter_ebpf_opts *o,
 		     struct filter_ebpf_prog *out)
 {
-	(void)o;
-	(void)out;
-	return diag_set(&c->diag, FILTER_ERR_SEMANTIC, 0, 0,
-			"this build of bpfcap has no eBPF backend yet");
+	memset(out, 0, sizeof(*out));
+	out->prog_array_insn = SIZE_MAX;
+	if (!c->compiled)
+		return diag_set(&c->diag, FILTER_ERR_SEMANTIC, 0, 0, "nothing compiled");
+	if (!o || (o->hook != FILTER_HOOK_XDP && o->hook != FILTER_HOOK_TC))
+		return diag_set(&c->diag, FILTER_ERR_SEMANTIC, 0, 0, "unknown eBPF hook");
+	if (c->opts.dlt != FILTER_DLT_EN10MB)
+		return diag_set(&c->diag, FILTER_ERR_SEMANTIC, 0, 0,
+				"the %s hook sees Ethernet frames; link type %s has no meaning "
+				"there (use -y EN10MB, or --target socket)",
+				o->hook == FILTER_HOOK_XDP ? "XDP" : "tc",
+				filter_dlt_name(c->opts.dlt));
+	struct ebpf_opts eo = {
+		.hook = o->hook,
+		.accept = o->accept,
+		.observe = o->observe,
+		.tc_helper_only = o->tc_helper_only,
+		.vlan_live = c->opts.vlan == FILTER_VLAN_LIVE,
+		.optimize = !c->opts.no_optimize,
+	};
+	return ebpf_emit(&c->ir, &eo, &c->diag, out);
 }
 
 void filter_ebpf_release(struct filter_ebpf_prog *p)

@@ -183,6 +183,11 @@ struct filter_ebpf_opts {
 	 * TC_ACT_SHOT.  1: the program never changes a packet's fate, both
 	 * verdicts are XDP_PASS / TC_ACT_UNSPEC (flow counting, capture). */
 	int observe;
+	/* tc: leave out the copy of the program for linear skbs (where every
+	 * byte is in data..data_end), so that every packet takes the path that
+	 * reads beyond the linear part with bpf_skb_load_bytes().  Slower; for
+	 * tests, since BPF_PROG_TEST_RUN only makes linear skbs. */
+	int tc_helper_only;
 };
 
 /* The kernel's limit for one eBPF program's length (BPF_COMPLEXITY_LIMIT_INSNS

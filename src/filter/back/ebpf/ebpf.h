@@ -1,0 +1,194 @@
+/*
+ * ebpf.h - the eBPF backend: the IR graph to an eBPF program for XDP or tc.
+ *
+ * The backend owns: the instruction buffer with labels and its final
+ * resolution and peephole pass (code.c); the hook profiles - prologue,
+ * packet views, ancillary data, lengths and verdicts (hook.c); the register
+ * cache with spills to 8-byte stack slots (regs.c); the block walk, bounds
+ * guards and value materialisation (emit.c); and the listings (dump.c).
+ *
+ * Register use: r6 the context, r7 the start and r8 the end of the direct
+ * packet window (data/data_end), r10 the frame; r0-r5 and r9 hold IR values.
+ * Stack (below r10): IR scratch slots, value spills, the save area for
+ * helper calls at tc, and buffers for bpf_skb_load_bytes.
+ *
+ * A packet "view" is what the program's loads see.  PLAIN: the bytes.
+ * PEEL (--vlan live, a tag still in the bytes): the frame without its outer
+ * 802.1Q/802.1ad tag, whose TCI becomes the ancillary VLAN value.  META (tc,
+ * the kernel moved the tag into skb->vlan_*): under --vlan live the bytes
+ * and the metadata as they are; under raw the frame with the tag put back.
+ * Each view gets its own copy of the program, chosen once at entry, so that
+ * every offset stays a constant.
+ */
+#ifndef BPFCAP_FILTER_EBPF_H
+#define BPFCAP_FILTER_EBPF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/diag.h"
+#include "filter.h"
+#include "ir/ir.h"
+
+struct ebpf_opts {
+	enum filter_hook hook;
+	enum filter_ebpf_accept accept;
+	int observe;
+	int tc_helper_only;
+	int vlan_live; /* FILTER_VLAN_LIVE */
+	int optimize;  /* run the peephole pass beyond what loading needs */
+};
+
+int ebpf_emit(const struct ir *ir, const struct ebpf_opts *o, struct diag_sink *d,
+	      struct filter_ebpf_prog *out);
+
+/* ---- code.c: instructions with symbolic jump targets ---------------- */
+
+struct einsn {
+	struct filter_ebpf_insn in;
+	int tgt; /* label of a jump, -1 otherwise */
+};
+
+struct code {
+	struct einsn *v;
+	size_t n, cap;
+	long *lpos; /* label -> instruction index, -1 until placed */
+	size_t nl, lcap;
+	int err;	  /* out of memory */
+	size_t tail_insn; /* the tail call's BPF_LD_IMM64, SIZE_MAX if none */
+};
+
+int code_label(struct code *c);
+void code_place(struct code *c, int label);
+void code_put(struct code *c, uint8_t op, int dst, int src, int16_t off, int32_t imm);
+/* A jump (conditional or BPF_JA) to LABEL. */
+void code_jmp(struct code *c, uint8_t op, int dst, int src, int32_t imm, int label);
+/* Remove unreachable code and jumps to the next instruction, thread jumps,
+ * and (OPTIMIZE) drop instructions whose result nothing reads; then
+ * resolve labels into OUT.  0 or -1 (out of memory, or a jump out of
+ * range: errno-free, the caller reports). */
+int code_finish(struct code *c, int optimize, struct filter_ebpf_prog *out);
+
+/* ---- stack layout (offsets from r10) -------------------------------- */
+
+enum {
+	NSPILL = 16,
+	STK_MEM = -8,	  /* scratch slot k at STK_MEM - 8k */
+	STK_SPILL = -136, /* spill slot i at STK_SPILL - 8i */
+	STK_SAVE = -264,  /* register r saved at STK_SAVE - 8r around a call */
+	STK_BUF = -512,	  /* load-bytes buffers: [STK_BUF, STK_BUF + BUF_SIZE) */
+	BUF_SIZE = 168,
+	WIN_SPAN = 64, /* the widest window one helper call copies */
+	NPOOL = 7,     /* r0-r5, r9 */
+	MAXWIN = 16,
+};
+
+enum view { VIEW_PLAIN, VIEW_PEEL, VIEW_META, NVIEWS };
+
+/* ---- regs.c: what registers and spill slots hold -------------------- */
+
+struct loc {
+	const struct ir_val *v;
+	uint8_t raw; /* 0: the value; 2/4: its big-endian bytes as loaded (host order) */
+	uint8_t ptr; /* 1: not V but data + V (+ the view's shift), checked for EXT */
+	int32_t ext, need;
+	uint32_t lru;
+};
+
+struct state {
+	struct loc reg[11];
+	struct loc spill[NSPILL];
+	uint32_t checked; /* XDP: bytes from data known to be in the window */
+};
+
+struct win {
+	const struct ir_val *base; /* NULL: absolute */
+	int32_t min, ext;	   /* physical offsets [min, ext) relative to base */
+	int reg;		   /* the pointer register; R7 for XDP's absolute window */
+	int32_t need, delta;	   /* indexed: the least index, and the view's shift */
+	uint8_t align;		   /* tc: allowed (buffer - min) % 4 values, bit mask */
+};
+
+struct em {
+	const struct ir *ir;
+	const struct ebpf_opts *o;
+	struct diag_sink *d;
+	struct code c;
+	struct state s;
+	uint32_t pinned; /* registers in use by the current operation */
+	uint32_t tick;
+	int *uses; /* per value id: references not yet consumed */
+	uint32_t *stamp, cur;
+	struct win w[MAXWIN];
+	int nw, buf_used;
+	enum view view;
+	int linear;	 /* tc: the copy for skbs whose linear part is the whole packet */
+	int linear_copy; /* tc: that copy exists */
+	uint32_t pre;	 /* direct windows: the extent the block may check up front */
+	int lbl_accept, lbl_reject;
+	int need_accept, need_reject;
+	int err;
+};
+
+extern const int ebpf_pool[NPOOL];
+
+void reg_meet(struct state *into, const struct state *from);
+int reg_find(const struct em *e, const struct ir_val *v);
+int reg_alloc(struct em *e);
+/* Record that R now holds V (RAW form); forgets what it held. */
+void reg_set(struct em *e, int r, const struct ir_val *v, uint8_t raw);
+void reg_forget(struct em *e, int r);
+/* Bring a spilled V back into a register; -1 if V is not spilled. */
+int reg_unspill(struct em *e, const struct ir_val *v);
+/* Forget every register and spill whose value reads scratch slot SLOT. */
+void reg_invalidate_slot(struct em *e, uint32_t slot);
+int reg_cached(const struct em *e, const struct ir_val *v);
+void reg_pin(struct em *e, int r);
+void reg_unpin(struct em *e, int r);
+
+/* ---- guard.c: guaranteed extents ----------------------------------- */
+
+#define GUARD_NONE UINT32_MAX
+/* For each block (by id) of LIST (N, topological order), in the current
+ * view: the bytes from the start of the packet that every path from the
+ * block to an accept reads with absolute loads (GUARD_NONE: no path
+ * accepts).  A guard of that extent rejects only packets every path
+ * would reject, so a block may check it up front (cbpfc's "guaranteed
+ * guard"), and later blocks need no guard of their own. */
+void guard_extents(struct em *e, struct ir_block *const *list, size_t n, uint32_t *g);
+
+/* ---- hook.c: the hook profiles ------------------------------------- */
+
+/* Prologue: context and window registers, zeroed scratch slots, and the
+ * choice of view; jumps to ENTRY[linear][view] for the views in use (USED):
+ * at XDP ENTRY[0]; at tc ENTRY[1] when the skb is linear, else ENTRY[0]. */
+void hook_prologue(struct em *e, uint32_t nslots, const int *used, const int (*entry)[NVIEWS]);
+/* The views the expression needs at this hook (USED[view] set to 1). */
+void hook_views(const struct em *e, int *used);
+/* The bytes from data a view's entry has checked (the peel check's 18). */
+uint32_t hook_view_checked(enum view v);
+/* The value of LEN or an ancillary datum into a fresh register; -1 with
+ * a diagnostic when the hook cannot provide it. */
+int hook_len(struct em *e);
+int hook_anc(struct em *e, const struct ir_val *v);
+/* Map view offset K (SIZE bytes) of an absolute load to a physical one:
+ * 0 and *PHYS; 1 when the bytes are the tag's metadata (META under raw);
+ * 2 when the load straddles the tag's place (load it byte by byte).
+ * Indexed loads keep their offset (0): the view shifts their index. */
+int hook_map(struct em *e, uint32_t k, uint8_t size, int indexed, int32_t *phys);
+/* For an indexed load at view offset K: the shift of its index, and in
+ * *NEED the smallest index the shift is right for (smaller ones reject). */
+int32_t hook_index_shift(const struct em *e, uint32_t k, int32_t *need);
+/* The META-raw synthetic load of view bytes [K, K+SIZE) inside 12..15. */
+int hook_meta_load(struct em *e, uint32_t k, uint8_t size);
+/* The accept and reject epilogues (only those jumped to). */
+void hook_epilogues(struct em *e);
+/* A bpf_skb_load_bytes(ctx, OFF_REG (+ OFF) or OFF, r10 + BUF, LEN) call
+ * that rejects the packet when it fails; saves and restores the pool
+ * registers in use. OFF_REG < 0: the offset is the constant OFF. */
+void hook_load_bytes(struct em *e, int off_reg, int32_t off, int16_t buf, int32_t len);
+
+/* opcodes as bytes */
+#define OP(cls, op, src) ((uint8_t)((cls) | (op) | (src)))
+
+#endif

@@ -1,0 +1,480 @@
+/* ebpf_test.c - the eBPF backend: listings, refusals, the tail-call
+ * epilogue, guard placement, and verdicts from a small user-space
+ * interpreter of the XDP programs that also checks what the verifier would
+ * (every load inside the checked packet window or the initialised stack,
+ * forward jumps in range, registers written before they are read). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+
+static int emit(const char *expr, enum filter_hook hook, int vlan, int dlt,
+		enum filter_ebpf_accept acc, struct filter_ebpf_prog *p, struct filter_diag *d)
+{
+	struct filter_options o = {.dlt = dlt, .vlan = vlan};
+	struct filter_ctx *c = filter_ctx_new(&o);
+	assert_non_null(c);
+	struct filter_ebpf_opts eo = {.hook = hook, .accept = acc};
+	int rc = filter_compile(c, expr, strlen(expr));
+	if (rc == 0)
+		rc = filter_emit_ebpf(c, &eo, p);
+	if (rc < 0 && d)
+		*d = *filter_ctx_diag(c);
+	filter_ctx_free(c);
+	return rc;
+}
+
+static void xdp(const char *expr, struct filter_ebpf_prog *p)
+{
+	assert_int_equal(
+		emit(expr, FILTER_HOOK_XDP, 0, FILTER_DLT_EN10MB, FILTER_EBPF_VERDICT, p, NULL), 0);
+}
+
+/* ---- an interpreter for what the backend emits at XDP ----------------- */
+
+struct vm {
+	const uint8_t *pkt;
+	size_t len;
+	uint8_t stack[512];
+	uint8_t stack_init[512];
+	uint64_t r[11];
+	uint16_t written; /* bit r: register written */
+};
+
+static const uint8_t *addr(struct vm *m, uint64_t a, int size, int store)
+{
+	uintptr_t p = (uintptr_t)a, s = (uintptr_t)m->stack, k = (uintptr_t)m->pkt;
+	if (p >= s && p + (uintptr_t)size <= s + sizeof(m->stack)) {
+		size_t o = p - s;
+		for (int i = 0; i < size; i++) {
+			if (store)
+				m->stack_init[o + i] = 1;
+			else if (!m->stack_init[o + i])
+				fail_msg("read of uninitialised stack at %zd", (ssize_t)o - 512);
+		}
+		return (const uint8_t *)p;
+	}
+	if (!store && p >= k && p + (uintptr_t)size <= k + m->len)
+		return (const uint8_t *)p;
+	fail_msg("load of %d bytes outside the packet and the stack", size);
+	return NULL;
+}
+
+static uint64_t rd(struct vm *m, int r)
+{
+	if (r != 10 && !(m->written & (1u << r)))
+		fail_msg("r%d read before written", r);
+	return m->r[r];
+}
+
+static uint64_t alu(uint8_t op, uint64_t a, uint64_t b, int is64)
+{
+	if (!is64) {
+		a = (uint32_t)a;
+		b = (uint32_t)b;
+	}
+	uint64_t v;
+	switch (op) {
+	case BPF_ADD: v = a + b; break;
+	case BPF_SUB: v = a - b; break;
+	case BPF_MUL: v = a * b; break;
+	case BPF_DIV: v = b ? a / b : 0; break;
+	case BPF_MOD: v = b ? a % b : a; break;
+	case BPF_AND: v = a & b; break;
+	case BPF_OR: v = a | b; break;
+	case BPF_XOR: v = a ^ b; break;
+	case BPF_LSH: v = a << (b & (is64 ? 63 : 31)); break;
+	case BPF_RSH: v = a >> (b & (is64 ? 63 : 31)); break;
+	case BPF_NEG: v = -a; break;
+	case BPF_MOV: v = b; break;
+	default: fail_msg("alu op %#x", op); return 0;
+	}
+	return is64 ? v : (uint32_t)v;
+}
+
+static int cond(uint8_t op, uint64_t a, uint64_t b, int is32)
+{
+	if (is32) {
+		a = (uint32_t)a;
+		b = (uint32_t)b;
+	}
+	switch (op) {
+	case BPF_JEQ: return a == b;
+	case BPF_JNE: return a != b;
+	case BPF_JGT: return a > b;
+	case BPF_JGE: return a >= b;
+	case BPF_JLT: return a < b;
+	case BPF_JLE: return a <= b;
+	case BPF_JSET: return (a & b) != 0;
+	default: fail_msg("jump op %#x", op); return 0;
+	}
+}
+
+static uint64_t ldx(struct vm *m, const struct filter_ebpf_insn *i, uint64_t ctx)
+{
+	int size = BPF_SIZE(i->code) == BPF_W	? 4
+		   : BPF_SIZE(i->code) == BPF_H ? 2
+		   : BPF_SIZE(i->code) == BPF_B ? 1
+						: 8;
+	uint64_t base = rd(m, i->src_reg);
+	if (base == ctx) { /* struct xdp_md: data, data_end */
+		if (i->off == 0)
+			return (uintptr_t)m->pkt;
+		if (i->off == 4)
+			return (uintptr_t)m->pkt + m->len;
+		fail_msg("context field at %d", i->off);
+	}
+	const uint8_t *p = addr(m, base + (uint64_t)(int64_t)i->off, size, 0);
+	uint64_t v = 0;
+	memcpy(&v, p, (size_t)size);
+	return v;
+}
+
+/* Run P (XDP) on PKT; the verdict (XDP_PASS 2 / XDP_DROP 1). */
+static int run(const struct filter_ebpf_prog *p, const uint8_t *pkt, size_t len)
+{
+	struct vm *m = calloc(1, sizeof(*m));
+	assert_non_null(m);
+	uint64_t ctx = 0xc0ffee00;
+	m->pkt = pkt;
+	m->len = len;
+	m->r[1] = ctx;
+	m->r[10] = (uintptr_t)m->stack + sizeof(m->stack);
+	m->written = 1u << 1;
+	for (size_t pc = 0; pc < p->len;) {
+		const struct filter_ebpf_insn *i = &p->insns[pc++];
+		uint8_t cls = BPF_CLASS(i->code), op = BPF_OP(i->code);
+		int x = BPF_SRC(i->code) == BPF_X;
+		switch (cls) {
+		case BPF_ALU:
+		case BPF_ALU64:
+			if (op == BPF_END) {
+				uint64_t v = rd(m, i->dst_reg);
+				m->r[i->dst_reg] = i->imm == 16 ? __builtin_bswap16((uint16_t)v)
+								: __builtin_bswap32((uint32_t)v);
+				break;
+			}
+			m->r[i->dst_reg] =
+				alu(op, op == BPF_MOV || op == BPF_NEG ? 0 : rd(m, i->dst_reg),
+				    x ? rd(m, i->src_reg) : (uint64_t)(int64_t)i->imm,
+				    cls == BPF_ALU64);
+			if (op == BPF_NEG)
+				m->r[i->dst_reg] =
+					alu(BPF_SUB, 0, rd(m, i->dst_reg), cls == BPF_ALU64);
+			m->written |= (uint16_t)(1u << i->dst_reg);
+			break;
+		case BPF_LDX:
+			m->r[i->dst_reg] = ldx(m, i, ctx);
+			m->written |= (uint16_t)(1u << i->dst_reg);
+			break;
+		case BPF_ST:
+		case BPF_STX: {
+			uint64_t v = cls == BPF_STX ? rd(m, i->src_reg) : (uint64_t)(int64_t)i->imm;
+			uint8_t *a = (uint8_t *)(uintptr_t)addr(
+				m, rd(m, i->dst_reg) + (uint64_t)(int64_t)i->off, 8, 1);
+			memcpy(a, &v, 8);
+			break;
+		}
+		case BPF_JMP:
+		case BPF_JMP32:
+			if (op == BPF_EXIT) {
+				int v = (int)rd(m, 0);
+				free(m);
+				return v;
+			}
+			if (op == BPF_CALL)
+				fail_msg("helper call at XDP");
+			if (i->off < 0)
+				fail_msg("backward jump at %zu", pc - 1);
+			if (op == BPF_JA || cond(op, rd(m, i->dst_reg),
+						 x ? rd(m, i->src_reg) : (uint64_t)(int64_t)i->imm,
+						 cls == BPF_JMP32))
+				pc += (size_t)i->off;
+			if (pc > p->len)
+				fail_msg("jump out of the program");
+			break;
+		default: fail_msg("instruction class %#x", cls);
+		}
+	}
+	fail_msg("fell off the end of the program");
+	return -1;
+}
+
+/* ---- frames ------------------------------------------------------------ */
+
+/* Ethernet + IPv4 + TCP 10.0.0.1:1234 -> 10.0.0.2:80, SYN (54 bytes). */
+static const uint8_t tcp4[] = {
+	0, 1,  2, 3, 4,	 5, 6, 7, 8,  9, 10,   11,   0x08, 0x00, 0x45, 0, 0,	40,
+	0, 1,  0, 0, 64, 6, 0, 0, 10, 0, 0,    1,    10,   0,	 0,    2, 0x04, 0xd2,
+	0, 80, 0, 0, 0,	 0, 0, 0, 0,  0, 0x50, 0x02, 0x20, 0,	 0,    0, 0,	0,
+};
+
+/* An unpadded ARP request (42 bytes), as veth and loopback deliver it. */
+static const uint8_t arp42[42] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0,  0, 0, 0, 1, 0x08, 0x06, 0, 1, 8, 0,	6, 4, 0,
+	1,    2,    0,	  0,	0,    0,    1, 10, 0, 0, 1, 0, 0,    0,	   0, 0, 0, 10, 0, 0, 2,
+};
+
+/* The same TCP frame with an 802.1Q tag (VLAN 100). */
+static uint8_t tagged[sizeof(tcp4) + 4];
+
+static void make_tagged(void)
+{
+	memcpy(tagged, tcp4, 12);
+	tagged[12] = 0x81, tagged[13] = 0x00, tagged[14] = 0x00, tagged[15] = 100;
+	memcpy(tagged + 16, tcp4 + 12, sizeof(tcp4) - 12);
+}
+
+static int verdict(const char *expr, int vlan, const uint8_t *pkt, size_t len)
+{
+	struct filter_ebpf_prog p;
+	assert_int_equal(
+		emit(expr, FILTER_HOOK_XDP, vlan, FILTER_DLT_EN10MB, FILTER_EBPF_VERDICT, &p, NULL),
+		0);
+	int v = run(&p, pkt, len);
+	filter_ebpf_release(&p);
+	assert_true(v == XDP_PASS || v == XDP_DROP);
+	return v == XDP_PASS;
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void listing_ip(void **state)
+{
+	(void)state;
+	struct filter_ebpf_prog p;
+	xdp("ip", &p);
+	char *s = filter_ebpf_dump(&p, 1);
+	assert_string_equal(s, "   0: (bf) r6 = r1\n"
+			       "   1: (61) r7 = *(u32 *)(r6 +0)\n"
+			       "   2: (61) r8 = *(u32 *)(r6 +4)\n"
+			       "   3: (bf) r0 = r7\n"
+			       "   4: (07) r0 += 14\n"
+			       "   5: (2d) if r0 > r8 goto pc+2\n"
+			       "   6: (69) r0 = *(u16 *)(r7 +12)\n"
+			       "   7: (16) if w0 == 0x8 goto pc+2\n"
+			       "   8: (b7) r0 = 1\n"
+			       "   9: (95) exit\n"
+			       "  10: (b7) r0 = 2\n"
+			       "  11: (95) exit\n");
+	free(s);
+	s = filter_ebpf_dump(&p, 2);
+	assert_non_null(strstr(s, "{ 0xbf, 6, 1, 0, 0x00000000 },\n"));
+	free(s);
+	s = filter_ebpf_dump(&p, 3);
+	assert_int_equal(strncmp(s, "12\n191 6 1 0 0\n", 15), 0);
+	free(s);
+	filter_ebpf_release(&p);
+}
+
+static void listing_tc(void **state)
+{
+	(void)state;
+	struct filter_ebpf_prog p;
+	assert_int_equal(emit("tcp port 80", FILTER_HOOK_TC, 0, FILTER_DLT_EN10MB,
+			      FILTER_EBPF_VERDICT, &p, NULL),
+			 0);
+	assert_int_equal(p.hook, FILTER_HOOK_TC);
+	char *s = filter_ebpf_dump(&p, 1);
+	/* the context's data/data_end, the tag in metadata, the helper */
+	assert_non_null(strstr(s, "   1: (61) r7 = *(u32 *)(r6 +76)\n"));
+	assert_non_null(strstr(s, "   2: (61) r8 = *(u32 *)(r6 +80)\n"));
+	assert_non_null(strstr(s, "r0 = *(u32 *)(r6 +20)\n"));
+	assert_non_null(strstr(s, "call bpf_skb_load_bytes#26\n"));
+	assert_non_null(strstr(s, "(b7) r0 = 2\n")); /* TC_ACT_SHOT */
+	assert_non_null(strstr(s, "(b7) r0 = 0\n")); /* TC_ACT_OK */
+	free(s);
+	filter_ebpf_release(&p);
+}
+
+static void refusals(void **state)
+{
+	(void)state;
+	struct filter_ebpf_prog p;
+	struct filter_diag d;
+	assert_int_equal(emit("inbound", FILTER_HOOK_XDP, FILTER_VLAN_LIVE, FILTER_DLT_EN10MB,
+			      FILTER_EBPF_VERDICT, &p, &d),
+			 -1);
+	assert_int_equal(d.code, FILTER_ERR_SEMANTIC);
+	assert_non_null(strstr(d.message, "XDP"));
+	assert_non_null(strstr(d.message, "inbound"));
+	/* tc has the packet type */
+	assert_int_equal(emit("inbound", FILTER_HOOK_TC, FILTER_VLAN_LIVE, FILTER_DLT_EN10MB,
+			      FILTER_EBPF_VERDICT, &p, &d),
+			 0);
+	filter_ebpf_release(&p);
+	assert_int_equal(
+		emit("ip", FILTER_HOOK_XDP, 0, FILTER_DLT_LINUX_SLL, FILTER_EBPF_VERDICT, &p, &d),
+		-1);
+	assert_int_equal(d.code, FILTER_ERR_SEMANTIC);
+	assert_non_null(strstr(d.message, "Ethernet"));
+	assert_int_equal(emit("ip", 7, 0, FILTER_DLT_EN10MB, FILTER_EBPF_VERDICT, &p, &d), -1);
+}
+
+static size_t count_calls(const struct filter_ebpf_prog *p, int32_t helper)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->len; i++)
+		n += p->insns[i].code == (BPF_JMP | BPF_CALL) && p->insns[i].imm == helper;
+	return n;
+}
+
+static void tail_call(void **state)
+{
+	(void)state;
+	const char *exprs[] = {"tcp port 80 or udp port 53", "vlan and ip", ""};
+	for (int h = FILTER_HOOK_XDP; h <= FILTER_HOOK_TC; h++)
+		for (size_t k = 0; k < sizeof(exprs) / sizeof(exprs[0]); k++) {
+			struct filter_ebpf_prog p;
+			assert_int_equal(emit(exprs[k], (enum filter_hook)h, FILTER_VLAN_LIVE,
+					      FILTER_DLT_EN10MB, FILTER_EBPF_TAIL_CALL, &p, NULL),
+					 0);
+			size_t t = p.prog_array_insn;
+			assert_true(t != SIZE_MAX && t >= 1 && t + 6 <= p.len);
+			const struct filter_ebpf_insn *i = &p.insns[t];
+			assert_int_equal(i[-1].code, BPF_ALU64 | BPF_MOV | BPF_X); /* r1 = ctx */
+			assert_int_equal(i[-1].dst_reg, 1);
+			assert_int_equal(i[-1].src_reg, 6);
+			assert_int_equal(i[0].code, BPF_LD | BPF_DW | BPF_IMM);
+			assert_int_equal(i[0].dst_reg, 2);
+			assert_int_equal(i[0].src_reg, 0);
+			assert_int_equal(i[0].imm, 0);
+			assert_int_equal(i[1].code, 0);
+			assert_int_equal(i[2].code, BPF_ALU64 | BPF_MOV | BPF_K); /* r3 = 0 */
+			assert_int_equal(i[2].dst_reg, 3);
+			assert_int_equal(i[2].imm, 0);
+			assert_int_equal(i[3].code, BPF_JMP | BPF_CALL);
+			assert_int_equal(i[3].imm, BPF_FUNC_tail_call);
+			assert_int_equal(i[4].code, BPF_ALU64 | BPF_MOV | BPF_K);
+			assert_int_equal(i[4].imm, h == FILTER_HOOK_XDP ? XDP_PASS : 0);
+			assert_int_equal(i[5].code, BPF_JMP | BPF_EXIT);
+			assert_int_equal(count_calls(&p, BPF_FUNC_tail_call), 1);
+			filter_ebpf_release(&p);
+		}
+	struct filter_ebpf_prog p;
+	xdp("ip", &p);
+	assert_true(p.prog_array_insn == SIZE_MAX);
+	assert_int_equal(count_calls(&p, BPF_FUNC_tail_call), 0);
+	filter_ebpf_release(&p);
+}
+
+/* No program-wide guard: an unpadded ARP frame is read as far as it goes. */
+static void guard_placement(void **state)
+{
+	(void)state;
+	assert_true(verdict("arp or tcp port 80", 0, arp42, sizeof(arp42)));
+	assert_true(verdict("arp or tcp port 80", 0, tcp4, sizeof(tcp4)));
+	assert_false(verdict("arp or tcp port 81", 0, tcp4, sizeof(tcp4)));
+	/* the first guard covers the Ethernet type only */
+	struct filter_ebpf_prog p;
+	xdp("arp or tcp port 80", &p);
+	for (size_t i = 0; i < p.len; i++)
+		if (p.insns[i].code == (BPF_ALU64 | BPF_ADD | BPF_K)) {
+			assert_int_equal(p.insns[i].imm, 14);
+			break;
+		}
+	filter_ebpf_release(&p);
+}
+
+/* Guards merge: every accepting path of this expression reads up to the
+ * destination address, so one guard of 34 bytes up front covers them all,
+ * and no block repeats it. */
+static void guards_merged(void **state)
+{
+	(void)state;
+	struct filter_ebpf_prog p;
+	xdp("ip src 10.0.0.1 and ip dst 10.0.0.2", &p);
+	size_t guards = 0;
+	for (size_t i = 0; i < p.len; i++)
+		guards += p.insns[i].code == (BPF_JMP | BPF_JGT | BPF_X);
+	assert_int_equal(guards, 1);
+	for (size_t i = 0; i < p.len; i++)
+		if (p.insns[i].code == (BPF_ALU64 | BPF_ADD | BPF_K))
+			assert_int_equal(p.insns[i].imm, 34);
+	filter_ebpf_release(&p);
+	/* without the IR optimizer the guards stay per block, each once */
+	struct filter_options o = {.dlt = FILTER_DLT_EN10MB, .no_optimize = 1};
+	struct filter_ctx *c = filter_ctx_new(&o);
+	const char *x = "ip src 10.0.0.1 and ip dst 10.0.0.2";
+	struct filter_ebpf_opts eo = {.hook = FILTER_HOOK_XDP};
+	assert_int_equal(filter_compile(c, x, strlen(x)), 0);
+	assert_int_equal(filter_emit_ebpf(c, &eo, &p), 0);
+	filter_ctx_free(c);
+	guards = 0;
+	for (size_t i = 0; i < p.len; i++)
+		guards += p.insns[i].code == (BPF_JMP | BPF_JGT | BPF_X);
+	assert_int_equal(guards, 3); /* type (14), source (30), destination (34) */
+	assert_int_equal(run(&p, tcp4, sizeof(tcp4)), XDP_PASS);
+	assert_int_equal(run(&p, tcp4, 33), XDP_DROP);
+	assert_true(verdict("ip src 10.0.0.1 and ip dst 10.0.0.2", 0, tcp4, sizeof(tcp4)));
+	assert_false(verdict("ip src 10.0.0.1 and ip dst 10.0.0.2", 0, tcp4, 33));
+	filter_ebpf_release(&p);
+}
+
+static void verdicts(void **state)
+{
+	(void)state;
+	const size_t n = sizeof(tcp4);
+	assert_true(verdict("tcp", 0, tcp4, n));
+	assert_false(verdict("udp", 0, tcp4, n));
+	assert_true(verdict("tcp dst port 80 and src port 1234", 0, tcp4, n));
+	assert_true(verdict("tcp[tcpflags] & tcp-syn != 0", 0, tcp4, n));
+	assert_false(verdict("tcp[tcpflags] & tcp-ack != 0", 0, tcp4, n));
+	assert_true(verdict("ip[2:2] - 20 = 20", 0, tcp4, n));
+	assert_true(verdict("len = 54 and greater 54", 0, tcp4, n));
+	assert_false(verdict("tcp[100] = 1", 0, tcp4, n));
+	assert_false(verdict("not tcp[100] = 1", 0, tcp4, n));		 /* out of bounds rejects */
+	assert_false(verdict("ip[2:2] / (ip[8] - 64) = 0", 0, tcp4, n)); /* x/0 rejects */
+	assert_true(verdict("ip[2:2] / (ip[8] - 60) = 10", 0, tcp4, n));
+	assert_true(verdict("ip[16:4] > 0x80000000 or ip[16:4] = 0x0a000002", 0, tcp4, n));
+	assert_false(verdict("ip[16:4] > 0x80000000", 0, tcp4, n));
+	assert_true(verdict("ether[10:4] = 0x0a0b0800", 0, tcp4, n));
+	assert_true(verdict("", 0, tcp4, n));
+}
+
+static void vlan_views(void **state)
+{
+	(void)state;
+	make_tagged();
+	const size_t n = sizeof(tagged);
+	/* raw: the tag is in the bytes */
+	assert_false(verdict("tcp port 80", FILTER_VLAN_RAW, tagged, n));
+	assert_true(verdict("vlan 100 and tcp port 80", FILTER_VLAN_RAW, tagged, n));
+	/* live: the tag is peeled off, as on a Linux socket */
+	assert_true(verdict("tcp port 80", FILTER_VLAN_LIVE, tagged, n));
+	assert_true(verdict("vlan 100 and tcp port 80", FILTER_VLAN_LIVE, tagged, n));
+	assert_false(verdict("vlan 101", FILTER_VLAN_LIVE, tagged, n));
+	assert_true(verdict("len = 54", FILTER_VLAN_LIVE, tagged, n));
+	assert_true(verdict("ether[10:4] = 0x0a0b0800", FILTER_VLAN_LIVE, tagged, n));
+	assert_true(verdict("tcp port 80", FILTER_VLAN_LIVE, tcp4, sizeof(tcp4)));
+	assert_false(verdict("vlan", FILTER_VLAN_LIVE, tcp4, sizeof(tcp4)));
+	/* no VLAN and no load past the MAC addresses: one view */
+	struct filter_ebpf_prog a, b;
+	assert_int_equal(emit("ether host 00:01:02:03:04:05", FILTER_HOOK_XDP, FILTER_VLAN_LIVE,
+			      FILTER_DLT_EN10MB, FILTER_EBPF_VERDICT, &a, NULL),
+			 0);
+	assert_int_equal(emit("ether host 00:01:02:03:04:05", FILTER_HOOK_XDP, FILTER_VLAN_RAW,
+			      FILTER_DLT_EN10MB, FILTER_EBPF_VERDICT, &b, NULL),
+			 0);
+	assert_int_equal(a.len, b.len);
+	filter_ebpf_release(&a);
+	filter_ebpf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(listing_ip),	   cmocka_unit_test(listing_tc),
+		cmocka_unit_test(refusals),	   cmocka_unit_test(tail_call),
+		cmocka_unit_test(guard_placement), cmocka_unit_test(guards_merged),
+		cmocka_unit_test(verdicts),	   cmocka_unit_test(vlan_views),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
