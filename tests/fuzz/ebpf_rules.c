@@ -21,21 +21,45 @@
 _Static_assert(sizeof(struct filter_ebpf_insn) == sizeof(struct bpf_insn),
 	       "struct filter_ebpf_insn must be laid out as struct bpf_insn");
 
-int er_fail(struct walk *w, size_t pc, const char *fmt, ...)
+int er_strict(struct walk *w)
 {
-	va_list ap;
+	if (w->verdict == EBPF_RULES_OK && w->rep)
+		w->rep->beyond_kernel = 1;
+	return 0;
+}
+
+static int vreport(struct walk *w, size_t pc, int verdict, const char *fmt, va_list ap)
+{
 	int n;
 
 	if (w->verdict != EBPF_RULES_OK)
 		return -1;
-	w->verdict = EBPF_RULES_BAD;
+	w->verdict = verdict;
 	if (w->rep) {
 		w->rep->insn = pc;
 		n = snprintf(w->rep->message, sizeof w->rep->message, "insn %zu: ", pc);
-		va_start(ap, fmt);
 		vsnprintf(w->rep->message + n, sizeof w->rep->message - (size_t)n, fmt, ap);
-		va_end(ap);
 	}
+	return -1;
+}
+
+int er_fail(struct walk *w, size_t pc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(w, pc, EBPF_RULES_BAD, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int er_undecided(struct walk *w, size_t pc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(w, pc, EBPF_RULES_UNDECIDED, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -293,8 +317,6 @@ static int step(struct walk *w, size_t *pc, struct state *st, struct state *tmp,
 			return er_fail(w, at, "bad exit opcode 0x%x", i->code);
 		if (er_use(w, at, st, 0) < 0)
 			return -1;
-		if (st->r[0].type != T_SCALAR)
-			return er_fail(w, at, "exit with a pointer in r0");
 		return 1;
 	}
 	if (op == BPF_CALL)

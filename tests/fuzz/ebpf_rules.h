@@ -10,17 +10,20 @@
  *   - a length of 0 or above FILTER_EBPF_MAX_INSNS; a bad opcode, register or
  *     BPF_LD_IMM64 pair; a jump out of range or into the middle of a
  *     BPF_LD_IMM64; an instruction no path reaches; a fall off the end;
- *   - a read of an uninitialised register or stack byte, a write to r10;
+ *   - a read of an uninitialised register or stack byte (the kernel lets root
+ *     read uninitialised stack: the report says when that rule broke), a
+ *     write to r10; a division by the constant 0, a shift out of range;
  *   - a packet load outside the window a bounds check against the packet end
  *     proved on that path, a variable packet offset without a bound below
  *     0x10000, arithmetic the verifier forbids on pointers;
  *   - a context access other than a readable field of the hook's context
- *     (struct xdp_md, struct __sk_buff), a stack access outside 512 bytes, a
+ *     (struct xdp_md, struct __sk_buff), a stack access outside 512 bytes or
+ *     not aligned to its size, a
  *     partial spill or fill of a pointer;
  *   - a helper call with arguments of the wrong types (tail_call,
- *     skb_load_bytes at tc, xdp_load_bytes at XDP; others are unknown);
+ *     skb_load_bytes at tc, xdp_load_bytes at XDP; others are UNDECIDED);
  *     legacy packet loads (BPF_ABS/BPF_IND) at XDP or with r6 not the context;
- *   - an exit with r0 not a scalar;
+ *   - an exit with r0 not initialised;
  *   - a program whose paths take more than EBPF_RULES_BUDGET instructions
  *     to walk (the verifier's limit is 10^6 processed instructions; a loop
  *     counts each trip), reported as EBPF_RULES_UNDECIDED.
@@ -39,12 +42,13 @@
 enum ebpf_rules_verdict {
 	EBPF_RULES_OK = 0,
 	EBPF_RULES_BAD = 1,	  /* a rule is broken: see the report */
-	EBPF_RULES_UNDECIDED = 2, /* the walk ran out of budget */
+	EBPF_RULES_UNDECIDED = 2, /* out of budget, or a helper the checker does not know */
 };
 
 struct ebpf_rules_report {
 	size_t insn;	   /* where the rule broke */
 	size_t processed;  /* instructions walked */
+	int beyond_kernel; /* the broken rule is stricter than the kernel's for root */
 	char message[200]; /* "insn N: rule: details" */
 };
 

@@ -23,6 +23,9 @@ int er_stack_access(struct walk *w, size_t pc, struct state *s, const struct reg
 	if (at < 0 || at + size > STACK || base->off + off >= 0)
 		return er_fail(w, pc, "stack access at fp%+d size %d outside the 512 bytes",
 			       base->off + off, size);
+	if ((!write || val) && at % size) /* a load or store, not a helper's buffer */
+		return er_fail(w, pc, "misaligned stack access at fp%+d size %d", base->off + off,
+			       size);
 	int slot = at / 8, aligned = at % 8 == 0 && size == 8;
 	if (write) {
 		if (val && val->type != T_SCALAR && !aligned)
@@ -41,7 +44,8 @@ int er_stack_access(struct walk *w, size_t pc, struct state *s, const struct reg
 	}
 	for (int k = at; k < at + size; k++)
 		if (!(s->init[k / 8] & (1u << (k % 8))))
-			return er_fail(w, pc, "read of uninitialised stack at fp%+d", k - STACK);
+			return er_strict(w),
+			       er_fail(w, pc, "read of uninitialised stack at fp%+d", k - STACK);
 	return 0;
 }
 
@@ -152,8 +156,6 @@ int er_mem_store(struct walk *w, size_t pc, struct state *s, const struct bpf_in
 	if (b->type == T_STACK)
 		return er_stack_access(w, pc, s, b, i->off, size, 1, &v);
 	if (b->type == T_PKT) {
-		if (v.type != T_SCALAR)
-			return er_fail(w, pc, "a pointer stored into the packet");
 		return pkt_access(w, pc, b, i->off, size);
 	}
 	return er_fail(w, pc, "store through r%d, which is %s", i->dst_reg,
@@ -177,8 +179,6 @@ static int load_bytes_args(struct walk *w, size_t pc, struct state *st)
 
 	if (arg_ctx(w, pc, st, 1) < 0)
 		return -1;
-	if (st->r[2].type != T_SCALAR)
-		return er_fail(w, pc, "helper argument r2 (offset) is not a scalar");
 	if (len->type != T_SCALAR || len->umin == 0 || len->umax > STACK)
 		return er_fail(w, pc, "helper argument r4 (length) not a bounded non-zero scalar");
 	if (to->type != T_STACK)
@@ -212,7 +212,7 @@ int er_call(struct walk *w, size_t pc, struct state *st, const struct bpf_insn *
 		if (load_bytes_args(w, pc, st) < 0)
 			return -1;
 		break;
-	default: return er_fail(w, pc, "helper %d not known to the checker", i->imm);
+	default: return er_undecided(w, pc, "helper %d not known to the checker", i->imm);
 	}
 	for (int k = 1; k <= 5; k++)
 		memset(&st->r[k], 0, sizeof st->r[k]);

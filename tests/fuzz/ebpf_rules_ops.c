@@ -87,6 +87,17 @@ static void trunc32(struct reg *r)
 			  er_const(r) ? (uint32_t)r->umin : UINT32_MAX);
 }
 
+/* A += K modulo MASK + 1: the bounds move unless they wrap apart. */
+static void add_const(struct reg *a, uint64_t k, uint64_t mask)
+{
+	uint64_t lo = (a->umin + k) & mask, hi = (a->umax + k) & mask;
+
+	if (lo <= hi && hi - lo == a->umax - a->umin)
+		er_scalar(a, lo, hi);
+	else
+		er_scalar(a, 0, mask);
+}
+
 /* D OP= S where at least one is a pointer: what the verifier allows. */
 static int ptr_op(struct walk *w, size_t pc, struct state *st, uint8_t op, struct reg *d,
 		  struct reg s)
@@ -98,7 +109,7 @@ static int ptr_op(struct walk *w, size_t pc, struct state *st, uint8_t op, struc
 		*d = s;
 		s = t;
 	}
-	if (op == BPF_SUB && d->type == T_PKT && s.type == T_PKT) {
+	if (op == BPF_SUB && d->type != T_SCALAR && s.type != T_SCALAR) { /* root may */
 		er_scalar(d, 0, UINT64_MAX);
 		return 0;
 	}
@@ -156,8 +167,8 @@ int er_alu(struct walk *w, size_t pc, struct state *st, const struct bpf_insn *i
 	if (er_use(w, pc, st, i->dst_reg) < 0)
 		return -1;
 	if (op == BPF_END || op == BPF_NEG) {
-		if (d->type != T_SCALAR)
-			return er_fail(w, pc, "byte swap or negation of a pointer");
+		if (d->type != T_SCALAR) /* root may: the value is then unknown */
+			er_scalar(d, 0, UINT64_MAX);
 		if (op == BPF_NEG && er_const(d))
 			er_scalar(d, -d->umin, -d->umin);
 		else if (op == BPF_NEG)
@@ -168,9 +179,21 @@ int er_alu(struct walk *w, size_t pc, struct state *st, const struct bpf_insn *i
 			trunc32(d);
 		return 0;
 	}
+	if (BPF_SRC(i->code) == BPF_K && (op == BPF_DIV || op == BPF_MOD) && i->imm == 0)
+		return er_fail(w, pc, "division by the constant 0");
+	if (BPF_SRC(i->code) == BPF_K && (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
+	    (i->imm < 0 || i->imm >= (is64 ? 64 : 32)))
+		return er_fail(w, pc, "shift by %d, outside 0..%d", i->imm, is64 ? 63 : 31);
 	if (op > BPF_END)
 		return er_fail(w, pc, "bad ALU opcode 0x%x", i->code);
 	if (d->type == T_SCALAR && s.type == T_SCALAR) {
+		uint64_t mask = is64 ? UINT64_MAX : UINT32_MAX;
+		if (!is64)
+			trunc32(d), trunc32(&s);
+		if ((op == BPF_ADD || op == BPF_SUB) && er_const(&s) && !er_const(d)) {
+			add_const(d, op == BPF_ADD ? s.umin : -s.umin, mask);
+			return 0;
+		}
 		scalar_op(op, d, &s);
 		if (!is64)
 			trunc32(d);
@@ -289,7 +312,7 @@ int er_cond_jump(struct walk *w, size_t pc, struct state *st, struct state *t,
 		return 2;
 	}
 	if (d->type != T_SCALAR || s.type != T_SCALAR)
-		return j32 ? er_fail(w, pc, "32-bit comparison of a pointer") : 2;
+		return 2; /* root may compare pointers: no facts */
 	if (!er_const(&s) || (j32 && d->umax > UINT32_MAX))
 		return 2;
 	int r = scalar_compare(op, &t->r[i->dst_reg], &st->r[i->dst_reg], s.umin);

@@ -68,7 +68,13 @@ struct walk {
 	int verdict;
 };
 
+/* The rule about to be reported is ours, beyond the kernel's (which lets
+ * root read uninitialised stack): marks the report. */
+int er_strict(struct walk *w);
 int er_fail(struct walk *w, size_t pc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* What the checker does not model (a helper it does not know). */
+int er_undecided(struct walk *w, size_t pc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void er_scalar(struct reg *r, uint64_t min, uint64_t max);
 int er_const(const struct reg *r);
 int er_use(struct walk *w, size_t pc, const struct state *s, int reg);

@@ -2,10 +2,11 @@
  * ebpf_xcheck.c - the kernel's verifier against tests/fuzz/ebpf_rules.c:
  * programs are checked by both and the verdicts compared.  Needs root.
  *
- *   ebpf_xcheck [-e LIST]... [-m OBJ.o] [-n MUTANTS] [-s SEED] [-v]
+ *   ebpf_xcheck [-e LIST]... [-M MUTANTS] [-m OBJ.o] [-n MUTANTS] [-s SEED] [-v]
  *
  * -e LIST: the expressions of LIST (lines "DLT<TAB>expression", EN10MB ones
- * used, '#' lines skipped) compiled by filter_emit_ebpf() for XDP and for tc.
+ * used, '#' lines skipped) compiled by filter_emit_ebpf() for XDP and for tc;
+ * -M: that many variants of them with one instruction changed (below).
  * -m OBJ.o: the programs of a BPF object (bench/xdp/filters.bpf.o) as they
  * are, and MUTANTS variants of them with one instruction changed (an offset,
  * an immediate, a register, an opcode, or a jump turned into a fall-through):
@@ -30,9 +31,21 @@
 #include "ebpf_rules.h"
 #include "filter/filter.h"
 
+/* Programs from the compiler, kept for their mutants. */
+struct kept {
+	struct bpf_insn *p;
+	size_t len;
+	enum filter_hook hook;
+	char *expr;
+};
+
+static struct kept keep[4096];
+static size_t nkeep;
+
 struct tally {
 	size_t n[3][2]; /* [checker verdict][kernel accepted] */
 	size_t shown, bad;
+	size_t stricter; /* BAD by a rule beyond the kernel's, kernel accepts */
 	int verbose;
 	size_t generated; /* programs from the compiler */
 	size_t refused;	  /* expressions the compiler refused for a hook */
@@ -75,9 +88,10 @@ static void judge(struct tally *t, const struct bpf_insn *p, size_t len, enum fi
 	enum ebpf_rules_verdict v =
 		ebpf_rules_check((const struct filter_ebpf_insn *)p, len, hook, prog_array, &r);
 	int k = kernel_accepts(p, len, hook);
-	int disagree = (v == EBPF_RULES_OK && !k) || (v == EBPF_RULES_BAD && k);
+	int disagree = (v == EBPF_RULES_OK && !k) || (v == EBPF_RULES_BAD && k && !r.beyond_kernel);
 
 	t->n[v][k]++;
+	t->stricter += v == EBPF_RULES_BAD && k && r.beyond_kernel;
 	if (!disagree && !t->verbose)
 		return;
 	if (disagree)
@@ -113,6 +127,14 @@ static void one_expr(struct tally *t, const char *expr, enum filter_hook hook)
 	filter_ctx_free(ctx);
 	t->generated++;
 	judge(t, (const struct bpf_insn *)prog.insns, prog.len, hook, prog.prog_array_insn, expr);
+	if (nkeep < sizeof keep / sizeof keep[0] && prog.prog_array_insn == SIZE_MAX) {
+		keep[nkeep] =
+			(struct kept){(struct bpf_insn *)prog.insns, prog.len, hook, strdup(expr)};
+		if (keep[nkeep].expr) {
+			nkeep++;
+			prog.insns = NULL;
+		}
+	}
 	filter_ebpf_release(&prog);
 }
 
@@ -177,6 +199,24 @@ static void mutate(struct bpf_insn *p, size_t len, char *what, size_t wlen)
 	snprintf(what, wlen, "insn %zu changed", at);
 }
 
+/* MUTANTS variants of the compiler's programs, one instruction changed. */
+static void compiler_mutants(struct tally *t, int mutants)
+{
+	for (int m = 0; m < mutants && nkeep; m++) {
+		const struct kept *k = &keep[next_rand() % nkeep];
+		struct bpf_insn *p = malloc(k->len * sizeof *p);
+		char what[512], change[64];
+
+		if (!p)
+			abort();
+		memcpy(p, k->p, k->len * sizeof *p);
+		mutate(p, k->len, change, sizeof change);
+		snprintf(what, sizeof what, "'%.300s' %s", k->expr, change);
+		judge(t, p, k->len, k->hook, SIZE_MAX, what);
+		free(p);
+	}
+}
+
 static int from_object(struct tally *t, const char *path, int mutants)
 {
 	struct bpf_object *obj = bpf_object__open_file(path, NULL);
@@ -215,7 +255,7 @@ static int from_object(struct tally *t, const char *path, int mutants)
 int main(int argc, char **argv)
 {
 	struct tally t = {0};
-	int c, mutants = 300;
+	int c, mutants = 300, cmutants = 0;
 	const char *obj = NULL;
 
 	rng = 0x9e3779b97f4a7c15ull;
@@ -224,13 +264,15 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	libbpf_set_print(NULL);
-	while ((c = getopt(argc, argv, "e:m:n:s:v")) != -1) {
+	while ((c = getopt(argc, argv, "e:m:n:M:s:v")) != -1) {
 		if (c == 'e' && from_list(&t, optarg) < 0)
 			return 2;
 		else if (c == 'm')
 			obj = optarg;
 		else if (c == 'n')
 			mutants = atoi(optarg);
+		else if (c == 'M')
+			cmutants = atoi(optarg);
 		else if (c == 's')
 			rng = strtoull(optarg, NULL, 0) | 1;
 		else if (c == 'v')
@@ -238,14 +280,19 @@ int main(int argc, char **argv)
 		else if (c != 'e')
 			return 2;
 	}
+	compiler_mutants(&t, cmutants);
 	if (obj && from_object(&t, obj, mutants) < 0)
 		return 2;
+	for (size_t k = 0; k < nkeep; k++)
+		free(keep[k].p), free(keep[k].expr);
 	printf("compiler: %zu programs generated, %zu (expression, hook) pairs refused\n",
 	       t.generated, t.refused);
 	printf("                 kernel accepts  kernel refuses\n");
 	printf("checker OK        %14zu  %14zu\n", t.n[0][1], t.n[0][0]);
 	printf("checker BAD       %14zu  %14zu\n", t.n[1][1], t.n[1][0]);
 	printf("checker UNDECIDED %14zu  %14zu\n", t.n[2][1], t.n[2][0]);
-	printf("%zu disagreements\n", t.bad);
+	printf("%zu disagreements (%zu more BAD by the checker's own rule on uninitialised "
+	       "stack, which the kernel does not hold root to)\n",
+	       t.bad, t.stricter);
 	return t.bad ? 1 : 0;
 }
