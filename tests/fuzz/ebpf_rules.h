@@ -18,8 +18,7 @@
  *     0x10000, arithmetic the verifier forbids on pointers;
  *   - a context access other than a readable field of the hook's context
  *     (struct xdp_md, struct __sk_buff), a stack access outside 512 bytes or
- *     not aligned to its size, a
- *     partial spill or fill of a pointer;
+ *     not aligned to its size, a partial spill or fill of a pointer;
  *   - a helper call with arguments of the wrong types (tail_call,
  *     skb_load_bytes at tc, xdp_load_bytes at XDP; others are UNDECIDED);
  *     legacy packet loads (BPF_ABS/BPF_IND) at XDP or with r6 not the context;

@@ -193,9 +193,11 @@ int er_call(struct walk *w, size_t pc, struct state *st, const struct bpf_insn *
 	if (i->src_reg)
 		return er_fail(w, pc,
 			       "calls to subprograms or kfuncs are not followed by the checker");
-	for (int k = 1; k <= 5 && k <= (i->imm == BPF_FUNC_tail_call ? 3 : 4); k++)
-		if (er_use(w, pc, st, k) < 0)
-			return -1;
+	if (i->imm == BPF_FUNC_tail_call || i->imm == BPF_FUNC_skb_load_bytes ||
+	    i->imm == BPF_FUNC_xdp_load_bytes)
+		for (int k = 1; k <= (i->imm == BPF_FUNC_tail_call ? 3 : 4); k++)
+			if (er_use(w, pc, st, k) < 0)
+				return -1;
 	switch (i->imm) {
 	case BPF_FUNC_tail_call:
 		if (arg_ctx(w, pc, st, 1) < 0)
