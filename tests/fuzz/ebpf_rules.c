@@ -225,19 +225,18 @@ static int covers(const struct state *o, const struct state *n)
 	for (int k = 0; k < NREGS; k++)
 		if (!reg_covers(&o->r[k], &n->r[k]))
 			return 0;
-	for (int k = 0; k < STACK / 8; k++) {
+	for (int k = 0; k < STACK / 8; k++)
 		if ((o->init[k] & n->init[k]) != o->init[k])
 			return 0;
-		for (int b = 0; b < 8; b++) {
-			int slot = 8 * k + b, os = o->spilled[k] >> b & 1,
-			    ns = n->spilled[k] >> b & 1;
-			if (os && (!ns || !reg_covers(&o->spill[slot], &n->spill[slot])))
-				return 0;
-			if (!os && ns && n->spill[slot].type != T_SCALAR &&
-			    (o->init[slot / 8] != 0))
-				return 0;
-		}
+	for (int k = 0; k < o->nspill; k++) {
+		const struct reg *r = er_spilled(n, o->spill[k].slot);
+		if (!r || !reg_covers(&o->spill[k].r, r))
+			return 0;
 	}
+	for (int k = 0; k < n->nspill; k++) /* a pointer where O read a number */
+		if (n->spill[k].r.type != T_SCALAR && o->init[n->spill[k].slot] &&
+		    !er_spilled(o, n->spill[k].slot))
+			return 0;
 	return 1;
 }
 
@@ -255,14 +254,16 @@ static int seen_before(struct walk *w, size_t pc, const struct state *st, struct
 	int max = w->kind[pc] & K_LOOP_HEAD ? KEEP_PER_LOOP_HEAD : KEEP_PER_INSN;
 	struct entry *e;
 
-	for (int k = 0; k < w->nkept[pc]; k++)
-		if (w->kept[pc][k].refs == 0 && covers(&w->kept[pc][k].st, st))
+	for (e = w->kept[pc]; e; e = e->next)
+		if (e->refs == 0 && covers(&e->st, st))
 			return 1;
 	if (w->nkept[pc] >= max || w->nentries >= KEEP_MAX)
 		return 0;
-	if (!w->kept[pc] && !(w->kept[pc] = malloc((size_t)max * sizeof(struct entry))))
+	if (!(e = malloc(sizeof *e)))
 		abort();
-	e = &w->kept[pc][w->nkept[pc]++];
+	e->next = w->kept[pc];
+	w->kept[pc] = e;
+	w->nkept[pc]++;
 	w->nentries++;
 	e->st = *st;
 	e->parent = *parent;
@@ -401,7 +402,10 @@ enum ebpf_rules_verdict ebpf_rules_check(const struct filter_ebpf_insn *prog, si
 	if (check_shape(&w) == 0)
 		walk_all(&w);
 	for (size_t k = 0; k < len; k++)
-		free(w.kept[k]);
+		for (struct entry *e = w.kept[k], *n; e; e = n) {
+			n = e->next;
+			free(e);
+		}
 	free(w.kept);
 	free(w.nkept);
 	free(w.kind);

@@ -8,6 +8,14 @@
 
 /* ---- reads and writes ----------------------------------------------------- */
 
+const struct reg *er_spilled(const struct state *s, int slot)
+{
+	for (int k = 0; k < s->nspill; k++)
+		if (s->spill[k].slot == slot)
+			return &s->spill[k].r;
+	return NULL;
+}
+
 int er_use(struct walk *w, size_t pc, const struct state *s, int reg)
 {
 	if (s->r[reg].type == T_NONE)
@@ -31,14 +39,16 @@ int er_stack_access(struct walk *w, size_t pc, struct state *s, const struct reg
 		if (val && val->type != T_SCALAR && !aligned)
 			return er_fail(w, pc, "partial spill of a pointer at fp%+d",
 				       base->off + off);
-		for (int k = at; k < at + size; k++) {
+		for (int k = at; k < at + size; k++)
 			s->init[k / 8] |= (uint8_t)(1u << (k % 8));
-			if (s->spilled[k / 8 / 8] & (1u << (k / 8 % 8)))
-				s->spilled[k / 8 / 8] &= (uint8_t) ~(1u << (k / 8 % 8));
-		}
+		for (int k = 0; k < s->nspill; k++)
+			if (s->spill[k].slot >= at / 8 && s->spill[k].slot <= (at + size - 1) / 8)
+				s->spill[k--] = s->spill[--s->nspill];
 		if (val && aligned) {
-			s->spill[slot] = *val;
-			s->spilled[slot / 8] |= (uint8_t)(1u << (slot % 8));
+			if (s->nspill == NSPILL)
+				return er_undecided(w, pc, "more than %d spilled slots", NSPILL);
+			s->spill[s->nspill].slot = (uint8_t)slot;
+			s->spill[s->nspill++].r = *val;
 		}
 		return 0;
 	}
@@ -115,12 +125,12 @@ int er_mem_load(struct walk *w, size_t pc, struct state *s, const struct bpf_ins
 		int at = b->off + i->off + STACK;
 		if (er_stack_access(w, pc, s, b, i->off, size, 0, NULL) < 0)
 			return -1;
-		int slot = at / 8, sp = (s->spilled[slot / 8] >> (slot % 8)) & 1;
-		if (sp && s->spill[slot].type != T_SCALAR && (size != 8 || at % 8))
+		const struct reg *sp = er_spilled(s, at / 8);
+		if (sp && sp->type != T_SCALAR && (size != 8 || at % 8))
 			return er_fail(w, pc, "partial fill of a spilled pointer at fp%+d",
 				       at - STACK);
 		if (sp && size == 8 && at % 8 == 0)
-			v = s->spill[slot];
+			v = *sp;
 		else
 			er_scalar(&v, 0, size == 8 ? UINT64_MAX : (1ull << (8 * size)) - 1);
 		break;

@@ -217,10 +217,10 @@ static void prove_range(struct state *st, const struct reg *p, int open)
 	for (int k = 0; k < NREGS; k++)
 		if (st->r[k].type == T_PKT && st->r[k].id == p->id && st->r[k].range < range)
 			st->r[k].range = range;
-	for (int k = 0; k < STACK / 8; k++)
-		if ((st->spilled[k / 8] >> (k % 8) & 1) && st->spill[k].type == T_PKT &&
-		    st->spill[k].id == p->id && st->spill[k].range < range)
-			st->spill[k].range = range;
+	for (int k = 0; k < st->nspill; k++)
+		if (st->spill[k].r.type == T_PKT && st->spill[k].r.id == p->id &&
+		    st->spill[k].r.range < range)
+			st->spill[k].r.range = range;
 }
 
 /* pkt OP end (SWAPPED: end OP pkt): refine TAKEN and NOT. */

@@ -12,6 +12,7 @@
 
 #include "ebpf_rules.h"
 
+#define NSPILL		   20 /* spilled slots followed; more is UNDECIDED */
 #define NREGS		   11
 #define STACK		   512
 #define MAX_PKT_OFF	   0xffff
@@ -34,8 +35,11 @@ struct reg {
 struct state {
 	struct reg r[NREGS];
 	uint8_t init[STACK / 8]; /* a bit per stack byte */
-	uint8_t spilled[STACK / 8];
-	struct reg spill[STACK / 8]; /* slot k holds fp-512+8k .. +7 */
+	uint8_t nspill;
+	struct spill {
+		uint8_t slot; /* slot k holds fp-512+8k .. +7 */
+		struct reg r;
+	} spill[NSPILL]; /* the 8-byte slots that hold a register */
 	uint32_t next_id;
 };
 
@@ -45,6 +49,7 @@ struct state {
 struct entry {
 	struct state st;
 	struct entry *parent;
+	struct entry *next; /* kept at the same instruction */
 	size_t refs;
 };
 
@@ -59,7 +64,7 @@ struct walk {
 	size_t len, prog_array, processed;
 	enum filter_hook hook;
 	uint8_t *kind;	     /* per insn: K_LOOP_HEAD | K_HALF */
-	struct entry **kept; /* per insn: the states kept there */
+	struct entry **kept; /* per insn: the states kept there, a list */
 	uint8_t *nkept;
 	size_t nentries;
 	struct item *stack; /* work list */
@@ -82,6 +87,9 @@ int er_use(struct walk *w, size_t pc, const struct state *s, int reg);
  * BASE + OFF on the stack. */
 int er_stack_access(struct walk *w, size_t pc, struct state *s, const struct reg *base, int off,
 		    int size, int write, const struct reg *val);
+
+/* The register spilled to SLOT, or NULL. */
+const struct reg *er_spilled(const struct state *s, int slot);
 
 /* The steps: 0, or -1 with the broken rule reported. */
 int er_alu(struct walk *w, size_t pc, struct state *st, const struct bpf_insn *i);

@@ -4,7 +4,8 @@
  * Input layout:
  *   byte 0   link type: index (mod 8) into dlts[] below
  *   byte 1   options: bit 0 no_optimize, bit 1 --vlan live, bit 2 snaplen 96,
- *            bit 3 netmask 255.255.255.0
+ *            bit 3 netmask 255.255.255.0; for the eBPF programs: bit 4 accept
+ *            by tail call, bit 5 observe
  *   rest     the expression, any bytes (NUL included), passed with its length
  *
  * Only the public API (filter.h) is used.  The resolver resolves nothing, so no
@@ -15,6 +16,11 @@
  *     kernel's scratch-memory rule (no M[k] read before a store on some path),
  *     and have 1..FILTER_CBPF_MAX_INSNS instructions;
  *   - emitting twice gives the same program;
+ *   - the eBPF programs for XDP and for tc (filter_emit_ebpf) of an accepted
+ *     expression exist, or are refused with a diagnostic, and obey the
+ *     verifier's rules that ebpf_rules.c checks in user space (packet loads
+ *     inside a proven window, no uninitialised register or stack read,
+ *     jumps in range, helper arguments, at most FILTER_EBPF_MAX_INSNS);
  *   - the -d/-dd/-ddd listings exist and have one line per instruction;
  *   - a refusal comes with a diagnostic whose span lies inside the input;
  *   - (raw VLAN mode) the optimized and unoptimized programs of the same
@@ -32,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ebpf_rules.h"
 #include "filter/filter.h"
 
 _Static_assert(sizeof(struct filter_insn) == sizeof(struct bpf_insn),
@@ -207,10 +214,40 @@ static void check_diag(struct filter_ctx *ctx, const char *expr, size_t len,
 	}
 }
 
+/* The eBPF program for each hook, checked against the verifier's rules. */
+static void check_ebpf(struct filter_ctx *ctx, const char *expr, size_t len,
+		       const struct filter_options *o, unsigned int flags)
+{
+	static const enum filter_hook hooks[] = {FILTER_HOOK_XDP, FILTER_HOOK_TC};
+
+	for (size_t h = 0; h < 2; h++) {
+		struct filter_ebpf_opts eo = {.hook = hooks[h],
+					      .accept = (flags & 16) ? FILTER_EBPF_TAIL_CALL
+								     : FILTER_EBPF_VERDICT,
+					      .observe = (flags & 32) != 0};
+		struct filter_ebpf_prog e = {0};
+		struct ebpf_rules_report r;
+
+		if (filter_emit_ebpf(ctx, &eo, &e) < 0) {
+			check_diag(ctx, expr, len, o);
+			continue;
+		}
+		if (!e.insns || e.len < 1 || e.len > FILTER_EBPF_MAX_INSNS)
+			finding("eBPF program length outside 1..FILTER_EBPF_MAX_INSNS", o);
+		if (ebpf_rules_check(e.insns, e.len, hooks[h], e.prog_array_insn, &r) ==
+		    EBPF_RULES_BAD) {
+			fprintf(stderr, "fuzz_compile: %s program, %zu insns: %s\n",
+				h ? "tc" : "XDP", e.len, r.message);
+			finding("the eBPF program breaks a verifier rule", o);
+		}
+		filter_ebpf_release(&e);
+	}
+}
+
 /* Compile EXPR with O; on success fill RET[] with the program's result on each
  * test packet and return FILTER_OK, else return the error class. */
 static enum filter_err run_one(const struct filter_options *o, const char *expr, size_t len,
-			       unsigned int ret[NPKTS])
+			       unsigned int ret[NPKTS], unsigned int flags)
 {
 	struct filter_ctx *ctx = filter_ctx_new(o);
 	struct filter_prog p = {0}, again = {0};
@@ -234,6 +271,7 @@ static enum filter_err run_one(const struct filter_options *o, const char *expr,
 	    memcmp(again.insns, p.insns, p.len * sizeof *p.insns) != 0)
 		finding("a second filter_emit_cbpf gives a different program", o);
 	filter_prog_release(&again);
+	check_ebpf(ctx, expr, len, o, flags);
 	filter_ctx_free(ctx); /* the program must outlive its context */
 	check_listings(&p, o);
 	for (size_t i = 0; i < NPKTS; i++)
@@ -301,13 +339,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	expr = (const char *)data + 2;
 	len = size - 2;
 
-	err = run_one(&o, expr, len, ret);
+	err = run_one(&o, expr, len, ret, data[1]);
 
 	/* libpcap's interpreter has no VLAN metadata and returns 0 at the first
 	 * ancillary load, so only raw mode gives comparable results. */
 	if (o.vlan == FILTER_VLAN_RAW) {
 		o.no_optimize = !o.no_optimize;
-		err_other = run_one(&o, expr, len, other);
+		err_other = run_one(&o, expr, len, other, data[1]);
 		if (o.no_optimize)
 			compare_modes(err, ret, err_other, other, &o);
 		else
