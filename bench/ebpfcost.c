@@ -33,6 +33,9 @@
 #include "ebpfcost.h"
 #include "filter/filter.h"
 
+/* Costs below this (ns per run) are noise: no ratio is made of them. */
+#define RESOLUTION 0.1
+
 struct side {
 	int fd;		    /* -1: not loaded */
 	int link;	    /* >= 0: attached to an interface (struct ifaces) */
@@ -303,7 +306,7 @@ static double cost(const struct side *s, const double *floor, size_t nsel)
 static void report(struct bench *bs, size_t nb, const double *floor, size_t nsel)
 {
 	double so = 0, sc = 0, worst = 0, fl = 0;
-	size_t both = 0, over = 0;
+	size_t both = 0, over = 0, unjudged = 0;
 
 	for (size_t i = 0; i < nsel; i++)
 		fl += floor[i] / (double)nsel;
@@ -323,13 +326,16 @@ static void report(struct bench *bs, size_t nb, const double *floor, size_t nsel
 			continue;
 		}
 		double o = cost(&b->ours, floor, nsel), c = cost(&b->clang, floor, nsel);
-		double ratio = c > 0 ? o / c : 0;
+		double ratio = c >= RESOLUTION ? o / c : 0;
+		char rs[16];
 		snprintf(ins, sizeof ins, "%u/%u", b->ours.insns, b->ours.xlated);
-		printf("%-40.40s %8.2f %8.2f %6.2f  %-13s %6u  %zu%s\n", b->name, o, c, ratio, ins,
+		snprintf(rs, sizeof rs, c >= RESOLUTION ? "%.2f" : "-", ratio);
+		printf("%-40.40s %8.2f %8.2f %6s  %-13s %6u  %zu%s\n", b->name, o, c, rs, ins,
 		       b->clang.xlated, b->accepts, b->mismatches ? "  VERDICTS DIFFER" : "");
 		so += o;
 		sc += c;
 		both++;
+		unjudged += c < RESOLUTION;
 		over += ratio > 1.5;
 		worst = ratio > worst ? ratio : worst;
 	}
@@ -345,6 +351,10 @@ static void report(struct bench *bs, size_t nb, const double *floor, size_t nsel
 	if (both < nb)
 		printf("(over %zu of %zu expressions: the others have a program missing)\n", both,
 		       nb);
+	if (unjudged)
+		printf("(%zu expressions without a ratio: clang's cost is below %.1f ns, the "
+		       "resolution here)\n",
+		       unjudged, RESOLUTION);
 }
 
 /* ---- compile time -------------------------------------------------------- */

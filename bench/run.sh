@@ -155,6 +155,9 @@ ebpf_bench() {
 	fi
 	set -- "$top_srcdir"/pcaps/*.pcap
 	shared=${BENCH_EBPF_CORPUS:-$top_srcdir/../shared/corpus/pcaps}
+	# a worktree (/work/wt/NAME) has the shared corpus two levels up
+	[ -d "$shared" ] || [ -n "${BENCH_EBPF_CORPUS:-}" ] ||
+		shared=$top_srcdir/../../shared/corpus/pcaps
 	if [ -d "$shared" ]; then
 		# shellcheck disable=SC2046 # the corpus' names have no spaces
 		set -- "$@" $(find "$shared" -name '*.pcap' -o -name '*.pcapng' | sort)
