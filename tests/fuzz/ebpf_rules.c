@@ -354,13 +354,13 @@ static void walk_all(struct walk *w)
 
 		*st = it->st;
 		for (;;) {
-			if (++w->processed > EBPF_RULES_BUDGET) {
+			if (++w->processed > w->budget) {
 				w->verdict = EBPF_RULES_UNDECIDED;
 				if (w->rep)
 					snprintf(w->rep->message, sizeof w->rep->message,
-						 "insn %zu: more than %d instructions to walk "
+						 "insn %zu: more than %zu instructions to walk "
 						 "(loop not proven bounded, or too many paths)",
-						 pc, EBPF_RULES_BUDGET);
+						 pc, w->budget);
 				break;
 			}
 			if (seen_before(w, pc, st, &parent))
@@ -378,11 +378,19 @@ enum ebpf_rules_verdict ebpf_rules_check(const struct filter_ebpf_insn *prog, si
 					 enum filter_hook hook, size_t prog_array_insn,
 					 struct ebpf_rules_report *r)
 {
+	return ebpf_rules_check_within(prog, len, hook, prog_array_insn, EBPF_RULES_BUDGET, r);
+}
+
+enum ebpf_rules_verdict ebpf_rules_check_within(const struct filter_ebpf_insn *prog, size_t len,
+						enum filter_hook hook, size_t prog_array_insn,
+						size_t budget, struct ebpf_rules_report *r)
+{
 	struct walk w = {.p = (const struct bpf_insn *)prog,
 			 .len = len,
 			 .hook = hook,
 			 .prog_array = prog_array_insn,
-			 .rep = r};
+			 .rep = r,
+			 .budget = budget};
 
 	if (r)
 		memset(r, 0, sizeof *r);

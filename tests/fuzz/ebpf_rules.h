@@ -57,5 +57,10 @@ struct ebpf_rules_report {
 enum ebpf_rules_verdict ebpf_rules_check(const struct filter_ebpf_insn *prog, size_t len,
 					 enum filter_hook hook, size_t prog_array_insn,
 					 struct ebpf_rules_report *r);
+/* The same with a budget of BUDGET walked instructions (the fuzz target's
+ * is smaller, to keep its runs short). */
+enum ebpf_rules_verdict ebpf_rules_check_within(const struct filter_ebpf_insn *prog, size_t len,
+						enum filter_hook hook, size_t prog_array_insn,
+						size_t budget, struct ebpf_rules_report *r);
 
 #endif

@@ -61,7 +61,7 @@ struct item {
 
 struct walk {
 	const struct bpf_insn *p;
-	size_t len, prog_array, processed;
+	size_t len, prog_array, processed, budget;
 	enum filter_hook hook;
 	uint8_t *kind;	     /* per insn: K_LOOP_HEAD | K_HALF */
 	struct entry **kept; /* per insn: the states kept there, a list */

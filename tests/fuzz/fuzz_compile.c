@@ -214,6 +214,10 @@ static void check_diag(struct filter_ctx *ctx, const char *expr, size_t len,
 	}
 }
 
+/* The walk's budget here: a program the checker cannot decide within it (a
+ * long protochain or geneve walk, see ebpf_rules.h) is not judged. */
+#define EBPF_FUZZ_BUDGET 50000
+
 /* The eBPF program for each hook, checked against the verifier's rules. */
 static void check_ebpf(struct filter_ctx *ctx, const char *expr, size_t len,
 		       const struct filter_options *o, unsigned int flags)
@@ -234,8 +238,8 @@ static void check_ebpf(struct filter_ctx *ctx, const char *expr, size_t len,
 		}
 		if (!e.insns || e.len < 1 || e.len > FILTER_EBPF_MAX_INSNS)
 			finding("eBPF program length outside 1..FILTER_EBPF_MAX_INSNS", o);
-		if (ebpf_rules_check(e.insns, e.len, hooks[h], e.prog_array_insn, &r) ==
-		    EBPF_RULES_BAD) {
+		if (ebpf_rules_check_within(e.insns, e.len, hooks[h], e.prog_array_insn,
+					    EBPF_FUZZ_BUDGET, &r) == EBPF_RULES_BAD) {
 			fprintf(stderr, "fuzz_compile: %s program, %zu insns: %s\n",
 				h ? "tc" : "XDP", e.len, r.message);
 			finding("the eBPF program breaks a verifier rule", o);
