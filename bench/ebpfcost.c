@@ -24,6 +24,7 @@
 #include <linux/bpf.h>
 #include <linux/if_link.h>
 #include <net/if.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,6 +483,14 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind < 2 || repeat < 1 || rounds < 1 || maxp < 1)
 		return usage();
+	/* one CPU for the whole run: no migration between the timed calls */
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+	CPU_ZERO(&one);
+	if (cpu >= 0) {
+		CPU_SET(cpu, &one);
+		sched_setaffinity(0, sizeof one, &one);
+	}
 	if (!getenv("BENCH_VERBOSE"))
 		libbpf_set_print(NULL);
 	struct bpf_object *obj = open_clang(argv[optind], &pass_fd);
