@@ -516,6 +516,7 @@ int main(int argc, char **argv)
 	printf("timing: %zu of them, BPF_PROG_TEST_RUN repeat %d, %d rounds, least time per "
 	       "frame, bpfcap and clang interleaved\n",
 	       nsel, repeat, rounds);
+	printf("cpu: %d (the run is pinned to it)\n", sched_getcpu());
 	printf("clock: %s\n",
 	       pass_link >= 0
 		       ? "wall clock per call / repeat, programs attached in driver mode (-i)"
