@@ -12,7 +12,8 @@
  *   raw   libpcap's unoptimized program and bpfcap's classic program, run
  *         with bpf_filter() on the frame as the hook sees it (caplen bytes),
  *         and bpfcap's XDP and tc programs run with BPF_PROG_TEST_RUN, must
- *         all give the same verdict (tc twice: as generated, and with only
+ *         all give the same verdict, with the IR optimizer and without
+ *         it (-O) (tc twice: as generated, and with only
  *         the copy that reads past the linear part with the helper, which
  *         the test run's linear skbs would not reach otherwise);
  *   live  bpfcap's classic --vlan live program, run by a small interpreter
@@ -200,10 +201,13 @@ static int cbpf_run(const struct filter_prog *fp, const uint8_t *p, uint32_t n,
 
 static unsigned long bad_refusals;
 
+/* VLAN is the mode, with bit 1 set: without the IR optimizer (-O). */
 static int compile(const char *expr, int vlan, struct filter_ctx **ctx)
 {
-	struct filter_options fo = {
-		.dlt = FILTER_DLT_EN10MB, .vlan = vlan, .netmask = FILTER_NETMASK_UNKNOWN};
+	struct filter_options fo = {.dlt = FILTER_DLT_EN10MB,
+				    .vlan = vlan & 1,
+				    .no_optimize = vlan >> 1,
+				    .netmask = FILTER_NETMASK_UNKNOWN};
 	*ctx = filter_ctx_new(&fo);
 	if (!*ctx)
 		exit(2);
@@ -276,8 +280,9 @@ struct target {
 
 static void targets_load(struct filter_ctx *ctx, const char *expr, int live, struct target *t)
 {
-	static const char *const names[2][3] = {{"xdp", "tc", "tc-helper"},
-						{"xdp-live", "tc-live", "tc-helper-live"}};
+	static const char *const names[3][3] = {{"xdp", "tc", "tc-helper"},
+						{"xdp-live", "tc-live", "tc-helper-live"},
+						{"xdp-O", "tc-O", "tc-helper-O"}};
 	for (int k = 0; k < 3; k++) {
 		t[k].hook = k ? FILTER_HOOK_TC : FILTER_HOOK_XDP;
 		t[k].name = names[live][k];
@@ -328,8 +333,18 @@ static void run_raw(const char *expr)
 		pcap_freecode(&lp);
 		return;
 	}
-	struct target t[3];
+	struct target t[3], u[3];
 	targets_load(ctx, expr, 0, t);
+	struct filter_ctx *uctx; /* -O: without the IR optimizer */
+	if (compile(expr, 2 | FILTER_VLAN_RAW, &uctx) < 0) {
+		printf("FAIL-REFUSED '%s' without the optimizer\n", expr);
+		bad_refusals++;
+		for (int k = 0; k < 3; k++)
+			u[k] = (struct target){.fd = -1};
+	} else {
+		targets_load(uctx, expr, 2, u);
+	}
+	filter_ctx_free(uctx);
 	struct bpf_program ours = {(u_int)cp.len, (struct bpf_insn *)(void *)cp.insns};
 	for (size_t i = 0; i < nframes; i++) {
 		const struct frame *f = &frames[i];
@@ -338,8 +353,10 @@ static void run_raw(const char *expr)
 		if (c != want)
 			mismatch("classic", expr, i, want, c);
 		targets_run(t, expr, i, want);
+		targets_run(u, expr, i, want);
 	}
 	targets_free(t);
+	targets_free(u);
 	pcap_freecode(&lp);
 	filter_prog_release(&cp);
 	filter_ctx_free(ctx);
@@ -446,9 +463,12 @@ int main(int argc, char **argv)
 	if (ek_max_processed)
 		printf("ebpfdiff: most verifier work: %lu insns processed for %s\n",
 		       ek_max_processed, ek_max_expr);
+	printf("ebpfdiff: %lu XDP programs as the kernel runs them are their -d listing but for "
+	       "the two context loads; %lu the verifier shortened (dead code); %lu differ\n",
+	       ek_xlated_same, ek_xlated_other, ek_xlated_bad);
 	if (bad_refusals)
 		printf("ebpfdiff: %lu refusals that are not a hook's limit\n", bad_refusals);
 	if (!ek_loaded)
 		printf("ebpfdiff: FAIL: no program loaded\n");
-	return mismatches || ek_load_fail || bad_refusals || !ek_loaded ? 1 : 0;
+	return mismatches || ek_load_fail || bad_refusals || !ek_loaded || ek_xlated_bad ? 1 : 0;
 }

@@ -12,6 +12,7 @@
 
 unsigned long ek_loaded, ek_load_fail, ek_max_processed;
 int ek_stats;
+unsigned long ek_xlated_same, ek_xlated_other, ek_xlated_bad;
 char ek_max_expr[256];
 static char logbuf[1 << 20];
 
@@ -27,6 +28,43 @@ int ek_probe(void)
 }
 
 /* ---- loading and running ------------------------------------------------ */
+
+/* What -d lists must be what the kernel runs: the verifier's rewrite of
+ * an XDP program differs only in the two xdp_md loads of the prologue
+ * (data and data_end become u64 loads from struct xdp_buff), unless it
+ * removed dead code (then the lengths differ and nothing is compared). */
+static void compare_xlated(int fd, const struct filter_ebpf_prog *ep, const char *expr)
+{
+	struct bpf_prog_info info = {0};
+	uint32_t len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
+		return;
+	size_t n = info.xlated_prog_len / sizeof(struct bpf_insn);
+	if (n != ep->len) {
+		ek_xlated_other++;
+		return;
+	}
+	struct bpf_insn *x = calloc(n, sizeof(*x));
+	struct bpf_prog_info info2 = {.xlated_prog_len = info.xlated_prog_len,
+				      .xlated_prog_insns = (uint64_t)(uintptr_t)x};
+	len = sizeof(info2);
+	if (!x || bpf_obj_get_info_by_fd(fd, &info2, &len) < 0) {
+		free(x);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i == 1 || i == 2) /* r7 = data, r8 = data_end */
+			continue;
+		if (memcmp(&x[i], &ep->insns[i], sizeof(x[i]))) {
+			printf("XLATED-DIFFERS '%s' at instruction %zu\n", expr, i);
+			ek_xlated_bad++;
+			free(x);
+			return;
+		}
+	}
+	ek_xlated_same++;
+	free(x);
+}
 
 int ek_load(const struct filter_ebpf_prog *ep, const char *expr, const char *what)
 {
@@ -51,6 +89,8 @@ int ek_load(const struct filter_ebpf_prog *ep, const char *expr, const char *wha
 	}
 	const char *s = strstr(logbuf, "processed ");
 	unsigned long pr = s ? strtoul(s + 10, NULL, 10) : 0;
+	if (ep->hook == FILTER_HOOK_XDP)
+		compare_xlated(fd, ep, expr);
 	if (ek_stats)
 		printf("STAT %s '%s': %zu insns, %lu processed\n", what, expr, ep->len, pr);
 	if (pr > ek_max_processed) {

@@ -8,7 +8,11 @@
 #include "filter/filter.h"
 
 extern unsigned long ek_loaded, ek_load_fail, ek_max_processed;
-extern int ek_stats; /* print each program's length and verifier work */
+extern int ek_stats;
+/* XDP programs whose xlated code equals ours (but for the context loads),
+ * that the verifier shortened, and that differ otherwise (a failure). */
+extern unsigned long ek_xlated_same, ek_xlated_other,
+	ek_xlated_bad; /* print each program's length and verifier work */
 extern char ek_max_expr[256];
 
 /* 0 if this process can load BPF programs, else -1 with errno. */

@@ -468,6 +468,36 @@ static void vlan_views(void **state)
 	filter_ebpf_release(&b);
 }
 
+/* Observing: both verdicts let the packet through (XDP_PASS, TC_ACT_UNSPEC). */
+static void observe(void **state)
+{
+	(void)state;
+	for (int h = FILTER_HOOK_XDP; h <= FILTER_HOOK_TC; h++) {
+		struct filter_options o = {.dlt = FILTER_DLT_EN10MB};
+		struct filter_ctx *c = filter_ctx_new(&o);
+		const char *x = "tcp port 80";
+		struct filter_ebpf_opts eo = {.hook = (enum filter_hook)h, .observe = 1};
+		struct filter_ebpf_prog p;
+		assert_int_equal(filter_compile(c, x, strlen(x)), 0);
+		assert_int_equal(filter_emit_ebpf(c, &eo, &p), 0);
+		filter_ctx_free(c);
+		size_t exits = 0;
+		for (size_t i = 1; i < p.len; i++)
+			if (p.insns[i].code == (BPF_JMP | BPF_EXIT)) {
+				exits++;
+				assert_int_equal(p.insns[i - 1].code, BPF_ALU64 | BPF_MOV | BPF_K);
+				assert_int_equal(p.insns[i - 1].imm,
+						 h == FILTER_HOOK_XDP ? XDP_PASS : -1);
+			}
+		assert_true(exits >= 2);
+		if (h == FILTER_HOOK_XDP) {
+			assert_int_equal(run(&p, tcp4, sizeof(tcp4)), XDP_PASS);
+			assert_int_equal(run(&p, arp42, sizeof(arp42)), XDP_PASS);
+		}
+		filter_ebpf_release(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +505,7 @@ int main(void)
 		cmocka_unit_test(refusals),	   cmocka_unit_test(tail_call),
 		cmocka_unit_test(guard_placement), cmocka_unit_test(guards_merged),
 		cmocka_unit_test(verdicts),	   cmocka_unit_test(vlan_views),
+		cmocka_unit_test(observe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,8 +4,15 @@
  * The backend owns: the instruction buffer with labels and its final
  * resolution and peephole pass (code.c); the hook profiles - prologue,
  * packet views, ancillary data, lengths and verdicts (hook.c); the register
- * cache with spills to 8-byte stack slots (regs.c); the block walk, bounds
- * guards and value materialisation (emit.c); and the listings (dump.c).
+ * cache with spills to 8-byte stack slots (regs.c); the block walk and
+ * value materialisation (emit.c); the guarded windows the loads go through
+ * (win.c) and the guaranteed extents that let a block check up front what
+ * its accepting paths read (guard.c); and the listings (dump.c).
+ *
+ * At tc the program comes twice, unless that makes it too long: a copy for
+ * linear skbs (where data..data_end is the whole packet, so a failed guard
+ * rejects, as at XDP) and a copy that reads what lies beyond the linear
+ * part with bpf_skb_load_bytes() into a stack buffer.
  *
  * Register use: r6 the context, r7 the start and r8 the end of the direct
  * packet window (data/data_end), r10 the frame; r0-r5 and r9 hold IR values.
@@ -146,6 +153,30 @@ int reg_cached(const struct em *e, const struct ir_val *v);
 void reg_pin(struct em *e, int r);
 void reg_unpin(struct em *e, int r);
 
+/* ---- emit.c: values ------------------------------------------------- */
+
+enum { MAXLOADS = 256, XDP_MAX_OFF = 0x7fff, MAX_PKT_OFF = 0xffff };
+
+/* A jump to the reject epilogue. */
+void emit_to_reject(struct em *e);
+/* Whether a failed guard rejects (XDP; tc for linear skbs), so guards and
+ * checked pointers carry over between blocks. */
+int emit_direct(const struct em *e);
+/* V in a register, as a value (not raw bytes). */
+int emit_nval(struct em *e, const struct ir_val *v);
+
+/* ---- win.c: guarded windows ------------------------------------------ */
+
+/* Plan and guard the loads of values A and B (either may be NULL).  1: the
+ * segment always faults (a jump to reject was emitted) or an error. */
+int win_begin(struct em *e, const struct ir_val *a, const struct ir_val *b);
+void win_end(struct em *e);
+/* The window of a load of SIZE bytes at physical offset PHYS from BASE. */
+const struct win *win_for(const struct em *e, const struct ir_val *base, int32_t phys,
+			  uint8_t size);
+/* A block's guaranteed guard (e->pre), direct windows only. */
+void win_block_pre(struct em *e);
+
 /* ---- guard.c: guaranteed extents ----------------------------------- */
 
 #define GUARD_NONE UINT32_MAX
@@ -171,6 +202,9 @@ uint32_t hook_view_checked(enum view v);
  * a diagnostic when the hook cannot provide it. */
 int hook_len(struct em *e);
 int hook_anc(struct em *e, const struct ir_val *v);
+/* 1 and *K when the view alone decides the ancillary datum V (whether a
+ * VLAN tag was there), so tests of it need no code. */
+int hook_anc_known(const struct em *e, const struct ir_val *v, uint32_t *k);
 /* Map view offset K (SIZE bytes) of an absolute load to a physical one:
  * 0 and *PHYS; 1 when the bytes are the tag's metadata (META under raw);
  * 2 when the load straddles the tag's place (load it byte by byte).

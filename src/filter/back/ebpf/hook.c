@@ -161,6 +161,14 @@ static int vlan_anc(struct em *e, int tag)
 	return r;
 }
 
+int hook_anc_known(const struct em *e, const struct ir_val *v, uint32_t *k)
+{
+	if (v->kind != IR_V_ANC || v->k != SKF_AD_VLAN_TAG_PRESENT)
+		return 0;
+	*k = e->view != VIEW_PLAIN; /* the view was chosen by that very fact */
+	return 1;
+}
+
 int hook_anc(struct em *e, const struct ir_val *v)
 {
 	int r;
