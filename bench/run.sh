@@ -9,7 +9,9 @@
 # (minimum seconds per side for the rate, default 1), CC (default cc),
 # BENCH_TRACE (set: the harnesses name each expression on stderr first),
 # BENCH_NO_CAPTURE (set: skip the capture benchmarks, bench/hook.sh and bench/capture.sh, which
-# otherwise run last when root; its own variables pass through).
+# otherwise run last when root; its own variables pass through), BENCH_NO_EBPF
+# (set: skip the eBPF backend's figures, bench/ebpfcost.c, root only),
+# BENCH_EBPF_REPEAT, BENCH_EBPF_ROUNDS, BENCH_EBPF_PACKETS (see README.md).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,7 +47,12 @@ else
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bpfcap-bench.XXXXXX") || exit 2
-trap 'rm -rf "$work"' EXIT
+ebpf_ns=
+cleanup() {
+	[ -n "$ebpf_ns" ] && ip netns del "$ebpf_ns" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 pcap_cflags=$(pkg-config --cflags libpcap 2>/dev/null)
 pcap_libs=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
@@ -102,6 +109,81 @@ else
 			-n bpfcap "$bpfcap -d -y EN10MB '$e'" \
 			-n tcpdump "tcpdump -d -y EN10MB '$e'" 2>&1 | sed 's/^/  /'
 	done
+fi
+
+# The eBPF backend at XDP against the same filters in C built by clang
+# (bench/ebpfcost.c, bench/xdp/filters.bpf.c): BPF_PROG_TEST_RUN, so root.
+echo
+echo "== eBPF backend at XDP against clang -O2 (bench/ebpfcost.c) =="
+ebpf_bench() {
+	arch_inc=/usr/include/$(uname -m)-linux-gnu
+	if ! clang -O2 -g -target bpf -I"$arch_inc" -c "$here/xdp/filters.bpf.c" \
+		-o "$work/filters.bpf.o" 2>"$work/bpfobj.log"; then
+		say "skipped: clang -target bpf cannot build bench/xdp/filters.bpf.c" \
+			"(Debian packages clang, libbpf-dev):"
+		sed 's/^/  /' "$work/bpfobj.log" | head -10
+		return
+	fi
+	defs=
+	nm "$lib" 2>/dev/null | grep -q ' T filter_ebpf_write_object$' &&
+		defs=-DHAVE_EBPF_WRITE_OBJECT
+	bpf_cflags=$(pkg-config --cflags libbpf 2>/dev/null)
+	bpf_libs=$(pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
+	if ! $cc -O2 $defs -I"$top_srcdir/src" $bpf_cflags $pcap_cflags -o "$work/ebpfcost" \
+		"$here/ebpfcost.c" "$here/ebpfref.c" "$lib" $bpf_libs $pcap_libs -lelf \
+		2>"$work/ebpfcost.log"; then
+		say "ERROR: ebpfcost does not build against $lib:"
+		sed 's/^/  /' "$work/ebpfcost.log" | head -20
+		return
+	fi
+	# One veth end per program (23: the floor, 11 x bpfcap, 11 x clang) in a
+	# namespace of our own, deleted on exit; see README.md for why.
+	ebpf_ns=bpfcap-ebench-$$
+	ifs=
+	if ip netns add "$ebpf_ns" 2>/dev/null; then
+		i=0
+		while [ $i -lt 12 ]; do
+			ip -n "$ebpf_ns" link add e${i}a type veth peer name e${i}b &&
+				ip -n "$ebpf_ns" link set e${i}a up &&
+				ip -n "$ebpf_ns" link set e${i}b up || break
+			ifs="$ifs,e${i}a,e${i}b"
+			i=$((i + 1))
+		done
+	else
+		ebpf_ns=
+		say "no network namespace: the kernel's whole-ns durations are used"
+	fi
+	set -- "$top_srcdir"/pcaps/*.pcap
+	shared=${BENCH_EBPF_CORPUS:-$top_srcdir/../shared/corpus/pcaps}
+	# a worktree (/work/wt/NAME) has the shared corpus two levels up
+	[ -d "$shared" ] || [ -n "${BENCH_EBPF_CORPUS:-}" ] ||
+		shared=$top_srcdir/../../shared/corpus/pcaps
+	if [ -d "$shared" ]; then
+		# shellcheck disable=SC2046 # the corpus' names have no spaces
+		set -- "$@" $(find "$shared" -name '*.pcap' -o -name '*.pcapng' | sort)
+	fi
+	run="$work/ebpfcost -r ${BENCH_EBPF_REPEAT:-100000} -n ${BENCH_EBPF_ROUNDS:-5}"
+	run="$run -p ${BENCH_EBPF_PACKETS:-300}"
+	if [ -n "$ebpf_ns" ]; then
+		ip netns exec "$ebpf_ns" $run -i "${ifs#,}" "$work/filters.bpf.o" "$@"
+	else
+		$run "$work/filters.bpf.o" "$@"
+	fi
+	rc=$?
+	[ "$rc" -ne 0 ] && say "ebpfcost failed (status $rc)"
+	if [ -n "$ebpf_ns" ]; then
+		ip netns del "$ebpf_ns"
+		ebpf_ns=
+	fi
+}
+if [ -n "${BENCH_NO_EBPF:-}" ]; then
+	say "skipped: BENCH_NO_EBPF is set"
+elif [ "$(id -u)" != 0 ]; then
+	say "skipped: needs root (BPF_PROG_TEST_RUN, a network namespace)"
+elif ! command -v clang >/dev/null 2>&1 || ! command -v ip >/dev/null 2>&1; then
+	say "skipped: needs clang (Debian package clang) and ip (iproute2)"
+else
+	ebpf_bench
 fi
 
 # Capture at the hook against xdpdump and the ring capture (bench/hook.sh):

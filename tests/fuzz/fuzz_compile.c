@@ -23,7 +23,10 @@
  *     instructions, known opcodes, jumps forward and inside the program, no
  *     unreachable instruction, no falling off the end, every register
  *     written on every path before it is read; their listings have one line
- *     per instruction;
+ *     per instruction; and they obey the verifier's rules that ebpf_rules.c
+ *     checks in user space (packet loads inside a window a bounds check
+ *     proved on that path, no uninitialised register or stack read, pointer
+ *     arithmetic, context fields, helper arguments);
  *   - (raw VLAN mode) the optimized and unoptimized programs of the same
  *     expression return the same value on every test packet, and the two modes
  *     accept and refuse the same expressions, except that the optimizer may
@@ -39,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ebpf_rules.h"
 #include "filter/filter.h"
 
 _Static_assert(sizeof(struct filter_insn) == sizeof(struct bpf_insn),
@@ -317,6 +321,24 @@ static void check_ebpf(const struct filter_ebpf_prog *p, const struct filter_opt
 	free(seen);
 }
 
+/* The walk's budget here: a program the checker cannot decide within it (a
+ * long protochain or geneve walk, see ebpf_rules.h) is not judged. */
+#define EBPF_FUZZ_BUDGET 50000
+
+/* The verifier's rules that ebpf_rules.c checks in user space. */
+static void check_rules(const struct filter_ebpf_prog *p, enum filter_hook hook,
+			const struct filter_options *o)
+{
+	struct ebpf_rules_report r;
+
+	if (ebpf_rules_check_within(p->insns, p->len, hook, p->prog_array_insn, EBPF_FUZZ_BUDGET,
+				    &r) == EBPF_RULES_BAD) {
+		fprintf(stderr, "fuzz_compile: %s program, %zu insns: %s\n",
+			hook == FILTER_HOOK_XDP ? "XDP" : "tc", p->len, r.message);
+		finding("the eBPF program breaks a verifier rule (ebpf_rules.c)", o);
+	}
+}
+
 /* Both hooks; the tail-call and observe variant when the input asked for
  * snaplen 96 (one bit of the options byte, to keep the rate up). */
 static void run_ebpf(struct filter_ctx *ctx, const struct filter_options *o)
@@ -334,6 +356,7 @@ static void run_ebpf(struct filter_ctx *ctx, const struct filter_options *o)
 			return; /* the diagnostic stays: the context is done */
 		}
 		check_ebpf(&p, o);
+		check_rules(&p, (enum filter_hook)h, o);
 		if (acc && p.prog_array_insn == SIZE_MAX)
 			finding("tail-call program without a program array load", o);
 		filter_ebpf_release(&p);

@@ -63,10 +63,11 @@ pcap_libs="$pcap_libs $(pkg-config --libs libelf 2>/dev/null || echo -lelf)"
 # As Makefile.am compiles them (AM_CPPFLAGS), with config.h when configured.
 defs="-D_GNU_SOURCE -I$top_builddir"
 [ -f "$top_builddir/config.h" ] && defs="-DHAVE_CONFIG_H $defs"
-say "building $bin from $# source(s) in src/filter/ + tests/fuzz/fuzz_compile.c"
+say "building $bin from $# source(s) in src/filter/ + tests/fuzz/fuzz_compile.c, ebpf_rules*.c"
 say "  $cc -std=c11 $flags ... $pcap_libs"
 if ! "$cc" -std=c11 $flags $defs -I"$top_srcdir/src" -I"$top_srcdir/src/filter" $pcap_cflags \
-	-o "$bin" "$@" "$here/fuzz_compile.c" $pcap_libs >"$out/build.log" 2>&1; then
+	-o "$bin" "$@" "$here/fuzz_compile.c" "$here"/ebpf_rules*.c $pcap_libs \
+	>"$out/build.log" 2>&1; then
 	say "ERROR: the fuzz target does not build:"
 	sed 's/^/  /' "$out/build.log" | head -30
 	exit 99

@@ -1,0 +1,555 @@
+/*
+ * ebpfcost.c - per-packet cost of bpfcap's XDP programs against the same
+ * expressions written by hand in C and built with clang -O2
+ * (bench/xdp/filters.bpf.c), both run with BPF_PROG_TEST_RUN in the same run,
+ * interleaved, over the Ethernet frames of capture files.  Needs root.
+ * Not a test: it prints figures, ratios and whether the targets are met.
+ *
+ *   ebpfcost [-r REPEAT] [-n ROUNDS] [-p PACKETS] [-i IF,IF...] OBJ.o PCAP...
+ *
+ * Before timing, every program's verdict on every frame is compared with the
+ * other's and with libpcap's (pcap_offline_filter on a dead EN10MB handle): a
+ * mismatch is printed as such, since a bench of two different filters means
+ * nothing.  Then, ROUNDS times, each of up to PACKETS frames (spread evenly
+ * over the set) runs REPEAT times through an XDP_PASS program (the floor),
+ * bpfcap's program and clang's, the order of the last two swapped from one
+ * call to the next; the cost of a program on a frame is the least
+ * wall-clock time per run over the rounds, less the floor's.  Last, the
+ * compile time of the 400-host list for XDP.  See bench/README.md.
+ */
+#define _GNU_SOURCE
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/bpf.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ebpfcost.h"
+#include "filter/filter.h"
+
+/* Costs below this (ns per run) are noise: no ratio is made of them. */
+#define RESOLUTION 0.1
+
+struct side {
+	int fd;		    /* -1: not loaded */
+	int link;	    /* >= 0: attached to an interface (struct ifaces) */
+	unsigned int insns; /* as emitted (ours only) */
+	unsigned int xlated, jited;
+	double *t;     /* per timed frame: least ns per run, floor not subtracted */
+	char why[512]; /* why it is not loaded */
+};
+
+struct bench {
+	const char *name, *prog; /* expression label, clang program */
+	char *expr;
+	struct side ours, clang;
+	struct ref *ref; /* libpcap's */
+	size_t accepts, mismatches;
+};
+
+/* The expressions and the hand-written programs that stand for them. */
+static const struct {
+	const char *expr, *prog;
+} cases[] = {
+	{"tcp port 443", "tcp_port_443"},
+	{"host 10.1.2.3 and not port 22", "host_not_port22"},
+	{"vlan and udp", "vlan_udp"},
+	{"ip6 and tcp and ip6[53] & tcp-syn != 0", "ip6_tcp_syn"},
+	{"udp port 53", "udp_port_53"},
+	{"icmp or arp", "icmp_or_arp"},
+	{"net 192.168.0.0/16 and tcp", "net_tcp"},
+	{"tcp[tcpflags] & (tcp-syn|tcp-fin) != 0", "tcp_syn_fin"},
+	{NULL, "hosts_100"}, /* the 100-host list, built below */
+	{"ip6 protochain 6", "ip6_protochain_6"},
+	{"ip and not ip[6:2] & 0x3fff != 0", "ip_not_frag"},
+};
+#define NCASES (sizeof cases / sizeof cases[0])
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p) {
+		fprintf(stderr, "ebpfcost: out of memory\n");
+		exit(2);
+	}
+	return p;
+}
+
+/* "host 10.0.0.1 or host 10.0.0.2 or ...": N hosts, as bench/run.sh builds them. */
+static char *hosts_expr(int n)
+{
+	char *s = xmalloc((size_t)n * 32), *w = s;
+
+	for (int i = 0; i < n; i++)
+		w += sprintf(w, "%shost 10.0.%d.%d", i ? " or " : "", i / 250, i % 250 + 1);
+	return s;
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* ---- programs ------------------------------------------------------------ */
+
+/* Interfaces to attach the programs to (-i), one program each.  A program
+ * that BPF_PROG_TEST_RUN repeats is put into the kernel's XDP dispatcher for
+ * the run and taken out after it, which waits for an RCU grace period (some
+ * 15 ms a call here, as much as 10^5 runs); a program attached to an
+ * interface in driver mode is in the dispatcher already, so a call costs
+ * only its runs and the wall clock per run has sub-nanosecond resolution.
+ * Without interfaces the kernel's own figure (whole ns) is used. */
+struct ifaces {
+	char *list[64];
+	size_t n, next;
+};
+
+static struct ifaces ifs;
+
+static int attach(int fd)
+{
+	if (ifs.next >= ifs.n)
+		return -1;
+	const char *name = ifs.list[ifs.next++];
+	int ifindex = (int)if_nametoindex(name);
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_DRV_MODE);
+	int link = ifindex > 0 ? bpf_link_create(fd, ifindex, BPF_XDP, &lo) : -1;
+
+	if (link < 0)
+		fprintf(stderr, "ebpfcost: cannot attach to %s: %s\n", name, strerror(errno));
+	return link; /* closed at exit: the kernel detaches it then */
+}
+
+static void prog_info(struct side *s)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof info;
+
+	memset(&info, 0, sizeof info);
+	if (bpf_obj_get_info_by_fd(s->fd, &info, &len) == 0) {
+		s->xlated = info.xlated_prog_len / 8;
+		s->jited = info.jited_prog_len;
+	}
+}
+
+/* bpfcap's program for B->expr at XDP, compiled and loaded into B->ours. */
+static void load_ours(struct bench *b)
+{
+	struct filter_options o = {.dlt = FILTER_DLT_EN10MB, .vlan = FILTER_VLAN_RAW};
+	struct filter_ebpf_opts eo = {.hook = FILTER_HOOK_XDP, .accept = FILTER_EBPF_VERDICT};
+	struct filter_ebpf_prog prog = {0};
+	struct filter_ctx *ctx = filter_ctx_new(&o);
+	static char log[1 << 20];
+
+	b->ours.fd = -1;
+	if (!ctx || filter_compile(ctx, b->expr, strlen(b->expr)) < 0 ||
+	    filter_emit_ebpf(ctx, &eo, &prog) < 0) {
+		snprintf(b->ours.why, sizeof b->ours.why, "bpfcap: %s",
+			 ctx && filter_ctx_diag(ctx) ? filter_ctx_diag(ctx)->message
+						     : "no context");
+		filter_ctx_free(ctx);
+		return;
+	}
+	filter_ctx_free(ctx);
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .log_buf = log, .log_size = sizeof log, .log_level = 1);
+	log[0] = '\0';
+	b->ours.insns = (unsigned int)prog.len;
+	b->ours.fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "bpfcap", "GPL",
+				   (const struct bpf_insn *)prog.insns, prog.len, &lo);
+	if (b->ours.fd < 0) {
+		size_t n = strlen(log);
+		const char *tail = n > 300 ? log + n - 300 : log;
+
+		snprintf(b->ours.why, sizeof b->ours.why,
+			 "the kernel refuses bpfcap's program (%s); verifier log ends: %s",
+			 strerror(errno), tail);
+	} else {
+		prog_info(&b->ours);
+		b->ours.link = attach(b->ours.fd);
+	}
+	filter_ebpf_release(&prog);
+}
+
+static void load_clang(struct bench *b, struct bpf_object *obj)
+{
+	struct bpf_program *p = obj ? bpf_object__find_program_by_name(obj, b->prog) : NULL;
+
+	b->clang.fd = p ? bpf_program__fd(p) : -1;
+	if (b->clang.fd < 0) {
+		snprintf(b->clang.why, sizeof b->clang.why, "no program %s in the object", b->prog);
+		return;
+	}
+	prog_info(&b->clang);
+	b->clang.link = attach(b->clang.fd);
+}
+
+static void load_ref(struct bench *b)
+{
+	char err[256];
+
+	b->ref = ref_compile(b->expr, err, sizeof err);
+	if (!b->ref)
+		fprintf(stderr, "ebpfcost: libpcap refuses '%s': %s\n", b->name, err);
+}
+
+/* One BPF_PROG_TEST_RUN of FD on P, REPEAT times; the verdict in *RET and
+ * the wall-clock ns per run, or a negative number on error. */
+static double run(int fd, int link, const struct pkt *p, int repeat, __u32 *ret)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p->data, .data_size_in = p->caplen,
+		    .repeat = repeat);
+	double t0 = now_ns();
+
+	if (bpf_prog_test_run_opts(fd, &o) < 0)
+		return -1;
+	double t = link >= 0 ? (now_ns() - t0) / repeat : o.duration;
+	if (ret)
+		*ret = o.retval;
+	return t;
+}
+
+/* ---- verdicts ------------------------------------------------------------ */
+
+static const char *verdict(int loaded, __u32 r)
+{
+	if (!loaded)
+		return "-";
+	return r == XDP_PASS ? "PASS" : r == XDP_DROP ? "DROP" : "other";
+}
+
+/* Every frame through the three programs; mismatches said loudly. */
+static void check_verdicts(struct bench *b, const struct pkts *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct pkt *p = &ps->v[i];
+		__u32 ro = 0, rc = 0;
+		int want = b->ref ? ref_match(b->ref, p) : -1;
+		int ho = b->ours.fd >= 0 && run(b->ours.fd, -1, p, 1, &ro) >= 0;
+		int hc = b->clang.fd >= 0 && run(b->clang.fd, -1, p, 1, &rc) >= 0;
+		int bad = (ho && hc && ro != rc) ||
+			  (want >= 0 && ho && ro != (want ? XDP_PASS : XDP_DROP)) ||
+			  (want >= 0 && hc && rc != (want ? XDP_PASS : XDP_DROP));
+
+		b->accepts += want == 1;
+		if (!bad)
+			continue;
+		if (b->mismatches++ < 5)
+			printf("  MISMATCH %s: %s frame %u (%u of %u bytes): bpfcap %s, clang %s, "
+			       "libpcap %s\n",
+			       b->name, p->file, p->idx, p->caplen, p->len, verdict(ho, ro),
+			       verdict(hc, rc),
+			       want < 0 ? "-"
+			       : want	? "accept"
+					: "reject");
+	}
+	if (b->mismatches > 5)
+		printf("  MISMATCH %s: %zu frames in all\n", b->name, b->mismatches);
+}
+
+/* ---- timing -------------------------------------------------------------- */
+
+static void keep_min(double *slot, double t)
+{
+	if (t >= 0 && (*slot < 0 || t < *slot))
+		*slot = t;
+}
+
+static void time_all(struct bench *bs, size_t nb, const struct pkts *ps, const size_t *sel,
+		     size_t nsel, double *floor, int pass_fd, int pass_link, int repeat, int rounds)
+{
+	for (size_t i = 0; i < nsel; i++) {
+		floor[i] = -1;
+		for (size_t e = 0; e < nb; e++)
+			bs[e].ours.t[i] = bs[e].clang.t[i] = -1;
+	}
+	for (int r = 0; r < rounds; r++)
+		for (size_t i = 0; i < nsel; i++) {
+			const struct pkt *p = &ps->v[sel[i]];
+
+			keep_min(&floor[i], run(pass_fd, pass_link, p, repeat, NULL));
+			for (size_t e = 0; e < nb; e++) {
+				struct side *a = &bs[e].ours, *c = &bs[e].clang;
+
+				if ((r + i + e) & 1) {
+					struct side *t = a;
+					a = c;
+					c = t;
+				}
+				if (a->fd >= 0)
+					keep_min(&a->t[i], run(a->fd, a->link, p, repeat, NULL));
+				if (c->fd >= 0)
+					keep_min(&c->t[i], run(c->fd, c->link, p, repeat, NULL));
+			}
+		}
+}
+
+/* Mean cost per frame above the floor. */
+static double cost(const struct side *s, const double *floor, size_t nsel)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < nsel; i++)
+		sum += s->t[i] - floor[i];
+	return nsel ? sum / (double)nsel : 0;
+}
+
+static void report(struct bench *bs, size_t nb, const double *floor, size_t nsel)
+{
+	double so = 0, sc = 0, worst = 0, fl = 0;
+	size_t both = 0, over = 0, unjudged = 0;
+
+	for (size_t i = 0; i < nsel; i++)
+		fl += floor[i] / (double)nsel;
+	printf("floor (XDP_PASS): %.2f ns per run\n\n", fl);
+	printf("%-40s %8s %8s %6s  %-13s %6s  %s\n", "expression", "bpfcap", "clang", "ratio",
+	       "insns bpfcap", "clang", "accepts");
+	printf("%-40s %8s %8s %6s  %-13s %6s\n", "", "ns/pkt", "ns/pkt", "", "(emit/xlated)",
+	       "xlated");
+	for (size_t e = 0; e < nb; e++) {
+		struct bench *b = &bs[e];
+		char ins[32];
+
+		if (b->ours.fd < 0 || b->clang.fd < 0) {
+			printf("%-40.40s %8s %8.2f %6s  %-13s %6u  %zu\n", b->name, "-",
+			       b->clang.fd < 0 ? 0.0 : cost(&b->clang, floor, nsel), "-", "-",
+			       b->clang.xlated, b->accepts);
+			continue;
+		}
+		double o = cost(&b->ours, floor, nsel), c = cost(&b->clang, floor, nsel);
+		double ratio = c >= RESOLUTION ? o / c : 0;
+		char rs[16];
+		snprintf(ins, sizeof ins, "%u/%u", b->ours.insns, b->ours.xlated);
+		snprintf(rs, sizeof rs, c >= RESOLUTION ? "%.2f" : "-", ratio);
+		printf("%-40.40s %8.2f %8.2f %6s  %-13s %6u  %zu%s\n", b->name, o, c, rs, ins,
+		       b->clang.xlated, b->accepts, b->mismatches ? "  VERDICTS DIFFER" : "");
+		so += o;
+		sc += c;
+		both++;
+		unjudged += c < RESOLUTION;
+		over += ratio > 1.5;
+		worst = ratio > worst ? ratio : worst;
+	}
+	if (!both) {
+		printf("\nno expression has both programs: no ratios\n");
+		return;
+	}
+	printf("%-40s %8.2f %8.2f %6.2f\n", "total", so, sc, sc > 0 ? so / sc : 0);
+	printf("\ntarget: total <= 1.00 x clang: %s (%.2f); every expression <= 1.50 x: %s "
+	       "(worst %.2f, %zu over)\n",
+	       sc > 0 && so / sc <= 1.0 ? "met" : "NOT MET", sc > 0 ? so / sc : 0,
+	       over ? "NOT MET" : "met", worst, over);
+	if (both < nb)
+		printf("(over %zu of %zu expressions: the others have a program missing)\n", both,
+		       nb);
+	if (unjudged)
+		printf("(%zu expressions without a ratio: clang's cost is below %.1f ns, the "
+		       "resolution here)\n",
+		       unjudged, RESOLUTION);
+}
+
+/* ---- compile time -------------------------------------------------------- */
+
+#ifdef HAVE_EBPF_WRITE_OBJECT
+static double write_object(const struct filter_ebpf_prog *prog)
+{
+	char path[] = "/tmp/ebpfcost-XXXXXX", err[256];
+	int fd = mkstemp(path);
+	double t0 = now_ns();
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	rc = filter_ebpf_write_object(prog, path, NULL, NULL, err, sizeof err);
+	double t = (now_ns() - t0) / 1e6;
+	unlink(path);
+	if (rc < 0)
+		printf("  object write failed: %s\n", err);
+	return rc < 0 ? -1 : t;
+}
+#endif
+
+/* filter_ctx_new + filter_compile + filter_emit_ebpf (and the object write
+ * when the library has it) for N hosts: the best of 5, in ms. */
+static void compile_time(int n)
+{
+	char *expr = hosts_expr(n);
+	double best = -1, best_obj = -1;
+	unsigned int insns = 0;
+
+	for (int k = 0; k < 5; k++) {
+		struct filter_options o = {.dlt = FILTER_DLT_EN10MB, .vlan = FILTER_VLAN_RAW};
+		struct filter_ebpf_opts eo = {.hook = FILTER_HOOK_XDP};
+		struct filter_ebpf_prog prog = {0};
+		double t0 = now_ns();
+		struct filter_ctx *ctx = filter_ctx_new(&o);
+
+		if (!ctx || filter_compile(ctx, expr, strlen(expr)) < 0 ||
+		    filter_emit_ebpf(ctx, &eo, &prog) < 0) {
+			printf("%d-host list: refused: %s\n", n,
+			       ctx && filter_ctx_diag(ctx) ? filter_ctx_diag(ctx)->message : "?");
+			filter_ctx_free(ctx);
+			free(expr);
+			return;
+		}
+		filter_ctx_free(ctx);
+		keep_min(&best, (now_ns() - t0) / 1e6);
+		insns = (unsigned int)prog.len;
+#ifdef HAVE_EBPF_WRITE_OBJECT
+		keep_min(&best_obj, write_object(&prog));
+#endif
+		filter_ebpf_release(&prog);
+	}
+	printf("%d-host list for XDP: compile + emit %.2f ms (best of 5), %u instructions; "
+	       "target < 50 ms: %s\n",
+	       n, best, insns, best < 50 ? "met" : "NOT MET");
+	if (best_obj >= 0)
+		printf("  + object write %.2f ms: %.2f ms in all: %s\n", best_obj, best + best_obj,
+		       best + best_obj < 50 ? "met" : "NOT MET");
+	else
+		printf("  object write: not measured (this libfilter.a has no "
+		       "filter_ebpf_write_object)\n");
+	free(expr);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: ebpfcost [-r REPEAT] [-n ROUNDS] [-p PACKETS] [-i IF,IF...] OBJ.o "
+			"PCAP...\n");
+	return 2;
+}
+
+static struct bpf_object *open_clang(const char *path, int *pass_fd)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_program *pass;
+
+	if (!obj || libbpf_get_error(obj)) {
+		fprintf(stderr, "ebpfcost: cannot open %s\n", path);
+		return NULL;
+	}
+	if (bpf_object__load(obj) < 0) {
+		fprintf(stderr, "ebpfcost: the kernel refuses the clang programs of %s\n", path);
+		bpf_object__close(obj);
+		return NULL;
+	}
+	pass = bpf_object__find_program_by_name(obj, "xdp_pass");
+	*pass_fd = pass ? bpf_program__fd(pass) : -1;
+	return obj;
+}
+
+/* Up to MAX frames spread evenly over the set, those the floor runs on. */
+static size_t select_frames(const struct pkts *ps, size_t max, int pass_fd, size_t *sel)
+{
+	size_t n = 0, step = ps->n > max ? ps->n / max : 1;
+
+	for (size_t i = 0; i < ps->n && n < max; i += step)
+		if (run(pass_fd, -1, &ps->v[i], 1, NULL) >= 0)
+			sel[n++] = i;
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	int repeat = 100000, rounds = 5, c, pass_fd = -1;
+	size_t maxp = 200;
+	struct pkts ps = {0};
+
+	while ((c = getopt(argc, argv, "r:n:p:i:")) != -1) {
+		if (c == 'r')
+			repeat = atoi(optarg);
+		else if (c == 'n')
+			rounds = atoi(optarg);
+		else if (c == 'p')
+			maxp = (size_t)atol(optarg);
+		else if (c == 'i')
+			for (char *t = strtok(optarg, ","); t && ifs.n < 64; t = strtok(NULL, ","))
+				ifs.list[ifs.n++] = t;
+		else
+			return usage();
+	}
+	if (argc - optind < 2 || repeat < 1 || rounds < 1 || maxp < 1)
+		return usage();
+	/* one CPU for the whole run: no migration between the timed calls */
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+	CPU_ZERO(&one);
+	if (cpu >= 0) {
+		CPU_SET(cpu, &one);
+		sched_setaffinity(0, sizeof one, &one);
+	}
+	if (!getenv("BENCH_VERBOSE"))
+		libbpf_set_print(NULL);
+	struct bpf_object *obj = open_clang(argv[optind], &pass_fd);
+	if (!obj || pass_fd < 0)
+		return 2;
+	int pass_link = attach(pass_fd);
+	for (int i = optind + 1; i < argc; i++)
+		pkts_read_file(&ps, argv[i]);
+	if (!ps.n) {
+		fprintf(stderr, "ebpfcost: no Ethernet frames in the capture files\n");
+		return 2;
+	}
+
+	struct bench bs[NCASES];
+	size_t *sel = xmalloc(ps.n * sizeof *sel);
+	size_t nsel = select_frames(&ps, maxp, pass_fd, sel);
+	double *floor = xmalloc(nsel * sizeof *floor);
+
+	printf("frames: %zu Ethernet frames of %u..%u bytes from %zu files (skipped: %zu shorter "
+	       "than %d bytes, %zu longer than %d, %zu files of other link types)\n",
+	       ps.n, MIN_FRAME, MAX_FRAME, ps.nfiles, ps.too_short, MIN_FRAME, ps.too_long,
+	       MAX_FRAME, ps.other_dlt);
+	printf("timing: %zu of them, BPF_PROG_TEST_RUN repeat %d, %d rounds, least time per "
+	       "frame, bpfcap and clang interleaved\n",
+	       nsel, repeat, rounds);
+	printf("cpu: %d (the run is pinned to it)\n", sched_getcpu());
+	printf("clock: %s\n",
+	       pass_link >= 0
+		       ? "wall clock per call / repeat, programs attached in driver mode (-i)"
+		       : "the kernel's duration (whole ns; no -i interfaces: see bench/README.md)");
+	for (size_t e = 0; e < NCASES; e++) {
+		struct bench *b = &bs[e];
+
+		memset(b, 0, sizeof *b);
+		b->ours.link = b->clang.link = -1;
+		b->expr = cases[e].expr ? strdup(cases[e].expr) : hosts_expr(100);
+		b->name = cases[e].expr ? cases[e].expr : "host 10.0.0.1 or ... (100 hosts)";
+		b->prog = cases[e].prog;
+		b->ours.t = xmalloc(nsel * sizeof(double));
+		b->clang.t = xmalloc(nsel * sizeof(double));
+		load_ours(b);
+		load_clang(b, obj);
+		load_ref(b);
+		if (b->ours.fd < 0)
+			printf("  %s: no bpfcap program: %s\n", b->name, b->ours.why);
+		if (b->clang.fd < 0)
+			printf("  %s: no clang program: %s\n", b->name, b->clang.why);
+		check_verdicts(b, &ps);
+	}
+	size_t bad = 0;
+	for (size_t e = 0; e < NCASES; e++)
+		bad += bs[e].mismatches > 0;
+	printf("verdicts: %zu frames x %zu expressions: %s\n", ps.n, NCASES,
+	       bad ? "MISMATCHES (above): the figures compare different filters"
+		   : "bpfcap, clang and libpcap agree where loaded");
+	time_all(bs, NCASES, &ps, sel, nsel, floor, pass_fd, pass_link, repeat, rounds);
+	report(bs, NCASES, floor, nsel);
+	printf("\n");
+	compile_time(400);
+	bpf_object__close(obj);
+	return 0;
+}
