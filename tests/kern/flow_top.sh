@@ -5,8 +5,9 @@
 # --json flows equal, flow for flow, those computed from the capture itself
 # (tests/kern/flowpcap.py); the text output; -c; idle expiry; a full map
 # that counts evictions and keeps exact totals; nothing left attached after
-# SIGKILL; a foreign XDP program is never replaced (exit 1); an expression
-# counts exactly what it selects, under either VLAN meaning, at every hook.
+# SIGKILL; a foreign XDP program is never replaced (exit 1); filter
+# expressions at XDP and tc count what bpfcap -r selects from the capture
+# with the same expression, flow for flow; a bad expression is exit 1.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 [ -x "$PY" ] || skip "python3 not installed (Debian: python3)"
@@ -131,7 +132,8 @@ else
 fi
 
 # the join on real traffic: a hand-assembled generated-style "IPv4 only"
-# program in front of the counting program (until the eBPF backend lands):
+# program in front of the counting program (the join alone, whatever the
+# compiler emits):
 # only the capture's IPv4 frames are counted
 for hook in xdp tc-ingress; do
 	rm -f "$TMPD/join.out" "$TMPD/join.err"
@@ -162,33 +164,51 @@ else
 	echo "SKIP: setpriv not installed: the unprivileged case is not run"
 fi
 
-# an expression: compiled for the hook, it runs in front of the counting
-# program, so only what it accepts is counted.  'ip' under the live VLAN
-# meaning (the default on an interface) matches IPv4 under one tag too, at
-# every hook; under --vlan raw only untagged IPv4, at every hook.
-exprrun() { # NAME SENDER SELECTION BPFCAP-ARGS...
-	local name=$1 from=$2 sel=$3 hook
+# filters: the expression compiled to eBPF for the hook, with the counting
+# program behind it; what is counted equals, flow for flow, the frames that
+# bpfcap -r selects from the capture with the same expression.  On an
+# interface VLAN has its live meaning at every hook (the outer tag is
+# metadata, wherever the hook finds it), so the reference is the capture
+# without the outer tags, but for 'vlan' expressions, which read that tag:
+# theirs is the capture as it is.  Under --vlan raw the hooks see the bytes
+# as on the wire, at XDP and at tc alike: the capture as it is.
+"$PY" "$top/tests/kern/flowpcap.py" strip "$TMPD/f.pcap" "$TMPD/s.pcap" || fail "cannot strip the capture"
+filtered() { # HOOK PCAP-OF-REFERENCE EXPR BPFCAP-ARGS...
+	local hook=$1 ref=$2 expr=$3
 	shift 3
-	top "$name" --json -c 2 --interval 0.7 "$@" || return
-	if [ "$from" = a ]; then blast_a "$VA" -f "$TMPD/f.pcap" >/dev/null; else blast_b "$VB" -f "$TMPD/f.pcap" >/dev/null; fi
-	stop "$pid" 0 || no "$name: exit $?: $(cat "$TMPD/$name.err")"
-	case $name in xdp*) hook=xdp ;; *egress*) hook=tc-egress ;; *) hook=tc-ingress ;; esac
-	"$PY" "$top/tests/kern/flowpcap.py" check "$TMPD/f.pcap" "$TMPD/$name.out" "$hook" "$sel" &&
-		ok "$name: $* counted exactly the frames it selects" || bad=1
+	"$BPFCAP" -r "$ref" "$expr" 2>/dev/null | sed 's/^[^.]*\.\([0-9]*\) .*/\1/' >"$TMPD/idx"
+	top filt --json -c 2 --interval 0.7 "$@" "$expr" || return
+	if [ "$hook" = tc-egress ]; then blast_b "$VB" -f "$TMPD/f.pcap" >/dev/null; else blast_a "$VA" -f "$TMPD/f.pcap" >/dev/null; fi
+	stop "$pid" 0 || no "$hook '$expr': exit $?: $(cat "$TMPD/filt.err")"
+	local said
+	said=$(grep 'counting flows on' "$TMPD/filt.err")
+	[ "${said##*, filter: }" = "$expr" ] || no "$hook '$expr': the filter not said: $said"
+	echo "$hook '$expr' ($(wc -l <"$TMPD/idx") frames of 91):"
+	"$PY" "$top/tests/kern/flowpcap.py" check "$TMPD/f.pcap" "$TMPD/filt.out" "$hook" "@$TMPD/idx" || bad=1
+	[ -z "$(attached)" ] || no "$hook '$expr': left attached: $(attached)"
 }
-exprrun xdp-ip a ipv4-tc --backend xdp ip
-exprrun tc-ingress-ip a ipv4-tc --backend tc --direction ingress ip
-exprrun tc-egress-ip b ipv4-tc --backend tc --direction egress ip
-exprrun xdp-ip-raw a ipv4 --backend xdp --vlan raw ip
-exprrun tc-ingress-ip-raw a ipv4 --backend tc --direction ingress --vlan raw ip
-[ -z "$(attached)" ] || no "expressions: left attached: $(attached)"
-# a bad expression: the filter error, exit 1, nothing attached
-in_b "$BPFCAP" --top -i "$VB" --batch -c 1 'udp port 99999' >/dev/null 2>"$TMPD/expr.err"
+for e in udp ip6 'tcp or icmp' 'not ip and not ip6' 'udp and dst port 53 and greater 200'; do
+	filtered xdp "$TMPD/s.pcap" "$e" --backend xdp
+done
+filtered xdp "$TMPD/f.pcap" 'vlan 100' --backend xdp
+for e in udp 'not ip'; do
+	filtered xdp "$TMPD/f.pcap" "$e" --backend xdp --vlan raw
+	filtered tc-ingress "$TMPD/f.pcap" "$e" --backend tc --direction ingress --vlan raw
+done
+for e in udp 'ip6 and udp' 'icmp or icmp6' 'tcp[tcpflags] & tcp-syn != 0' arp; do
+	filtered tc-ingress "$TMPD/s.pcap" "$e" --backend tc --direction ingress
+done
+filtered tc-ingress "$TMPD/f.pcap" 'vlan 100' --backend tc --direction ingress
+filtered tc-egress "$TMPD/s.pcap" 'ip and udp' --backend tc --direction egress
+
+# an expression that does not compile: exit 1, the compiler's message,
+# nothing loaded or attached
+in_b "$BPFCAP" --top -i "$VB" --batch -c 1 'tcp port 70000' >/dev/null 2>"$TMPD/expr.err"
 rc=$?
-if [ "$rc" = 1 ] && grep -q '^bpfcap: filter: 1:10: port 99999 is out of range' "$TMPD/expr.err" &&
+if [ "$rc" = 1 ] && grep -q '^bpfcap: filter: ' "$TMPD/expr.err" &&
 	! grep -qi 'verifier\|libbpf' "$TMPD/expr.err" && [ -z "$(attached)" ]; then
-	ok "bad expression: exit 1, $(head -1 "$TMPD/expr.err")"
+	ok "a bad expression: exit 1, $(head -1 "$TMPD/expr.err")"
 else
-	no "bad expression: exit $rc: $(cat "$TMPD/expr.err")"
+	no "a bad expression: exit $rc: $(cat "$TMPD/expr.err")"
 fi
 exit $bad

@@ -11,7 +11,11 @@
       --json output: flow for flow, packets and bytes, and HOOK; FILTER
       keeps the frames the hand-assembled join's "IPv4 only" accepts:
       "ipv4" EtherType 0x0800 at offset 12 (XDP sees every tag in the
-      frame), "ipv4-tc" the same after the outer tag (tc holds it apart)
+      frame), "ipv4-tc" the same after the outer tag (tc holds it apart);
+      "@FILE": the frames whose indexes FILE lists, one a line (the frame's
+      index is the microseconds of its time stamp)
+  flowpcap.py strip PCAP OUT
+      PCAP without the outer VLAN tag of each frame (what tc sees)
   flowpcap.py check-nfdump PCAP LISTING
       the IP flows of PCAP against what nfdump read from the collector
       (LISTING: nfdump -o 'fmt:%pr %sa %da %sp %dp %pkt %byt %svln' -q)
@@ -95,7 +99,9 @@ def write_pcap(path, fs):
     with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
         for i, fr in enumerate(fs):
-            f.write(struct.pack("<IIII", 1700000000 + i, 0, len(fr), len(fr)) + fr)
+            # the microseconds are the frame's index, so that a line of
+            # bpfcap -r names the frame it is about
+            f.write(struct.pack("<IIII", 1700000000, i, len(fr), len(fr)) + fr)
 
 
 def read_pcap(path):
@@ -146,9 +152,14 @@ def json_key(f):
 
 
 def check(pcap, jsonl, hook, filt=None):
-    want = {}
-    for fr, orig in read_pcap(pcap):
+    want, keep = {}, None
+    if filt and filt.startswith("@"):
+        keep = {int(l) for l in open(filt[1:]) if l.strip()}
+        filt = None
+    for i, (fr, orig) in enumerate(read_pcap(pcap)):
         k = key_of(fr)
+        if keep is not None and i not in keep:
+            continue
         et = struct.unpack_from("!H", fr, 12)[0]
         if filt == "ipv4-tc" and et in (0x8100, 0x88A8):
             et = struct.unpack_from("!H", fr, 16)[0]
@@ -179,6 +190,17 @@ def check(pcap, jsonl, hook, filt=None):
     if not bad:
         print("ok: %d flows, %d packets, %d bytes equal the capture's at %s" % (len(want), tp, tb, hook))
     return bad
+
+
+def strip(pcap, out):
+    """PCAP with the outer VLAN tag of each frame removed: what a filter at
+    tc sees, the kernel holding that tag as metadata."""
+    fs = []
+    for fr, _ in read_pcap(pcap):
+        if struct.unpack_from("!H", fr, 12)[0] in (0x8100, 0x88A8):
+            fr = fr[:12] + fr[16:]
+        fs.append(fr)
+    write_pcap(out, fs)
 
 
 def check_nfdump(pcap, listing):
@@ -286,6 +308,9 @@ def ipfix_line(rec):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "strip":
+        strip(sys.argv[2], sys.argv[3])
+        sys.exit(0)
     if len(sys.argv) == 4 and sys.argv[1] == "collect-tcp":
         collect_tcp(int(sys.argv[2]), sys.argv[3])
         sys.exit(0)

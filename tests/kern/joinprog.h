@@ -1,7 +1,7 @@
 /*
  * joinprog.h - a hand-assembled program of the shape filter_emit_ebpf()
  * gives with FILTER_EBPF_TAIL_CALL and observe = 1, for testing the join
- * before the eBPF backend exists: "accept IPv4 only" (EtherType 0x0800
+ * on its own, independent of the compiler: "accept IPv4 only" (EtherType 0x0800
  * right after the MAC addresses), a tail call on accept, and the hook's
  * pass verdict otherwise.
  */
