@@ -81,6 +81,7 @@ struct live_run {
 	int last_ifindex; /* ... cached: */
 	char last_name[IF_NAMESIZE];
 	const char *dlt_name;
+	struct decode_ctx *printer;
 	struct capture_output *out;
 	uint64_t captured;
 	enum { RUNNING, STOP_COUNT, STOP_FILES, STOP_WRITE, STOP_STDOUT } stop_reason;
@@ -115,7 +116,7 @@ static int print_pkt(struct live_run *r, const struct capture_pkt *p)
 {
 	char where[IF_NAMESIZE + 8];
 	snprintf(where, sizeof(where), "%s %s", iface_of(r, p), dir_text(p->pkttype));
-	int rc = app_print_pkt(p, r->cfg->nano, where, r->dlt_name);
+	int rc = app_print_pkt(r->printer, p, where);
 	if (rc == 0 && r->cfg->unbuffered)
 		rc = fflush(stdout) == 0 ? 0 : -1;
 	return rc;
@@ -386,6 +387,10 @@ int live_main(const struct config *cfg)
 			     .dlt_name = pcap_datalink_val_to_name(dlt)};
 	struct live_progs prog;
 	memset(&prog, 0, sizeof(prog));
+	if (!(r.printer = app_printer_new(cfg, dlt))) {
+		capture_live_close(l);
+		return EXIT_IO;
+	}
 	rc = setup(cfg, l, &r, &prog);
 	if (rc == 0) {
 		fprintf(stderr,
@@ -402,5 +407,6 @@ int live_main(const struct config *cfg)
 	filter_prog_release(&prog.kernel);
 	filter_prog_release(&prog.user);
 	capture_live_close(l);
+	app_printer_free(r.printer);
 	return rc;
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_COUNT = 256, OPT_VLAN, OPT_VERSION, OPT_IMMEDIATE, OPT_TSPREC };
+enum { OPT_COUNT = 256, OPT_VLAN, OPT_VERSION, OPT_IMMEDIATE, OPT_TSPREC, OPT_JSON };
 
 static const struct option longopts[] = {
 	{"count", no_argument, NULL, OPT_COUNT},
@@ -24,6 +24,8 @@ static const struct option longopts[] = {
 	{"packet-buffered", no_argument, NULL, 'U'},
 	{"relinquish-privileges", required_argument, NULL, 'Z'},
 	{"postrotate-command", required_argument, NULL, 'z'},
+	{"number", no_argument, NULL, '#'},
+	{"json", no_argument, NULL, OPT_JSON},
 	{NULL, 0, NULL, 0},
 };
 
@@ -142,6 +144,8 @@ static int word_opt(const char *opt, const char *arg, const char *const *words, 
 	return -1;
 }
 
+static int print_opt(struct config *cfg, int c);
+
 static int live_opt(struct config *cfg, int c, const char *arg)
 {
 	static const char *const dirs[] = {"inout", "in", "out", NULL};
@@ -176,6 +180,23 @@ static int live_opt(struct config *cfg, int c, const char *arg)
 	case 'z': cfg->postrotate = arg; return 0;
 	case OPT_IMMEDIATE: cfg->immediate = 1; return 0;
 	case OPT_TSPREC: return word_opt("--time-stamp-precision", arg, precs, &cfg->nano);
+	default: return print_opt(cfg, c);
+	}
+}
+
+/* The options that change what a packet prints (src/decode). */
+static int print_opt(struct config *cfg, int c)
+{
+	switch (c) {
+	case 'v': cfg->verbose++; return 0;
+	case 'q': cfg->quiet = 1; return 0;
+	case 'e': cfg->link_header = 1; return 0;
+	case 't': cfg->tstamp += cfg->tstamp < 5; return 0;
+	case 'x': cfg->hex++; return 0;
+	case 'X': cfg->hexascii++; return 0;
+	case 'A': cfg->ascii++; return 0;
+	case '#': cfg->number = 1; return 0;
+	case OPT_JSON: cfg->json = 1; return 0;
 	default: options_usage(stderr); return -1;
 	}
 }
@@ -246,8 +267,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_packets = -1;
 	int c;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:z:", longopts,
-				NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+dOc:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:z:vqetxXA#",
+				longopts, NULL)) != -1)
 		if (short_opt(cfg, c, optarg) < 0)
 			return -1;
 	if (cfg->expr_file && optind < argc) {

@@ -22,22 +22,29 @@ struct config {
 	int vlan_live;		/* --vlan live */
 	int vlan_set;
 	/* live capture */
-	const char *iface;	/* -i */
-	unsigned buffer_kib;	/* -B, 0 default */
-	int immediate;		/* --immediate-mode */
-	int no_promisc;		/* -p */
-	int direction;		/* -Q: 0 inout, 1 in, 2 out (CAPTURE_Q_*) */
-	int list_ifaces;	/* -D */
-	int list_dlts;		/* -L */
-	int nano;		/* --time-stamp-precision nano */
-	int numeric;		/* -n (names are never resolved in output yet) */
-	int unbuffered;		/* -U */
-	int line_buffered;	/* -l */
-	uint64_t rotate_bytes;	/* -C, in bytes */
-	unsigned rotate_secs;	/* -G */
-	unsigned long files;	/* -W */
-	const char *user;	/* -Z */
-	const char *postrotate; /* -z: run with each file a rotation closed */
+	const char *iface;	  /* -i */
+	unsigned buffer_kib;	  /* -B, 0 default */
+	int immediate;		  /* --immediate-mode */
+	int no_promisc;		  /* -p */
+	int direction;		  /* -Q: 0 inout, 1 in, 2 out (CAPTURE_Q_*) */
+	int list_ifaces;	  /* -D */
+	int list_dlts;		  /* -L */
+	int nano;		  /* --time-stamp-precision nano */
+	int numeric;		  /* -n (names are never resolved in output) */
+	int verbose;		  /* -v count */
+	int quiet;		  /* -q */
+	int link_header;	  /* -e */
+	int tstamp;		  /* -t count + 1 (decode.h's DECODE_TS_*), 0 default */
+	int hex, hexascii, ascii; /* -x/-xx, -X/-XX, -A */
+	int number;		  /* --number, -# */
+	int json;		  /* --json */
+	int unbuffered;		  /* -U */
+	int line_buffered;	  /* -l */
+	uint64_t rotate_bytes;	  /* -C, in bytes */
+	unsigned rotate_secs;	  /* -G */
+	unsigned long files;	  /* -W */
+	const char *user;	  /* -Z */
+	const char *postrotate;	  /* -z: run with each file a rotation closed */
 	int help, version;
 	char *expr; /* joined expression (malloc'd) */
 };

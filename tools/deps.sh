@@ -3,7 +3,7 @@
 # (only what is missing; needs root).
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config libpcap-dev libbpf-dev libelf-dev
-libncurses-dev libcmocka-dev clang llvm libclang-rt-14-dev clang-format tcpdump iproute2 mandoc netbase tcpreplay"
+libncurses-dev libcmocka-dev clang llvm libclang-rt-14-dev clang-format tcpdump iproute2 mandoc netbase tcpreplay python3"
 missing=""
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
