@@ -4,11 +4,13 @@
 
 #include "priv.h"
 
-static void str(struct obuf *b, const char *s, size_t n)
+/* A JSON string of N bytes from S, or (S NULL) from offset OFF of B
+ * itself, read by index as B may move while it grows. */
+static void str_from(struct obuf *b, const char *s, size_t off, size_t n)
 {
 	ob_chr(b, '"');
 	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
+		unsigned char ch = (unsigned char)(s ? s[i] : b->s[off + i]);
 		if (ch == '"' || ch == '\\') {
 			ob_chr(b, '\\');
 			ob_chr(b, (char)ch);
@@ -23,6 +25,11 @@ static void str(struct obuf *b, const char *s, size_t n)
 		}
 	}
 	ob_chr(b, '"');
+}
+
+static void str(struct obuf *b, const char *s, size_t n)
+{
+	str_from(b, s, 0, n);
 }
 
 static void key(struct obuf *b, const char *k)
@@ -82,7 +89,7 @@ void print_json(struct decode_ctx *c, const struct decode_hdr *h, size_t text_st
 	num(b, "length", f->length);
 	key(b, "text");
 	if (b->s)
-		str(b, b->s + text_start, tlen);
+		str_from(b, NULL, text_start, tlen);
 	ob_chr(b, '}');
 	if (b->len > at && b->s) {
 		memmove(b->s, b->s + at, b->len - at);

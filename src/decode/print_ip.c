@@ -179,6 +179,7 @@ void print_ip(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	c->f.ipver = 4;
 	c->f.ttl = cur_u8(cu, 8);
 	c->f.iplen = tl;
+	c->f.sport = c->f.dport = c->f.length = -1; /* an inner packet's own */
 	c->ip.ver = 4;
 	memcpy(c->ip.src, s, 4);
 	memcpy(c->ip.dst, d, 4);
@@ -188,7 +189,7 @@ void print_ip(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		verbose_hdr(c, cu, hl, proto);
 	struct cursor pl = cur_sub(cu, tl < len ? tl : len);
 	if ((off & 0x1fff) == 0) {
-		if (proto != 6 && proto != 17 && proto != 132 && proto != 33)
+		if (proto != 6 && proto != 17 && proto != 132)
 			addrs(c, ": ");
 		if (!cur_avail(&pl, 0, hl)) {
 			ob_fmt(&c->out, " [remaining caplen(%u) < header length(%u)]",

@@ -85,6 +85,7 @@ void print_ip6(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	c->f.ipver = 6;
 	c->f.ttl = cur_u8(cu, 7);
 	c->f.iplen = total;
+	c->f.sport = c->f.dport = c->f.length = -1; /* an inner packet's own */
 	struct obuf t = {c->f.src, 0, sizeof(c->f.src)};
 	ob_ip6(&t, c->ip.src);
 	t.s[t.len] = 0;
@@ -107,7 +108,7 @@ void print_ip6(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	c->ip.direct = 1;
 	c->ip.frag = 0;
 	for (int first = 1;; first = 0) {
-		if (first && nh != 6 && nh != 17 && nh != 33 && nh != 132) {
+		if (first && nh != 6 && nh != 17 && nh != 132) {
 			ob_str(&c->out, c->f.src);
 			ob_str(&c->out, " > ");
 			ob_str(&c->out, c->f.dst);
