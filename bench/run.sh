@@ -119,3 +119,8 @@ elif [ ! -x "$bpfcap" ]; then
 else
 	top_srcdir=$top_srcdir top_builddir=$top_builddir bash "$here/capture.sh"
 fi
+
+# The packet printer against tcpdump's (bench/print.sh).
+echo
+echo "== printing: 'bpfcap -n -r BIG' against 'tcpdump -n -r BIG' (bench/print.sh) =="
+top_srcdir=$top_srcdir top_builddir=$top_builddir sh "$here/print.sh"

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "cursor.h"
 #include "decode.h"
@@ -72,6 +73,9 @@ struct decode_ctx {
 	int64_t prev_sec, first_sec;
 	uint32_t prev_nsec, first_nsec;
 	int have_prev;
+	struct tm tm; /* localtime of tm_sec, when tm_valid */
+	int64_t tm_sec;
+	int tm_valid;
 	struct tcp_conv *tcp[TCP_HASH];
 	struct hdr_ipinfo {
 		int ver;

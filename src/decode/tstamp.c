@@ -1,5 +1,4 @@
 /* tstamp.c - the timestamp a line starts with, -t to -ttttt as tcpdump. */
-#include <time.h>
 
 #include "priv.h"
 
@@ -29,11 +28,19 @@ static void two(struct obuf *b, int v)
 
 static void hms(struct decode_ctx *c, int64_t sec, uint32_t nsec, int date)
 {
+	/* one conversion a second of capture, not one a packet */
 	struct tm tm;
-	time_t t = (time_t)sec;
-	if (!localtime_r(&t, &tm)) {
-		ob_str(&c->out, "[Error converting time]");
-		return;
+	if (c->tm_valid && c->tm_sec == sec) {
+		tm = c->tm;
+	} else {
+		time_t t = (time_t)sec;
+		if (!localtime_r(&t, &tm)) {
+			ob_str(&c->out, "[Error converting time]");
+			return;
+		}
+		c->tm = tm;
+		c->tm_sec = sec;
+		c->tm_valid = 1;
 	}
 	if (date) {
 		ob_fmt(&c->out, "%04d-", tm.tm_year + 1900);
