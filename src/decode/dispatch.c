@@ -52,6 +52,12 @@ void layer(struct decode_ctx *c, const char *proto)
 		c->f.layers[c->f.nlayers++] = proto;
 }
 
+void trunc_whole(struct decode_ctx *c, const char *proto)
+{
+	c->truncated = 1;
+	trunc_mark(c, proto);
+}
+
 void trunc_mark(struct decode_ctx *c, const char *proto)
 {
 	ob_str(&c->out, " [|");
@@ -74,6 +80,7 @@ static void build(struct decode_ctx *c, const struct decode_hdr *h, const uint8_
 		  const char *prefix)
 {
 	c->out.len = 0;
+	c->truncated = 0;
 	reset_fields(&c->f);
 	c->count++;
 	if (c->o.number)
@@ -90,7 +97,8 @@ static void build(struct decode_ctx *c, const struct decode_hdr *h, const uint8_
 	} else {
 		print_link(c, &cu, h->len);
 		struct cursor all = cur_make(data, h->caplen);
-		uint32_t hl = link_hdr_len(c, &all);
+		/* as tcpdump: a packet cut short is dumped whole */
+		uint32_t hl = c->truncated ? 0 : link_hdr_len(c, &all);
 		struct cursor rest = cur_make(data, h->caplen);
 		if (!(c->o.hex > 1 || c->o.hexascii > 1 || c->o.ascii > 1))
 			cur_skip(&rest, hl < h->caplen ? hl : h->caplen);
@@ -151,7 +159,19 @@ void print_link(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	switch (c->dlt) {
 	case DECODE_DLT_EN10MB: print_ether(c, cu, len); return;
 	case DECODE_DLT_RAW:
-	case DECODE_DLT_RAW14: {
+	case DECODE_DLT_RAW14:
+	case DECODE_DLT_IPV4:
+	case DECODE_DLT_IPV6: {
+		if (c->o.link)
+			ob_str(&c->out, "ip: ");
+		if (c->dlt == DECODE_DLT_IPV4) {
+			print_ip(c, cu, len);
+			return;
+		}
+		if (c->dlt == DECODE_DLT_IPV6) {
+			print_ip6(c, cu, len);
+			return;
+		}
 		unsigned v = cur_u8(cu, 0) >> 4;
 		if (v == 6)
 			print_ip6(c, cu, len);
@@ -161,36 +181,42 @@ void print_link(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 			ob_fmt(&c->out, "IP%u ", v), trunc_mark(c, "ip");
 		return;
 	}
-	case DECODE_DLT_IPV4: print_ip(c, cu, len); return;
-	case DECODE_DLT_IPV6: print_ip6(c, cu, len); return;
 	default: break;
 	}
 	print_ether(c, cu, len); /* sll, sll2, null, loop: print_ether.c */
 }
 
+/* tcpdump's names of IP protocols (its ipproto_values). */
 const char *ipproto_name(unsigned p)
 {
 	switch (p) {
-	case 0: return "HBH";
+	case 0: return "Options";
 	case 1: return "ICMP";
 	case 2: return "IGMP";
 	case 4: return "IPIP";
 	case 6: return "TCP";
+	case 8: return "EGP";
+	case 9: return "IGRP";
 	case 17: return "UDP";
+	case 33: return "DCCP";
 	case 41: return "IPv6";
 	case 43: return "Routing";
 	case 44: return "Fragment";
+	case 46: return "RSVP";
 	case 47: return "GRE";
 	case 50: return "ESP";
 	case 51: return "AH";
+	case 55: return "Mobile IP";
 	case 58: return "ICMPv6";
-	case 59: return "NONE";
-	case 60: return "DSTOPTS";
+	case 62: return "Mobile IP (old)";
+	case 88: return "EIGRP";
 	case 89: return "OSPF";
 	case 103: return "PIM";
+	case 108: return "Compressed IP";
 	case 112: return "VRRP";
+	case 113: return "PGM";
 	case 132: return "SCTP";
-	case 136: return "UDPLite";
+	case 135: return "Mobility";
 	default: return "unknown";
 	}
 }

@@ -24,7 +24,7 @@ const char *ethertype_name(unsigned t)
 	case 0x88cc: return "LLDP";
 	case 0x888e: return "EAPOL";
 	case 0x9000: return "Loopback";
-	case 0x6558: return "Transparent Ethernet Bridging";
+	case 0x6558: return "TEB";
 	case 0x88e5: return "MACsec";
 	case 0x88f7: return "PTP";
 	case 0x8809: return "Slow Protocols";
@@ -194,6 +194,19 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		uint32_t af = c->dlt == DECODE_DLT_LOOP ? cur_u32(cu, 0) : cur_le32(cu, 0);
 		if (af & 0xffff0000)
 			af = __builtin_bswap32(af);
+		if (c->o.link) {
+			const char *n = af == 2				   ? "IPv4"
+					: af == 24 || af == 28 || af == 30 ? "IPv6"
+					: af == 7			   ? "OSI"
+					: af == 23			   ? "IPX"
+					: af == 16			   ? "Appletalk"
+									   : "Unknown";
+			if (c->o.quiet)
+				ob_str(&c->out, n);
+			else
+				ob_fmt(&c->out, "AF %s (%u)", n, af);
+			ob_fmt(&c->out, ", length %u: ", len);
+		}
 		cur_skip(cu, 4);
 		uint32_t l = len >= 4 ? len - 4 : 0;
 		if (af == 2) {
@@ -201,7 +214,9 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		} else if (af == 24 || af == 28 || af == 30) {
 			print_ip6(c, cu, l);
 		} else {
-			ob_fmt(&c->out, "AF Unknown (%u), length %u: ", af, len);
+			layer(c, "null-other");
+			if (!c->o.link)
+				ob_fmt(&c->out, "AF Unknown (%u), length %u: ", af, len);
 			print_unknown_hex(c, cu);
 		}
 		return;
@@ -217,10 +232,21 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	unsigned pkttype = v2 ? cur_u8(cu, 10) : cur_u16(cu, 0);
 	unsigned halen = v2 ? cur_u8(cu, 11) : cur_u16(cu, 4);
 	uint32_t aoff = v2 ? 12 : 6;
+	if (v2) {
+		char name[IF_NAMESIZE];
+		unsigned idx = cur_u32(cu, 4);
+		/* as tcpdump: the name this host gives the index */
+		if (if_indextoname(idx, name))
+			ob_fmt(&c->out, "%-5s ", name);
+		else
+			ob_fmt(&c->out, "ifindex %u ", idx);
+		ob_fmt(&c->out, "%-3s ", sll_pkttype(pkttype));
+	}
 	if (c->o.link) {
 		if (v2)
 			ob_fmt(&c->out, "ifindex %u ", cur_u32(cu, 4));
-		ob_fmt(&c->out, "%3s ", sll_pkttype(pkttype));
+		else
+			ob_fmt(&c->out, "%3s ", sll_pkttype(pkttype));
 		if (halen == 6) {
 			uint8_t a[6];
 			cur_copy(cu, aoff, a, 6);
@@ -232,16 +258,6 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		else
 			ethertype_text(c, proto);
 		ob_fmt(&c->out, ", length %u: ", len);
-	}
-	if (v2 && !c->o.link) {
-		char name[IF_NAMESIZE];
-		unsigned idx = cur_u32(cu, 4);
-		/* as tcpdump: the name this host gives the index */
-		if (if_indextoname(idx, name))
-			ob_fmt(&c->out, "%-5s ", name);
-		else
-			ob_fmt(&c->out, "ifindex %u ", idx);
-		ob_fmt(&c->out, "%-3s ", sll_pkttype(pkttype));
 	}
 	cur_skip(cu, hl);
 	uint32_t l = len >= hl ? len - hl : 0;

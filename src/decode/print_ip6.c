@@ -58,6 +58,44 @@ static uint32_t routing(struct decode_ctx *c, struct cursor *cu)
 	return cur_avail(cu, 0, n) ? n : 0;
 }
 
+/* -v's options of a hop-by-hop or destination header of N bytes; 0 when
+ * they are cut short. */
+static int ip6_options(struct decode_ctx *c, struct cursor *cu, uint32_t n)
+{
+	for (uint32_t i = 2, ol; i < n; i += ol) {
+		unsigned type = cur_u8(cu, i);
+		if (type == 0) {
+			ol = 1;
+			ob_str(&c->out, "(pad1)");
+			continue;
+		}
+		if (i + 1 >= n)
+			goto trunc;
+		ol = (uint32_t)cur_u8(cu, i + 1) + 2;
+		if (n < i + ol)
+			goto trunc;
+		switch (type) {
+		case 1: ob_str(&c->out, "(padn)"); break;
+		case 5:
+			if (ol != 4) {
+				ob_fmt(&c->out, "(rtalert: invalid len %u)", ol - 2);
+				goto trunc;
+			}
+			ob_fmt(&c->out, "(rtalert: 0x%04x) ", cur_u16(cu, i + 2));
+			break;
+		default:
+			layer(c, "ip6-opt-other");
+			ob_fmt(&c->out, "(opt_type 0x%02x: len=%u)", type, ol - 2);
+			break;
+		}
+	}
+	ob_chr(&c->out, ' ');
+	return 1;
+trunc:
+	trunc_mark(c, "ip6opt");
+	return 0;
+}
+
 void print_ip6(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
 	layer(c, "ip6");
@@ -120,11 +158,13 @@ void print_ip6(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		case 60:
 			n = ((uint32_t)cur_u8(&p, 1) + 1) * 8;
 			if (!cur_avail(&p, 0, 2) || !cur_avail(&p, 0, n)) {
-				trunc_mark(c, nh ? "dstopt" : "hbhopt");
+				trunc_whole(c, nh ? "dstopt" : "hbhopt");
 				return;
 			}
 			layer(c, nh ? "ip6-dstopt" : "ip6-hbh");
 			ob_str(&c->out, nh ? "DSTOPT " : "HBH ");
+			if (c->o.verbose && !ip6_options(c, &p, n))
+				return;
 			break;
 		case 43:
 			layer(c, "ip6-rt");

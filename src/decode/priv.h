@@ -69,6 +69,7 @@ struct decode_ctx {
 	int dlt;
 	struct obuf out;
 	struct fields f;
+	int truncated; /* this packet's printout has a " [|proto]" */
 	uint64_t count;
 	int64_t prev_sec, first_sec;
 	uint32_t prev_nsec, first_nsec;
@@ -91,6 +92,9 @@ struct decode_ctx {
 void layer(struct decode_ctx *c, const char *proto);
 /* " [|proto]", tcpdump's truncation mark. */
 void trunc_mark(struct decode_ctx *c, const char *proto);
+/* The same where tcpdump's printer unwinds (its GET_ macros' longjmp): then
+ * -x dumps the whole packet, not from the network layer. */
+void trunc_whole(struct decode_ctx *c, const char *proto);
 
 /* Printers.  C is positioned at the protocol's first byte; LEN is the length
  * the packet says the protocol has (may exceed the captured bytes). */
