@@ -218,3 +218,7 @@ fi
 echo
 echo "== flow counting (bench/flow.sh) =="
 top_builddir=$top_builddir sh "$here/flow.sh"
+# The packet printer against tcpdump's (bench/print.sh).
+echo
+echo "== printing: 'bpfcap -n -r BIG' against 'tcpdump -n -r BIG' (bench/print.sh) =="
+top_srcdir=$top_srcdir top_builddir=$top_builddir sh "$here/print.sh"

@@ -30,10 +30,14 @@ int app_compile(const struct config *cfg, const char *expr, int dlt, uint32_t sn
 int app_compile_ebpf(const struct config *cfg, const char *expr, int dlt, uint32_t snaplen,
 		     int flags, const struct filter_ebpf_opts *eo, struct filter_ebpf_prog *prog);
 
-/* The line a packet prints (pktline.c): time (nanoseconds when NANO),
- * WHERE (NULL: nothing; live capture: interface and direction), link type,
- * length.  -1 when stdout fails. */
-int app_print_pkt(const struct capture_pkt *p, int nano, const char *where, const char *dlt_name);
+/* What a packet prints (pktline.c), by src/decode with CFG's printing
+ * options, for link type DLT: app_printer_new() (NULL after a message),
+ * app_print_pkt() writes to stdout, WHERE (NULL: nothing; live capture:
+ * interface and direction) after the timestamp; -1 when stdout fails. */
+struct decode_ctx;
+struct decode_ctx *app_printer_new(const struct config *cfg, int dlt);
+void app_printer_free(struct decode_ctx *d);
+int app_print_pkt(struct decode_ctx *d, const struct capture_pkt *p, const char *where);
 
 /* The link type a live capture on CFG->iface would use (-y or the
  * interface's default), or -1 after a message. */

@@ -83,6 +83,7 @@ struct live_run {
 	int last_ifindex; /* ... cached: */
 	char last_name[IF_NAMESIZE];
 	const char *dlt_name;
+	struct decode_ctx *printer;
 	struct capture_output *out;
 	uint64_t captured;
 	enum { RUNNING, STOP_COUNT, STOP_FILES, STOP_WRITE, STOP_STDOUT } stop_reason;
@@ -117,7 +118,7 @@ static int print_pkt(struct live_run *r, const struct capture_pkt *p)
 {
 	char where[IF_NAMESIZE + 8];
 	snprintf(where, sizeof(where), "%s %s", iface_of(r, p), dir_text(p->pkttype));
-	int rc = app_print_pkt(p, r->cfg->nano, where, r->dlt_name);
+	int rc = app_print_pkt(r->printer, p, where);
 	if (rc == 0 && r->cfg->unbuffered)
 		rc = fflush(stdout) == 0 ? 0 : -1;
 	return rc;
@@ -247,8 +248,11 @@ int live_capture(const struct config *cfg, struct live_source *src, struct captu
 			     .any = src->any,
 			     .dlt_name = pcap_datalink_val_to_name(src->dlt),
 			     .out = out};
-	int rc = loop(&r, wait);
-	return finish(&r, rc);
+	if (!(r.printer = app_printer_new(cfg, src->dlt)))
+		return EXIT_IO;
+	int rc = finish(&r, loop(&r, wait));
+	app_printer_free(r.printer);
+	return rc;
 }
 
 static void on_rotated(void *command, const char *path)

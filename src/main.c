@@ -18,6 +18,7 @@ struct run {
 	const struct config *cfg;
 	struct capture_writer *w;
 	const char *dlt_name;
+	struct decode_ctx *printer;
 	unsigned long matched;
 	int write_failed;
 };
@@ -73,7 +74,7 @@ static int on_packet(void *opaque, const struct capture_pkt *p)
 			r->write_failed = 1;
 			return 1;
 		}
-	} else if (!r->cfg->count_only && app_print_pkt(p, r->cfg->nano, NULL, r->dlt_name)) {
+	} else if (!r->cfg->count_only && app_print_pkt(r->printer, p, NULL)) {
 		return 1;
 	}
 	r->matched++;
@@ -170,6 +171,12 @@ static int read_mode(const struct config *cfg)
 		return EXIT_USAGE;
 	}
 	int rc = 0;
+	if (!cfg->count_only && !cfg->write_file &&
+	    !(r.printer = app_printer_new(cfg, capture_file_dlt(f)))) {
+		filter_prog_release(&prog);
+		capture_file_close(f);
+		return EXIT_IO;
+	}
 	fprintf(stderr, "reading from file %s, link-type %s (%s), snapshot length %u\n",
 		cfg->read_file, r.dlt_name, capture_file_dlt_desc(f), capture_file_snaplen(f));
 	struct capture_writer_opts wo = {.dlt = capture_file_dlt(f),
@@ -199,6 +206,7 @@ static int read_mode(const struct config *cfg)
 		rc = EXIT_IO;
 	filter_prog_release(&prog);
 	capture_file_close(f);
+	app_printer_free(r.printer);
 	return rc;
 }
 

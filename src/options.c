@@ -23,7 +23,7 @@ enum {
 	OPT_BATCH,
 	OPT_JSON,
 	OPT_IPFIX,
-	OPT_QUIET,
+	OPT_IPFIX_QUIET,
 	OPT_TARGET
 };
 
@@ -54,7 +54,8 @@ static const struct option longopts[] = {
 	{"batch", no_argument, NULL, OPT_BATCH},
 	{"json", no_argument, NULL, OPT_JSON},
 	{"ipfix", required_argument, NULL, OPT_IPFIX},
-	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"quiet", no_argument, NULL, OPT_IPFIX_QUIET},
+	{"number", no_argument, NULL, '#'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -187,6 +188,8 @@ static int word_opt(const char *opt, const char *arg, const char *const *words, 
 	return -1;
 }
 
+static int print_opt(struct config *cfg, int c);
+
 /* --interval: seconds, with a fraction allowed. */
 static int parse_seconds(const char *opt, const char *s, double *v)
 {
@@ -209,7 +212,6 @@ static int top_opt(struct config *cfg, int c, const char *arg)
 	static const char *const modes[] = {"native", "generic", NULL};
 	unsigned long v;
 	switch (c) {
-	case 'v': cfg->verbose++; return 0;
 	case OPT_TOP: cfg->top = 1; return 0;
 	case OPT_BACKEND:
 		cfg->backend_set = 1;
@@ -236,10 +238,9 @@ static int top_opt(struct config *cfg, int c, const char *arg)
 		return 0;
 	case OPT_INTERVAL: return parse_seconds("--interval", arg, &cfg->interval);
 	case OPT_BATCH: cfg->batch = 1; return 0;
-	case OPT_JSON: cfg->json = 1; return 0;
 	case OPT_IPFIX: cfg->ipfix = arg; return 0;
-	case OPT_QUIET: cfg->quiet = 1; return 0;
-	default: options_usage(stderr); return -1;
+	case OPT_IPFIX_QUIET: cfg->ipfix_quiet = 1; return 0;
+	default: return print_opt(cfg, c);
 	}
 }
 
@@ -283,6 +284,23 @@ static int live_opt(struct config *cfg, int c, const char *arg)
 	case OPT_IMMEDIATE: cfg->immediate = 1; return 0;
 	case OPT_TSPREC: return word_opt("--time-stamp-precision", arg, precs, &cfg->nano);
 	default: return top_opt(cfg, c, arg);
+	}
+}
+
+/* The options that change what a packet prints (src/decode). */
+static int print_opt(struct config *cfg, int c)
+{
+	switch (c) {
+	case 'v': cfg->verbose++; return 0;
+	case 'q': cfg->quiet = 1; return 0;
+	case 'e': cfg->link_header = 1; return 0;
+	case 't': cfg->tstamp += cfg->tstamp < 5; return 0;
+	case 'x': cfg->hex++; return 0;
+	case 'X': cfg->hexascii++; return 0;
+	case 'A': cfg->ascii++; return 0;
+	case '#': cfg->number = 1; return 0;
+	case OPT_JSON: cfg->json = 1; return 0;
+	default: options_usage(stderr); return -1;
 	}
 }
 
@@ -389,8 +407,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	cfg->max_packets = -1;
 	int c;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "+dOo:c:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:z:v", longopts,
-				NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+dOo:c:s:y:r:w:F:hi:B:pQ:DLnUlC:G:W:Z:z:vqetxXA#",
+				longopts, NULL)) != -1)
 		if (short_opt(cfg, c, optarg) < 0)
 			return -1;
 	if (cfg->expr_file && optind < argc) {

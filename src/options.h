@@ -24,23 +24,29 @@ struct config {
 	int target;		 /* --target: 0 socket (classic), else enum filter_hook */
 	const char *object_file; /* -o: the eBPF program as an ELF object (with --target) */
 	/* live capture */
-	const char *iface;	/* -i */
-	unsigned buffer_kib;	/* -B, 0 default */
-	int immediate;		/* --immediate-mode */
-	int no_promisc;		/* -p */
-	int direction;		/* -Q: 0 inout, 1 in, 2 out (CAPTURE_Q_*) */
-	int list_ifaces;	/* -D */
-	int list_dlts;		/* -L */
-	int nano;		/* --time-stamp-precision nano */
-	int numeric;		/* -n (names are never resolved in output yet) */
-	int unbuffered;		/* -U */
-	int line_buffered;	/* -l */
-	uint64_t rotate_bytes;	/* -C, in bytes */
-	unsigned rotate_secs;	/* -G */
-	unsigned long files;	/* -W */
-	const char *user;	/* -Z */
-	const char *postrotate; /* -z: run with each file a rotation closed */
-	int verbose;		/* -v: libbpf's and the verifier's messages too */
+	const char *iface;	  /* -i */
+	unsigned buffer_kib;	  /* -B, 0 default */
+	int immediate;		  /* --immediate-mode */
+	int no_promisc;		  /* -p */
+	int direction;		  /* -Q: 0 inout, 1 in, 2 out (CAPTURE_Q_*) */
+	int list_ifaces;	  /* -D */
+	int list_dlts;		  /* -L */
+	int nano;		  /* --time-stamp-precision nano */
+	int numeric;		  /* -n (names are never resolved in output) */
+	int verbose;		  /* -v count (and libbpf's and the verifier's messages) */
+	int quiet;		  /* -q */
+	int link_header;	  /* -e */
+	int tstamp;		  /* -t count + 1 (decode.h's DECODE_TS_*), 0 default */
+	int hex, hexascii, ascii; /* -x/-xx, -X/-XX, -A */
+	int number;		  /* --number, -# */
+	int json;		  /* --json */
+	int unbuffered;		  /* -U */
+	int line_buffered;	  /* -l */
+	uint64_t rotate_bytes;	  /* -C, in bytes */
+	unsigned rotate_secs;	  /* -G */
+	unsigned long files;	  /* -W */
+	const char *user;	  /* -Z */
+	const char *postrotate;	  /* -z: run with each file a rotation closed */
 	/* --backend: where to capture or count (XDP or tc) */
 	int backend;	 /* 0 xdp, 1 tc */
 	int backend_set; /* --backend given: without --top, capture at the hook, not the ring */
@@ -50,9 +56,9 @@ struct config {
 	uint32_t flows;	   /* --flows, 0 default */
 	unsigned idle;	   /* --idle seconds, 0 default (30) */
 	double interval;   /* --interval seconds, 0 default (1) */
-	int batch, json;   /* --batch, --json */
+	int batch;	   /* --batch (--json: JSON lines) */
 	const char *ipfix; /* --ipfix host:port */
-	int quiet;	   /* --quiet */
+	int ipfix_quiet;   /* --quiet: only export */
 	int help, version;
 	char *expr; /* joined expression (malloc'd) */
 };

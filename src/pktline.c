@@ -1,21 +1,38 @@
-/* pktline.c - the one line a packet prints until the protocol printer
- * lands; see app.h. */
+/* pktline.c - what a packet prints: the options of struct config handed to
+ * the printer of src/decode; see app.h. */
 #include <stdio.h>
-#include <time.h>
 
 #include "app.h"
+#include "decode/decode.h"
 
-int app_print_pkt(const struct capture_pkt *p, int nano, const char *where, const char *dlt_name)
+struct decode_ctx *app_printer_new(const struct config *cfg, int dlt)
 {
-	struct tm tm;
-	time_t t = (time_t)p->ts_sec;
-	localtime_r(&t, &tm);
-	int rc = nano ? printf("%02d:%02d:%02d.%09u ", tm.tm_hour, tm.tm_min, tm.tm_sec, p->ts_nsec)
-		      : printf("%02d:%02d:%02d.%06u ", tm.tm_hour, tm.tm_min, tm.tm_sec,
-			       p->ts_nsec / 1000);
-	if (rc >= 0 && where)
-		rc = printf("%s ", where);
-	if (rc >= 0)
-		rc = printf("%s, length %u\n", dlt_name, p->len);
-	return rc < 0 ? -1 : 0;
+	struct decode_opts o = {
+		.verbose = cfg->verbose,
+		.quiet = cfg->quiet,
+		.link = cfg->link_header,
+		.tstamp = cfg->tstamp,
+		.nano = cfg->nano,
+		.hex = cfg->hex,
+		.hexascii = cfg->hexascii,
+		.ascii = cfg->ascii,
+		.number = cfg->number,
+		.json = cfg->json,
+		.numeric = cfg->numeric,
+	};
+	struct decode_ctx *d = decode_ctx_new(&o, dlt);
+	if (!d)
+		fprintf(stderr, "bpfcap: out of memory\n");
+	return d;
+}
+
+void app_printer_free(struct decode_ctx *d)
+{
+	decode_ctx_free(d);
+}
+
+int app_print_pkt(struct decode_ctx *d, const struct capture_pkt *p, const char *where)
+{
+	struct decode_hdr h = {p->ts_sec, p->ts_nsec, p->caplen, p->len};
+	return decode_packet(d, &h, p->data, where, stdout);
 }

@@ -93,7 +93,7 @@ static int attach_all(struct top *t, unsigned ifindex)
 static int run(struct top *t)
 {
 	const struct config *cfg = t->cfg;
-	int batch = cfg->batch || cfg->json || cfg->quiet || !isatty(STDOUT_FILENO);
+	int batch = cfg->batch || cfg->json || cfg->ipfix_quiet || !isatty(STDOUT_FILENO);
 	struct flow_run_opts ro = {
 		.map_fd = loader_flow_map_fd(t->flow),
 		.stats_fd = loader_flow_stats_fd(t->flow),
@@ -106,7 +106,7 @@ static int run(struct top *t)
 		.count = cfg->max_packets,
 		.batch = batch,
 		.json = cfg->json,
-		.quiet = cfg->quiet,
+		.quiet = cfg->ipfix_quiet,
 		.numeric = cfg->numeric,
 		.ipfix = t->ipfix,
 	};

@@ -79,11 +79,15 @@ struct run {
 	capture_sink sink;
 	void *opaque;
 	int stopped;
+	uint64_t records; /* read so far */
+	uint64_t end;	  /* byte offset after the last of them (classic pcap) */
 };
 
 static void run_one(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct run *r = (struct run *)(void *)user;
+	r->records++;
+	r->end += 16 + h->caplen;
 	if (r->stopped || (r->insns && bpf_filter(r->insns, data, h->len, h->caplen) == 0))
 		return;
 	struct capture_pkt p = {
@@ -101,13 +105,19 @@ int capture_file_run(struct capture_file *f, const struct filter_prog *prog, cap
 		     void *opaque, char *err, size_t errlen)
 {
 	/* struct filter_insn has struct bpf_insn's layout */
-	struct run r = {f->p, prog ? (const struct bpf_insn *)(void *)prog->insns : NULL, sink,
-			opaque, 0};
+	struct run r = {f->p, prog ? (const struct bpf_insn *)(void *)prog->insns : NULL,
+			sink, opaque,
+			0,    0,
+			24};
 	int rc;
 	while ((rc = pcap_dispatch(f->p, 4096, run_one, (u_char *)&r)) > 0 && !r.stopped)
 		;
 	if (r.stopped || rc == 0 || rc == PCAP_ERROR_BREAK)
 		return 0;
-	snprintf(err, errlen, "%s", pcap_geterr(f->p));
+	/* where the damage is: after the last good record of a classic file
+	 * (pcapng: where reading stopped) */
+	long at = pcap_major_version(f->p) == 2 ? (long)r.end : ftell(pcap_file(f->p));
+	snprintf(err, errlen, "damaged at byte offset %ld, after %llu good packets: %s", at,
+		 (unsigned long long)r.records, pcap_geterr(f->p));
 	return -1;
 }

@@ -1,0 +1,152 @@
+/*
+ * priv.h - what the printers of src/decode share: the per-run context, the
+ * output buffer a packet's text is built in, the fields --json reports, and
+ * the printers' entry points.  Private to src/decode.
+ */
+#ifndef BPFCAP_DECODE_PRIV_H
+#define BPFCAP_DECODE_PRIV_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cursor.h"
+#include "decode.h"
+
+/* A growable text buffer; on allocation failure it stops growing and
+ * drops text (the packet's line is cut, nothing else). */
+struct obuf {
+	char *s;
+	size_t len, cap;
+};
+
+void ob_grow(struct obuf *b, size_t n);
+static inline void ob_chr(struct obuf *b, char ch)
+{
+	if (b->len + 1 >= b->cap)
+		ob_grow(b, 1);
+	if (b->len + 1 < b->cap)
+		b->s[b->len++] = ch;
+}
+void ob_mem(struct obuf *b, const char *s, size_t n);
+void ob_str(struct obuf *b, const char *s);
+void ob_u(struct obuf *b, uint64_t v); /* decimal */
+void ob_i(struct obuf *b, int64_t v);
+void ob_hex(struct obuf *b, uint64_t v, int width); /* lower-case, zero-padded */
+void ob_fmt(struct obuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Address and port formatting (addr.c). */
+void ob_ip4(struct obuf *b, const uint8_t a[4]);
+void ob_ip6(struct obuf *b, const uint8_t a[16]);
+void ob_mac(struct obuf *b, const uint8_t a[6]);
+/* Printable characters as themselves, others as tcpdump's \ooo / M-x. */
+void ob_safe(struct obuf *b, const uint8_t *s, size_t n);
+
+/* What --json reports, filled in by the printers as they go. */
+struct fields {
+	char l2src[18], l2dst[18];
+	int ethertype; /* -1: none */
+	int vlan;      /* -1: none */
+	char src[48], dst[48];
+	int ipver;
+	int ipproto; /* -1: none */
+	int ttl;
+	long iplen;
+	long sport, dport; /* -1: none */
+	long length;	   /* the "length N" of the innermost protocol, -1 none */
+	const char *tcpflags;
+	char flags[12];
+	const char *proto; /* the innermost protocol printed */
+	const char *layers[12];
+	int nlayers;
+};
+
+#define TCP_HASH 4096
+struct tcp_conv;
+
+struct decode_ctx {
+	struct decode_opts o;
+	int dlt;
+	struct obuf out;
+	struct fields f;
+	int truncated; /* this packet's printout has a " [|proto]" */
+	uint64_t count;
+	int64_t prev_sec, first_sec;
+	uint32_t prev_nsec, first_nsec;
+	int have_prev;
+	struct tm tm; /* localtime of tm_sec, when tm_valid */
+	int64_t tm_sec;
+	int tm_valid;
+	struct tcp_conv *tcp[TCP_HASH];
+	struct hdr_ipinfo {
+		int ver;
+		uint8_t src[16], dst[16];
+		int direct; /* the transport header follows the IP header directly */
+		int frag;   /* the datagram is a fragment */
+		uint32_t len;
+	} ip;
+};
+
+/* Record that a protocol is being printed (for --json and the golden test's
+ * per-protocol shares). */
+void layer(struct decode_ctx *c, const char *proto);
+/* " [|proto]", tcpdump's truncation mark. */
+void trunc_mark(struct decode_ctx *c, const char *proto);
+/* The same where tcpdump's printer unwinds (its GET_ macros' longjmp): then
+ * -x dumps the whole packet, not from the network layer. */
+void trunc_whole(struct decode_ctx *c, const char *proto);
+
+/* Printers.  C is positioned at the protocol's first byte; LEN is the length
+ * the packet says the protocol has (may exceed the captured bytes). */
+void print_link(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_ether(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+int print_ethertype(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned type);
+const char *ethertype_name(unsigned type);
+void print_llc(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_arp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_ip(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_ip6(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_esp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_ah(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+/* The Internet checksum: sums of bytes in CU, then the folded complement;
+ * and the sum over the pseudo-header of the packet's IP layer. */
+uint32_t cksum_add(struct cursor *cu, uint32_t at, uint32_t n, uint32_t sum);
+uint16_t cksum_fold(uint32_t sum);
+uint32_t cksum_pseudo(const struct decode_ctx *c, unsigned proto, uint32_t len);
+unsigned cksum_shouldbe(unsigned sum, unsigned s);
+void print_ipproto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned proto);
+const char *ipproto_name(unsigned proto);
+void print_tcp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_udp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_icmp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_icmp6(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_igmp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_gre(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_sctp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_dns(struct decode_ctx *c, struct cursor *cu, uint32_t len, int tcp);
+void print_ntp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_bootp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_vxlan(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_geneve(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_mpls(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+void print_pppoe(struct decode_ctx *c, struct cursor *cu, uint32_t len, int discovery);
+void print_ppp_proto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned proto);
+
+/* One line of text at AT (txtproto style); index after it or 0. */
+uint32_t txt_line(struct decode_ctx *c, struct cursor *cu, const char *prefix, uint32_t at,
+		  uint32_t len, const char *proto);
+/* Free the TCP conversation table (print_tcp.c). */
+void tcp_state_free(struct decode_ctx *c);
+
+/* hexdump.c: -x/-X (ASCII set) and -A of the bytes left in CU. */
+void print_hex(struct decode_ctx *c, struct cursor *cu, int ascii);
+void print_ascii(struct decode_ctx *c, struct cursor *cu);
+/* The default hex dump tcpdump prints for protocols it does not know. */
+void print_unknown_hex(struct decode_ctx *c, struct cursor *cu);
+/* tstamp.c */
+void print_tstamp(struct decode_ctx *c, const struct decode_hdr *h);
+/* json.c */
+void print_json(struct decode_ctx *c, const struct decode_hdr *h, size_t text_start);
+
+#endif
