@@ -38,7 +38,7 @@ trap 'exit 1' INT TERM HUP
 exprs=(
 	'arp or (udp and dst port 5001)'
 	'not tcp'
-	'vlan and udp'
+	'vlan 100 and udp'
 	'ip6 and udp dst port 5001 or icmp6'
 	'len > 100 and tcp[tcpflags] & tcp-syn != 0'
 	'ip protochain 17'
@@ -50,6 +50,10 @@ proved=(
 	"xdp live not vlan and icmp"
 	"xdp live ether[ether[0] & 3] = 0"
 	"tc live ip or (vlan and ip)"
+	"tc raw ether[ether[0] & 3] = 0"
+	"tc live vlan 100 and mpls and ip"
+	"xdp live vlan 100 and mpls and ip"
+	"tc live not vlan and icmp"
 )
 cases=()
 for e in "${exprs[@]}"; do
@@ -101,6 +105,26 @@ for c in "${cases[@]}"; do
 done
 echo "rewrites the kernel made (kind: total count over $n programs):"
 awk -F'\t' '{c[$1] += $2} END {for (k in c) printf "  %s: %d\n", k, c[k]}' "$TMPD/kinds" | sort
+# the comparison sees a difference: a constant, a jump, a context offset
+"$BPFCAP" -d --target tc 'arp or (udp and dst port 5001)' >"$TMPD/ours"
+"$BPFCAP" --target tc -o "$TMPD/p.o" 'arp or (udp and dst port 5001)' &&
+	"$BPFTOOL" prog load "$TMPD/p.o" "$pin" &&
+	"$BPFTOOL" prog dump xlated pinned "$pin" >"$TMPD/kern"
+rm -f "$pin"
+python3 "$CMP" tc "$TMPD/ours" "$TMPD/kern" >/dev/null || { echo "FAIL: the unchanged pair differs"; bad=1; }
+for edit in 's/== 0x608 /== 0x609 /' '0,/goto pc+\([0-9]*\)/s//goto pc+1\1/' \
+	's/r7 = \*(u64 \*)(r6 +200)/r9 = *(u64 *)(r6 +200)/' '/= be16/d'; do
+	sed "$edit" "$TMPD/kern" >"$TMPD/kern2"
+	if cmp -s "$TMPD/kern" "$TMPD/kern2"; then
+		echo "FAIL: '$edit' changes nothing"
+		bad=1
+	elif python3 "$CMP" tc "$TMPD/ours" "$TMPD/kern2" >"$TMPD/res"; then
+		echo "FAIL: the comparison misses the kernel's listing edited with '$edit'"
+		bad=1
+	else
+		echo "ok: edited with '$edit': $(cat "$TMPD/res")"
+	fi
+done
 [ "$n" -ge 20 ] || { echo "FAIL: only $n programs compared"; bad=1; }
 [ $bad = 0 ] && echo "ebpf_xlated: ok, $n programs equal their listings"
 exit $bad

@@ -1,14 +1,22 @@
 #!/usr/bin/env python3
 """xlated_cmp.py HOOK OURS KERNEL - compare bpfcap's '-d --target HOOK'
 listing (OURS) with 'bpftool prog dump xlated' of the loaded object (KERNEL),
-instruction for instruction.
+instruction for instruction; every jump must land on the kernel's image of
+the instruction it targets in OURS.
 
-Everything must be equal except the kernel's rewrites named in RULES
-(context accesses become loads from the kernel's own structures, helper
-calls carry the helper's address instead of its number) and the verifier's
-rewrites of branches it has proved (named 'branch-always' and
-'branch-never'; code it proved unreachable is 'dead-code').  Every jump must
-land on the kernel's image of the instruction it targets in OURS.
+Everything must be equal except the kernel's rewrites, each named:
+  - RULES: one instruction of ours becomes a fixed sequence: loads from the
+    context (xdp_md, __sk_buff) become loads from the kernel's own
+    structures, a division or modulo by a register gets the kernel's guard
+    for a zero divisor;
+  - a helper call carries the helper's address instead of its number;
+  - 'wD = wS' may be shown as 'rD = rS' (MOV64);
+  - what the verifier proved: a condition always true becomes 'goto'
+    (ALWAYS) or, when the code it jumps over is unreachable, disappears with
+    that code (JUMPED); a condition never true disappears (NEVER); a goto
+    over removed code disappears (GOTO); unreachable code is removed (DEAD).
+    Where a removed condition could be NEVER or JUMPED both readings are
+    tried.
 Prints one line per rewrite kind seen with its count; exit 0 equal, 1 not.
 """
 import re
@@ -109,30 +117,135 @@ def strip(text):
     return m.group(1) if m else text
 
 
-def same(hook, o, kern, j):
-    """Whether the kernel's instruction J is the image of ours O."""
-    k = kern[j]
-    r = rewrite(hook, o, kern, j)
-    if r:
-        return r[1] > 0
-    mc, kc = CALL.match(o[2]), CALL.match(k[2])
-    if mc and kc:
-        return mc.group(1) == kc.group(1)
-    return o[1] == k[1] and strip(o[2]) == strip(k[2])
+ALWAYS = "branch-always: a condition the verifier proved true becomes goto"
+NEVER = "branch-never: a condition the verifier proved false is removed"
+JUMPED = "branch-always+dead-code: a proved condition and the code it jumps over removed"
+MOV64 = ("mov32-as-mov64: 'wD = wS' shown as 'rD = rS' (a source the verifier knows has "
+         "no upper 32 bits)")
+GOTO = "goto-next: a goto over removed code is removed"
+DEAD = "dead-code: an instruction the verifier proved unreachable is removed"
 
 
-LOOK = 8
+class State:
+    """Where a walk of both programs is: OURS[at] against KERN[j]."""
+
+    def __init__(self):
+        self.at, self.j = 0, 0
+        self.fall = True  # OURS[at] can be reached by falling through
+        self.skip_to = -1  # ours below this index were jumped over and removed
+        self.seen = {}  # rewrite -> count
+        self.pend = {}  # our jump target -> the kernel's targets of those jumps
+        self.jumps = 0
+        self.where = {}  # our index -> the kernel's index of its image
+
+    def copy(self):
+        c = State()
+        c.__dict__.update(self.__dict__)
+        c.seen = dict(self.seen)
+        c.pend = {t: list(v) for t, v in self.pend.items()}
+        c.where = dict(self.where)
+        return c
+
+    def count(self, what):
+        self.seen[what] = self.seen.get(what, 0) + 1
 
 
-def agree(hook, ours, at, kern, j):
-    """How many of OURS from AT on (up to LOOK) have images from J on."""
-    n = 0
-    while n < LOOK and at < len(ours) and j < len(kern) and same(hook, ours[at], kern, j):
-        r = rewrite(hook, ours[at], kern, j)
-        j += r[1] if r else 1
-        at += 1
-        n += 1
-    return n
+def walk(hook, ours, kern, st, alts):
+    """Walk from ST to the end: None, or why not.  A removed conditional
+    jump is either a branch the verifier proved false or one it proved true
+    with everything it jumps over removed; the second reading is pushed on
+    ALTS to be tried if the first fails."""
+    back = {target(x) for x in ours if target(x) is not None and target(x) <= x[0]}
+    while st.at < len(ours):
+        o = ours[st.at]
+        if st.j >= len(kern):
+            return "the kernel's program ends before ours' %d: %s" % (o[0], o[2])
+        k = kern[st.j]
+        if o[0] < st.skip_to or (not st.fall and o[0] not in st.pend and o[0] not in back):
+            # jumped over, or nothing that is left falls or jumps here
+            st.count(DEAD)
+            if o[0] in st.pend:
+                return "ours %d is a jump target, but the kernel removed it" % o[0]
+            st.at += 1
+            continue
+        jumped_to = st.pend.pop(o[0], [])
+        for kt in jumped_to:
+            if kt != k[0]:
+                return ("a jump to ours %d lands on the kernel's %d, not on its image %d" %
+                        (o[0], kt, k[0]))
+        st.at += 1
+        st.where[o[0]] = k[0]
+        r = rewrite(hook, o, kern, st.j)
+        if r:
+            if not r[1]:
+                return ("%d: %s: the kernel has %s, not the rewrite '%s'" %
+                        (o[0], o[2], "; ".join(g[2] for g in kern[st.j:st.j + 4]), r[0]))
+            st.count(r[0])
+            st.j += r[1]
+            st.fall = True
+            continue
+        mc, kc = CALL.match(o[2]), CALL.match(k[2])
+        if o[1] == "85" and k[1] == "85" and mc and kc and mc.group(1) == kc.group(1):
+            st.count("call %s: helper number becomes its address" % mc.group(1))
+            st.j += 1
+            st.fall = True
+            continue
+        cond = target(o) is not None and o[1] not in ("05", "06")
+        if o[1] == k[1] and strip(o[2]) == strip(k[2]):
+            if target(o) is not None:
+                if target(o) <= o[0]:  # a loop: back to an image already placed
+                    if st.where.get(target(o)) != target(k):
+                        return ("ours %d: %s goes back to %d, whose image is %s, not %d" %
+                                (o[0], o[2], target(o), st.where.get(target(o)), target(k)))
+                else:
+                    st.pend.setdefault(target(o), []).append(target(k))
+                st.jumps += 1
+            st.j += 1
+            st.fall = o[1] not in ("05", "06", "95")
+            continue
+        mo = re.fullmatch(r"w(\d) = w(\d)", o[2]) if o[1] == "bc" else None
+        if mo and k[1] == "bf" and k[2] == "r%s = r%s" % mo.groups():
+            st.count(MOV64)
+            st.j += 1
+            st.fall = True
+            continue
+        if cond and k[1] == "05":
+            st.count(ALWAYS)
+            st.pend.setdefault(target(o), []).append(target(k))
+            st.jumps += 1
+            st.j += 1
+            st.fall = False
+            continue
+        # no image: whatever jumped here must land on what follows
+        if not st.fall and o[0] not in jumped_to:
+            st.count(DEAD)
+            continue
+        if o[0] in jumped_to:
+            nxt = ours[st.at][0] if st.at < len(ours) else -1
+            st.pend.setdefault(nxt, []).extend(jumped_to)
+        if o[1] in ("05", "06"):
+            # a goto over code the verifier removed is a goto to the next
+            # instruction, removed as well
+            st.count(GOTO)
+            st.skip_to = target(o)
+            st.pend.setdefault(target(o), []).append(k[0])
+            st.fall = False
+        elif cond:
+            alt = st.copy()
+            alt.count(JUMPED)
+            alt.skip_to = target(o)
+            alt.pend.setdefault(target(o), []).append(k[0])
+            alt.fall = False
+            alts.append(alt)
+            st.count(NEVER)
+        else:
+            return "ours %d: (%s) %s, the kernel's %d: (%s) %s" % (o + k)
+    if st.j != len(kern):
+        return "the kernel's program has %d more instructions: %s" % (len(kern) - st.j,
+                                                                       kern[st.j][2])
+    if st.pend:
+        return "jumps to %s, past the end" % sorted(st.pend)
+    return None
 
 
 def main():
@@ -140,92 +253,22 @@ def main():
     if not ours or not kern:
         print("FAIL: an empty listing")
         return 1
-    seen = {}
-    where = {}  # our index -> the kernel's index of its image
-    jumps = []  # (our insn, kernel insn)
-    dropped_idx = set()  # ours without an image
-    fall = True  # the next instruction of ours can be reached by falling through
-    index = {o[0]: at for at, o in enumerate(ours)}
-    j = 0
-    skip_to = -1  # ours below this index were jumped over and removed
-    for at, o in enumerate(ours):
-        if j >= len(kern):
-            print("FAIL: the kernel's program ends before ours' %d: %s" % (o[0], o[2]))
-            return 1
-        k = kern[j]
-        where[o[0]] = k[0]
-        if o[0] < skip_to:
-            what = "dead-code: an instruction the verifier proved unreachable is removed"
-            seen[what] = seen.get(what, 0) + 1
-            dropped_idx.add(o[0])
-            continue
-        r = rewrite(hook, o, kern, j)
-        if r:
-            if not r[1]:
-                print("FAIL: %d: %s: the kernel has %s, not the rewrite '%s'" %
-                      (o[0], o[2], "; ".join(g[2] for g in kern[j:j + 4]), r[0]))
-                return 1
-            seen[r[0]] = seen.get(r[0], 0) + 1
-            j += r[1]
-            fall = True
-            continue
-        mc, kc = CALL.match(o[2]), CALL.match(k[2])
-        if o[1] == "85" and k[1] == "85" and mc and kc and mc.group(1) == kc.group(1):
-            name = "call %s: helper number becomes its address" % mc.group(1)
-            seen[name] = seen.get(name, 0) + 1
-            j += 1
-            fall = True
-            continue
-        if o[1] != k[1] or strip(o[2]) != strip(k[2]):
-            cond = target(o) is not None and o[1] not in ("05", "06")
-            if cond and k[1] == "05":
-                # the verifier proved the condition always true: 'goto'
-                seen["branch-always: a condition the verifier proved true becomes goto"] = \
-                    seen.get("branch-always: a condition the verifier proved true becomes goto", 0) + 1
-                jumps.append((o, k))
-                j += 1
-                fall = False
-                continue
-            # the verifier proved the condition never true (the jump is
-            # gone, OURS' next instruction is the kernel's), or always true
-            # and the code it jumped over unreachable (all of it removed, and
-            # the jump with it); or this is such unreachable code.  Either
-            # way it has no image: whatever jumped here lands on what follows.
-            if cond and fall and agree(hook, ours, at + 1, kern, j) >= min(
-                    LOOK, agree(hook, ours, index.get(target(o), len(ours)), kern, j)):
-                what = "branch-never: a condition the verifier proved false is removed"
-            elif cond:
-                what = "branch-always+dead-code: a proved condition and the code it jumps over removed"
-                skip_to = target(o)
-            elif not fall:
-                what = "dead-code: an instruction the verifier proved unreachable is removed"
-            else:
-                print("FAIL: ours %d: (%s) %s, the kernel's %d: (%s) %s" % (o + k))
-                return 1
-            seen[what] = seen.get(what, 0) + 1
-            dropped_idx.add(o[0])
-            continue
-        if target(o) is not None:
-            jumps.append((o, k))
-        j += 1
-        fall = o[1] not in ("05", "06", "95")
-    if j != len(kern):
-        print("FAIL: the kernel's program has %d more instructions: %s" %
-              (len(kern) - j, kern[j][2]))
-        return 1
-    for o, k in jumps:
-        if target(o) in dropped_idx:
-            print("FAIL: ours %d: %s goes to %d, which the kernel removed" % (o[0], o[2], target(o)))
-            return 1
-        if where.get(target(o)) != target(k):
-            print("FAIL: ours %d: %s goes to %d, whose image is %s; the kernel's %d goes to %d" %
-                  (o[0], o[2], target(o), where.get(target(o)), k[0], target(k)))
-            return 1
-    for name in sorted(seen):
-        print("rewrite: %s x%d" % (name, seen[name]))
-    print("equal: %d instructions, %d in the kernel, %d jumps checked" %
-          (len(ours), len(kern), len(jumps)))
-    return 0
+    alts = [State()]
+    first = None
+    tries = 0
+    while alts and tries < 1000:
+        st = alts.pop()
+        tries += 1
+        why = walk(hook, ours, kern, st, alts)
+        if why is None:
+            for name in sorted(st.seen):
+                print("rewrite: %s x%d" % (name, st.seen[name]))
+            print("equal: %d instructions, %d in the kernel, %d jumps checked" %
+                  (len(ours), len(kern), st.jumps))
+            return 0
+        first = first or why
+    print("FAIL: %s" % first)
+    return 1
 
 
 if __name__ == "__main__":
