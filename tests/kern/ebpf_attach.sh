@@ -9,7 +9,9 @@
 # reach a socket without one; at tc their tag is in skb->vlan_*), and exactly what the expression matches must arrive (counted per
 # endpoint by tests/kern/attach_traffic.py in B); whether A resolves B's
 # address (ARP) must follow 'arp' in the expression.  After each detach,
-# everything arrives again.  The objects also load with 'bpftool prog load'.
+# everything arrives again.  The expected counts are checked against
+# libpcap's verdicts (tcpdump -r) on a capture of the unfiltered traffic.
+# The objects also load with 'bpftool prog load'.
 . "$(dirname "$0")/lib.sh"
 command -v tc >/dev/null || skip "tc not installed (Debian: iproute2)"
 command -v python3 >/dev/null || skip "python3 not installed (Debian: python3)"
@@ -92,8 +94,42 @@ want() {
 	echo "$out"
 }
 all=$(want "${names[*]}")
+# the first round, unfiltered, is captured for libpcap's opinion (tcpdump -r)
+TCPDUMP=$(command -v tcpdump || echo /usr/bin/tcpdump)
+if [ -x "$TCPDUMP" ]; then
+	bg_b "$TMPD/td.err" "$TCPDUMP" -i "$VB" -Q in -nn -U -w "$TMPD/all.pcap"
+	TD=$!
+	wait_listening "$TMPD/td.err"
+fi
 got=$(round)
 [ "$got" = "$all" ] && ok "nothing attached: $got" || fail "without a filter: $got, want $all"
+# the packets each endpoint got, by a selection libpcap makes
+sels=("ip and udp dst port $P1" "ip and udp dst port $P2" "ip6 and udp dst port $P1"
+	"ip6 and udp dst port $P2" "ip and tcp dst port $P1 and tcp[tcpflags] & tcp-syn != 0"
+	"ip and tcp dst port $P2 and tcp[tcpflags] & tcp-syn != 0"
+	"ip6 and tcp dst port $P1 and ip6[53] & 2 != 0" "icmp[icmptype] = icmp-echo"
+	"icmp6 and ip6[40] = 128" "vlan and udp dst port $P3" "vlan and udp dst port $P4")
+pcap_ok=
+if [ -x "$TCPDUMP" ]; then
+	sleep 0.1
+	stop "$TD"
+	pcap_ok=1
+	for i in "${!names[@]}"; do
+		"$TCPDUMP" -r "$TMPD/all.pcap" -w "$TMPD/${names[$i]}.pcap" "${sels[$i]}" 2>/dev/null
+		c=$("$TCPDUMP" -r "$TMPD/${names[$i]}.pcap" -nn 2>/dev/null | wc -l)
+		[ "$c" = "$N" ] || { no "capture: ${names[$i]} ('${sels[$i]}'): $c packets, want $N"; pcap_ok=; }
+	done
+else
+	echo "SKIP (part): tcpdump not installed (Debian: tcpdump): no libpcap cross-check"
+fi
+# libpcap_want EXPR: the counts libpcap's verdicts on those packets give
+libpcap_want() {
+	local i out=
+	for i in "${!names[@]}"; do
+		out+="${names[$i]}=$("$TCPDUMP" -r "$TMPD/${names[$i]}.pcap" -nn "$1" 2>/dev/null | wc -l) "
+	done
+	echo "$out"
+}
 
 # EXPR | endpoints that match | whether ARP passes
 cases=(
@@ -108,6 +144,11 @@ cases=(
 for c in "${cases[@]}"; do
 	IFS='|' read -r e match arp <<<"$c"
 	exp=$(want "$match")
+	if [ -n "$pcap_ok" ]; then
+		lp=$(libpcap_want "$e")
+		[ "$lp" = "$exp" ] && ok "libpcap (tcpdump -r) agrees on '$e'" ||
+			no "libpcap on '$e': $lp, this test wants $exp"
+	fi
 	for h in xdp tc; do
 		o=$TMPD/$h.o
 		"$BPFCAP" --target "$h" -o "$o" "$e" || { no "$h '$e': bpfcap -o"; continue; }
