@@ -95,9 +95,11 @@ want() {
 }
 all=$(want "${names[*]}")
 # the first round, unfiltered, is captured for libpcap's opinion (tcpdump -r)
+# (--immediate-mode: otherwise packets in a TPACKET_V3 block not yet handed
+# over when tcpdump is stopped never reach the file)
 TCPDUMP=$(command -v tcpdump || echo /usr/bin/tcpdump)
 if [ -x "$TCPDUMP" ]; then
-	bg_b "$TMPD/td.err" "$TCPDUMP" -i "$VB" -Q in -nn -U -w "$TMPD/all.pcap"
+	bg_b "$TMPD/td.err" "$TCPDUMP" -i "$VB" -Q in -nn -U --immediate-mode -w "$TMPD/all.pcap"
 	TD=$!
 	wait_listening "$TMPD/td.err"
 fi
@@ -117,7 +119,7 @@ if [ -x "$TCPDUMP" ]; then
 	for i in "${!names[@]}"; do
 		"$TCPDUMP" -r "$TMPD/all.pcap" -w "$TMPD/${names[$i]}.pcap" "${sels[$i]}" 2>/dev/null
 		c=$("$TCPDUMP" -r "$TMPD/${names[$i]}.pcap" -nn 2>/dev/null | wc -l)
-		[ "$c" = "$N" ] || { no "capture: ${names[$i]} ('${sels[$i]}'): $c packets, want $N"; pcap_ok=; }
+		[ "$c" = "$N" ] || { no "capture: ${names[$i]} ('${sels[$i]}'): $c packets, want $N"; pcap_ok=; cat "$TMPD/td.err"; }
 	done
 else
 	echo "SKIP (part): tcpdump not installed (Debian: tcpdump): no libpcap cross-check"
