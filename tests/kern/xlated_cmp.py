@@ -10,7 +10,6 @@ Everything must be equal except the kernel's rewrites, each named:
     structures, a division or modulo by a register gets the kernel's guard
     for a zero divisor;
   - a helper call carries the helper's address instead of its number;
-  - 'wD = wS' may be shown as 'rD = rS' (MOV64);
   - what the verifier proved: a condition always true becomes 'goto'
     (ALWAYS) or, when the code it jumps over is unreachable, disappears with
     that code (JUMPED); a condition never true disappears (NEVER); a goto
@@ -120,8 +119,6 @@ def strip(text):
 ALWAYS = "branch-always: a condition the verifier proved true becomes goto"
 NEVER = "branch-never: a condition the verifier proved false is removed"
 JUMPED = "branch-always+dead-code: a proved condition and the code it jumps over removed"
-MOV64 = ("mov32-as-mov64: 'wD = wS' shown as 'rD = rS' (a source the verifier knows has "
-         "no upper 32 bits)")
 GOTO = "goto-next: a goto over removed code is removed"
 DEAD = "dead-code: an instruction the verifier proved unreachable is removed"
 
@@ -202,12 +199,6 @@ def walk(hook, ours, kern, st, alts):
                 st.jumps += 1
             st.j += 1
             st.fall = o[1] not in ("05", "06", "95")
-            continue
-        mo = re.fullmatch(r"w(\d) = w(\d)", o[2]) if o[1] == "bc" else None
-        if mo and k[1] == "bf" and k[2] == "r%s = r%s" % mo.groups():
-            st.count(MOV64)
-            st.j += 1
-            st.fall = True
             continue
         if cond and k[1] == "05":
             st.count(ALWAYS)
