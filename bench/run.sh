@@ -76,6 +76,18 @@ run() {
 echo
 echo "== instruction counts (bench/insncount.c) =="
 run insncount "$@"
+# The project's own lists as well: core.txt (EN10MB lines) and the wide
+# corpus of what a new user writes (filters/wide.txt, every DLT in it).
+for l in core wide; do
+	[ -f "$top_srcdir/filters/$l.txt" ] || continue
+	echo
+	echo "== instruction counts, filters/$l.txt =="
+	if [ "$l" = wide ]; then
+		run insncount -A "$top_srcdir/filters/$l.txt"
+	else
+		run insncount "$top_srcdir/filters/$l.txt"
+	fi
+done
 echo
 echo "== compile speed (bench/compilespeed.c) =="
 run compilespeed "$@"

@@ -9,6 +9,7 @@
  */
 #include "ir/opt.h"
 #include "ir/opt_chain.h"
+#include "ir/opt_walk.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,7 @@ static int same_stmts(const struct ir_stmt *a, const struct ir_stmt *b)
 static int same_block(const struct ir_block *a, const struct ir_block *b)
 {
 	return a->op == b->op && a->lhs == b->lhs && a->rhs == b->rhs && a->k == b->k &&
+	       a->walk_key == b->walk_key && a->walk_exit == b->walk_exit &&
 	       (a->op == IR_RET || (a->succ[0] == b->succ[0] && a->succ[1] == b->succ[1])) &&
 	       same_stmts(a->stmts, b->stmts);
 }
@@ -358,6 +360,9 @@ int opt_run(struct ir *ir)
 {
 	normalize(ir);
 	if (rounds(ir) < 0)
+		return -1;
+	int skipped = opt_walks(ir);
+	if (skipped < 0 || (skipped && rounds(ir) < 0))
 		return -1;
 	int regrouped = opt_chains(ir);
 	if (regrouped < 0)
