@@ -150,6 +150,20 @@ static size_t count_load(const struct filter_prog *p, uint16_t code, uint32_t k)
 	return n;
 }
 
+/* A chain that leaves to reject is grouped whole, faulting loads and all:
+ * a fault rejects as the exit does. */
+static void reject_chains_grouped(void **state)
+{
+	const char *expr = "ip and not (ip[12] = 1 or ip[16] = 2 or ip[12] = 3 or ip[16] = 4)";
+	struct filter_prog p;
+	(void)state;
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, expr, 0, &p, NULL), 0);
+	assert_int_equal(count_load(&p, BPF_LD | BPF_B | BPF_ABS, 26), 1);
+	assert_int_equal(count_load(&p, BPF_LD | BPF_B | BPF_ABS, 30), 1);
+	agree(&p, expr, udp4, sizeof(udp4));
+	filter_prog_release(&p);
+}
+
 /* A chain's tests are grouped by value once no load in it can fault, and
  * not before: a test stays behind a load that may be out of bounds. */
 static void chains_grouped(void **state)
@@ -211,7 +225,7 @@ int main(void)
 		cmocka_unit_test(threading),	  cmocka_unit_test(merging),
 		cmocka_unit_test(folding),	  cmocka_unit_test(faults_kept),
 		cmocka_unit_test(long_lists),	  cmocka_unit_test(chains_grouped),
-		cmocka_unit_test(constant_tests),
+		cmocka_unit_test(constant_tests), cmocka_unit_test(reject_chains_grouped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
