@@ -150,6 +150,36 @@ static size_t count_load(const struct filter_prog *p, uint16_t code, uint32_t k)
 	return n;
 }
 
+/* Long equality lists become search trees ('jgt' over the sorted
+ * constants), with the verdicts of the plain chain on every host of the
+ * list and off it, over IPv4 and ARP, at every truncation. */
+static void trees(void **state)
+{
+	static char expr[120 * 24 + 64];
+	uint8_t pkt[sizeof(udp4)];
+	struct filter_prog p;
+	(void)state;
+	expr[0] = '\0';
+	for (int i = 0; i < 120; i++) /* not in order: the tree sorts */
+		snprintf(expr + strlen(expr), sizeof(expr) - strlen(expr), "%shost 10.%d.0.%d",
+			 i ? " or " : "", (i * 37) % 120, i % 7 + 1);
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, expr, 0, &p, NULL), 0);
+	assert_true(count_code(&p, BPF_JMP | BPF_JGT | BPF_K) >= 8);
+	int matched = 0;
+	for (int i = 0; i < 130; i++)
+		for (int side = 0; side < 2; side++) { /* as source, then as destination */
+			const uint8_t a[4] = {10, (uint8_t)((i * 37) % 120 + (i >= 120 ? 120 : 0)),
+					      0, (uint8_t)(i % 7 + 1)};
+			memcpy(pkt, udp4, sizeof(pkt));
+			pkt[27] = 250; /* the source 10.250.0.1: not on the list */
+			memcpy(pkt + (side ? 30 : 26), a, 4);
+			matched += run_prog(&p, pkt, sizeof(pkt)) != 0;
+			agree(&p, expr, pkt, sizeof(pkt));
+		}
+	assert_int_equal(matched, 240);
+	filter_prog_release(&p);
+}
+
 /* A chain that leaves to reject is grouped whole, faulting loads and all:
  * a fault rejects as the exit does. */
 static void reject_chains_grouped(void **state)
@@ -226,6 +256,7 @@ int main(void)
 		cmocka_unit_test(folding),	  cmocka_unit_test(faults_kept),
 		cmocka_unit_test(long_lists),	  cmocka_unit_test(chains_grouped),
 		cmocka_unit_test(constant_tests), cmocka_unit_test(reject_chains_grouped),
+		cmocka_unit_test(trees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

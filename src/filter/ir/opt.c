@@ -9,6 +9,7 @@
  */
 #include "ir/opt.h"
 #include "ir/opt_chain.h"
+#include "ir/opt_tree.h"
 #include "ir/opt_walk.h"
 
 #include <stdlib.h>
@@ -453,7 +454,8 @@ int opt_run(struct ir *ir)
 	if (skipped < 0 || (skipped && rounds(ir) < 0))
 		return -1;
 	int regrouped = opt_chains(ir);
-	if (regrouped < 0)
+	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
 		return -1;
-	return regrouped ? rounds(ir) : 0;
+	int trees = opt_trees(ir);
+	return trees < 0 || (trees && rounds(ir) < 0) ? -1 : 0;
 }
