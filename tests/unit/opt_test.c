@@ -76,6 +76,15 @@ static void folding(void **state)
 	assert_int_equal(count_code(&p, 0x54), 0); /* no 'and': a jset */
 	assert_int_equal(count_code(&p, 0x45), 1);
 	filter_prog_release(&p);
+	p = both("ip[9] * 2 - 12 = 23 or ip[9] + 5 = 3 or ip[9] ^ 16 = 2");
+	assert_int_equal(count_code(&p, BPF_ALU | BPF_SUB | BPF_K), 0); /* into the compare */
+	assert_int_equal(count_code(&p, BPF_ALU | BPF_ADD | BPF_K), 0);
+	assert_int_equal(count_code(&p, BPF_ALU | BPF_XOR | BPF_K), 0);
+	assert_int_equal(run_prog(&p, udp4, sizeof(udp4)), 0); /* ip[9] is 17 */
+	filter_prog_release(&p);
+	p = both("ip[9] - 12 = 5 and ip[9] ^ 1 = 16 and ip[9] + 0xfffffff0 = 1");
+	assert_int_not_equal(run_prog(&p, udp4, sizeof(udp4)), 0);
+	filter_prog_release(&p);
 	p = both("tcp[0xab] = 1");
 	assert_int_equal(count_code(&p, 0x04), 0); /* the index folds into the offset */
 	filter_prog_release(&p);

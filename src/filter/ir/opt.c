@@ -399,6 +399,26 @@ static int constant_outcome(struct ir_block *b)
 	return 1;
 }
 
+/* v + c == k is v == k - c, v - c == k is v == k + c and v ^ c == k is
+ * v == k ^ c (32-bit arithmetic wraps, so equality survives; order does
+ * not).  The operation reads nothing, so no fault moves. */
+static void fold_into_compare(struct ir_block *b)
+{
+	for (const struct ir_val *v = b->lhs;
+	     b->op == IR_JEQ && !b->rhs && v && v->kind == IR_V_BIN && v->b->kind == IR_V_CONST;
+	     v = b->lhs) {
+		if (v->op == IR_ADD)
+			b->k -= v->b->k;
+		else if (v->op == IR_SUB)
+			b->k += v->b->k;
+		else if (v->op == IR_XOR)
+			b->k ^= v->b->k;
+		else
+			return;
+		b->lhs = v->a;
+	}
+}
+
 /* (v & m) == 0 is "not (v jset m)", and (v & bit) == bit is "v jset bit":
  * one instruction fewer, and one spelling for the fact tables. */
 static void normalize(struct ir *ir)
@@ -409,6 +429,7 @@ static void normalize(struct ir *ir)
 	size_t n = ir_order(ir, list);
 	for (size_t i = 0; i < n; i++) {
 		struct ir_block *b = list[i];
+		fold_into_compare(b);
 		const struct ir_val *v = b->lhs;
 		if (constant_outcome(b))
 			continue;
