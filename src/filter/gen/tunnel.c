@@ -3,9 +3,11 @@
  *
  * Both keep run-time state in scratch words (IR_V_MEM): libpcap does the
  * same, but walks protochain with a backward jump that the kernel refuses.
- * Here the walk is unrolled PROTOCHAIN_STEPS_V6/_V4 times, so the program only
- * jumps forward and can run in the kernel; a chain with more extension
- * headers than that does not match (libpcap's loop would go on). */
+ * Here the walk is unrolled PROTOCHAIN_STEPS_V6/_V4 times at most (fewer for
+ * a small snap length, and halved by the driver, ctx.c, until the program
+ * fits the kernel), so the program only jumps forward and can run in the
+ * kernel; a chain with more extension headers than that does not match
+ * (libpcap's loop would go on). */
 #include "gen/tunnel.h"
 
 #include "gen/l2.h"
