@@ -2,9 +2,11 @@
  * insncount.c - instruction counts of bpfcap's compiler against libpcap's, on
  * the EN10MB expressions of accept lists ("DLT<TAB>expression" lines).
  *
- * usage: insncount [-v] [LIST...]   (default: BENCH_CORPUS below)
+ * usage: insncount [-v] [-A] [LIST...]   (default: BENCH_CORPUS below)
  *
- * Both sides compile for DLT_EN10MB, snap length 262144, netmask unknown,
+ * Without -A only the EN10MB lines count; -A takes every line whose DLT both
+ * compilers know (the wide corpus has EN10MB, LINUX_SLL and RAW lines).
+ * Both sides compile for the line's DLT, snap length 262144, netmask unknown,
  * savefile VLAN semantics, names through the system databases; libpcap through
  * pcap_open_dead() + pcap_compile(), bpfcap through filter.h.  Figures are
  * printed for the optimized programs (the comparison that has a target) and,
@@ -31,14 +33,16 @@ struct result {
 
 struct entry {
 	char *expr;
+	int dlt;
 	struct result pcap_opt, pcap_unopt, ours_opt, ours_unopt;
 };
 
 static struct entry *entries;
-static int trace; /* BENCH_TRACE set: name each expression on stderr first */
+static int trace;    /* BENCH_TRACE set: name each expression on stderr first */
+static int all_dlts; /* -A: every DLT, not only EN10MB */
 static size_t nentries, centries;
 
-static void add_entry(const char *expr)
+static void add_entry(const char *expr, int dlt)
 {
 	if (nentries == centries) {
 		centries = centries ? 2 * centries : 256;
@@ -49,6 +53,7 @@ static void add_entry(const char *expr)
 		}
 	}
 	memset(&entries[nentries], 0, sizeof entries[0]);
+	entries[nentries].dlt = dlt;
 	entries[nentries].expr = strdup(expr);
 	if (!entries[nentries].expr) {
 		perror("insncount");
@@ -57,7 +62,8 @@ static void add_entry(const char *expr)
 	nentries++;
 }
 
-/* Read the EN10MB lines of PATH; returns how many were added, -1 on error. */
+/* Read the lines of PATH for the DLTs in use; returns how many were added,
+ * -1 on error. */
 static long read_list(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -77,9 +83,11 @@ static long read_list(const char *path)
 		if (line[0] == '#' || !tab)
 			continue;
 		*tab = '\0';
-		if (strcmp(line, "EN10MB") != 0)
+		int dlt = filter_dlt_from_name(line);
+		if (all_dlts ? dlt < 0 || pcap_datalink_name_to_val(line) != dlt
+			     : strcmp(line, "EN10MB") != 0)
 			continue;
-		add_entry(tab + 1);
+		add_entry(tab + 1, dlt);
 		n++;
 	}
 	free(line);
@@ -108,12 +116,10 @@ static const char *err_name(enum filter_err e)
 	return (unsigned)e < sizeof names / sizeof names[0] ? names[e] : "?";
 }
 
-static void compile_ours(const char *expr, int optimize, struct result *r)
+static void compile_ours(const char *expr, int dlt, int optimize, struct result *r)
 {
-	struct filter_options o = {.dlt = FILTER_DLT_EN10MB,
-				   .snaplen = SNAPLEN,
-				   .no_optimize = !optimize,
-				   .vlan = FILTER_VLAN_RAW};
+	struct filter_options o = {
+		.dlt = dlt, .snaplen = SNAPLEN, .no_optimize = !optimize, .vlan = FILTER_VLAN_RAW};
 	struct filter_ctx *ctx = filter_ctx_new(&o);
 	struct filter_prog prog = {0};
 
@@ -160,11 +166,15 @@ int main(int argc, char **argv)
 	long longer = 0, equal = 0, shorter = 0, only_pcap = 0, only_ours = 0, refused_both = 0;
 	int verbose = 0, nlists = 0;
 	struct entry **lng;
-	pcap_t *p;
+	pcap_t *p = NULL;
+	int p_dlt = -1;
 
 	trace = getenv("BENCH_TRACE") != NULL;
-	if (argc > 1 && !strcmp(argv[1], "-v")) {
-		verbose = 1;
+	while (argc > 1 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "-A"))) {
+		if (argv[1][1] == 'v')
+			verbose = 1;
+		else
+			all_dlts = 1;
 		argc--, argv++;
 	}
 	for (int i = 1; i < argc || (i == 1 && argc == 1); i++) {
@@ -175,16 +185,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "insncount: %s: cannot read: %m\n", path);
 			return 2;
 		}
-		printf("corpus: %s: %ld EN10MB expressions\n", path, n);
+		printf("corpus: %s: %ld %s expressions\n", path, n,
+		       all_dlts ? "(all DLTs)" : "EN10MB");
 		nlists++;
 	}
 	if (!nentries) {
 		fprintf(stderr, "insncount: no EN10MB expressions in %d list(s)\n", nlists);
-		return 2;
-	}
-	p = pcap_open_dead(DLT_EN10MB, SNAPLEN);
-	if (!p) {
-		fprintf(stderr, "insncount: pcap_open_dead failed\n");
 		return 2;
 	}
 	lng = calloc(nentries, sizeof *lng);
@@ -195,10 +201,20 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nentries; i++) {
 		struct entry *e = &entries[i];
 
+		if (e->dlt != p_dlt) {
+			if (p)
+				pcap_close(p);
+			p = pcap_open_dead(e->dlt, SNAPLEN);
+			if (!p) {
+				fprintf(stderr, "insncount: pcap_open_dead failed\n");
+				return 2;
+			}
+			p_dlt = e->dlt;
+		}
 		compile_pcap(p, e->expr, 1, &e->pcap_opt);
 		compile_pcap(p, e->expr, 0, &e->pcap_unopt);
-		compile_ours(e->expr, 1, &e->ours_opt);
-		compile_ours(e->expr, 0, &e->ours_unopt);
+		compile_ours(e->expr, e->dlt, 1, &e->ours_opt);
+		compile_ours(e->expr, e->dlt, 0, &e->ours_unopt);
 		if (e->pcap_unopt.n >= 0 && e->ours_unopt.n >= 0) {
 			uboth++;
 			utot_pcap += e->pcap_unopt.n;
@@ -223,7 +239,8 @@ int main(int argc, char **argv)
 		else
 			shorter++;
 	}
-	pcap_close(p);
+	if (p)
+		pcap_close(p);
 
 	printf("reference: %s\n\n", pcap_lib_version());
 	printf("optimized, %ld expressions both accept:\n", both);
@@ -244,8 +261,10 @@ int main(int argc, char **argv)
 	if (longer)
 		printf("  %6s %6s %7s  %s\n", "excess", "bpfcap", "libpcap", "expression");
 	for (long i = 0; i < longer; i++)
-		printf("  %+6ld %6ld %7ld  %s\n", lng[i]->ours_opt.n - lng[i]->pcap_opt.n,
-		       lng[i]->ours_opt.n, lng[i]->pcap_opt.n, show(lng[i]->expr));
+		printf("  %+6ld %6ld %7ld  %s%s%s\n", lng[i]->ours_opt.n - lng[i]->pcap_opt.n,
+		       lng[i]->ours_opt.n, lng[i]->pcap_opt.n,
+		       all_dlts ? filter_dlt_name(lng[i]->dlt) : "", all_dlts ? " " : "",
+		       show(lng[i]->expr));
 
 	printf("\nrefused by bpfcap (optimized): %ld\n", only_ours + refused_both);
 	for (size_t i = 0; i < nentries; i++) {

@@ -8,6 +8,8 @@
 # BENCH_CORPUS (an accept list to use instead of the default), BENCH_SECONDS
 # (minimum seconds per side for the rate, default 1), CC (default cc),
 # BENCH_TRACE (set: the harnesses name each expression on stderr first),
+# BENCH_EXEC_HOSTS (list lengths for execcount, default "10 100 1000"; libpcap
+# takes about a minute to compile 1000 hosts),
 # BENCH_NO_CAPTURE (set: skip the capture benchmarks, bench/hook.sh and bench/capture.sh, which
 # otherwise run last when root; its own variables pass through), BENCH_NO_EBPF
 # (set: skip the eBPF backend's figures, bench/ebpfcost.c, root only),
@@ -56,7 +58,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 pcap_cflags=$(pkg-config --cflags libpcap 2>/dev/null)
 pcap_libs=$(pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
-for h in insncount compilespeed; do
+for h in insncount compilespeed execcount; do
 	if ! $cc -O2 -I"$top_srcdir/src" $pcap_cflags -o "$work/$h" "$here/$h.c" "$lib" \
 		$pcap_libs 2>"$work/$h.log"; then
 		say "ERROR: $h does not build against $lib:"
@@ -83,6 +85,21 @@ run() {
 echo
 echo "== instruction counts (bench/insncount.c) =="
 run insncount "$@"
+# The project's own lists as well: core.txt (EN10MB lines) and the wide
+# corpus of what a new user writes (filters/wide.txt, every DLT in it).
+for l in core wide; do
+	[ -f "$top_srcdir/filters/$l.txt" ] || continue
+	echo
+	echo "== instruction counts, filters/$l.txt =="
+	if [ "$l" = wide ]; then
+		run insncount -A "$top_srcdir/filters/$l.txt"
+	else
+		run insncount "$top_srcdir/filters/$l.txt"
+	fi
+done
+echo
+echo "== instructions executed per packet, ORed host lists (bench/execcount.c) =="
+run execcount ${BENCH_EXEC_HOSTS:-10 100 1000}
 echo
 echo "== compile speed (bench/compilespeed.c) =="
 run compilespeed "$@"

@@ -13,6 +13,7 @@ are written here with struct.
 
 import logging
 import os
+import socket
 import struct
 import sys
 
@@ -1531,6 +1532,48 @@ def cooked_items():
     return it
 
 
+def v6chain(kinds, last, payload=b"\x9c\x40\x00\x35\x00\x10\x00\x00" + b"\0" * 8):
+    """An IPv6 packet A6 > B6 whose extension headers are KINDS (0 hop-by-hop,
+    43 routing, 44 fragment, 60 dest options; 16 bytes each, the fragment 8),
+    the last one's next header LAST, then PAYLOAD.  Built by hand: the
+    protochain walk reads only next-header and length bytes."""
+    body = b""
+    nxt = list(kinds[1:]) + [last]
+    for kind, nh in zip(kinds, nxt):
+        if kind == 44:
+            body += bytes([nh, 0, 0, 0, 0, 0, 0, 7])
+        else:
+            body += bytes([nh, 1]) + b"\x01\x0c" + b"\0" * 12
+    body += payload
+    hdr = struct.pack("!IHBB", 0x60000000, len(body), kinds[0] if kinds else last, 64)
+    return hdr + socket.inet_pton(socket.AF_INET6, A6) + socket.inet_pton(socket.AF_INET6, B6) + body
+
+
+def build_ether_chains():
+    """IPv6 extension-header chains for protochain, within its smallest bound
+    (8 headers) and beyond it, whole and cut inside the chain."""
+    c = Capture("ether-chains.pcap", "EN10MB")
+    cycle = [0, 60, 43, 44]
+    for n in (1, 2, 3, 5, 7):
+        for last, what in ((17, "UDP"), (6, "TCP"), (58, "ICMPv6"), (59, "no next header")):
+            kinds = [cycle[i % 4] for i in range(n)]
+            c.add(eth(MB, MA, ETH_IP6, v6chain(kinds, last)),
+                  "IPv6 chain of %d extension headers (%s) then %s" %
+                  (n, ",".join(map(str, kinds)), what))
+    for n, cut in ((3, 54 + 20), (5, 54 + 40), (7, 54 + 90), (7, 54 + 100)):
+        kinds = [cycle[i % 4] for i in range(n)]
+        c.add(eth(MB, MA, ETH_IP6, v6chain(kinds, 17)),
+              "IPv6 chain of %d extension headers then UDP, cut at %d bytes" % (n, cut), cut=cut)
+    kinds = [60, 44, 60, 0, 43]
+    c.add(eth(MB, MA, ETH_IP6, v6chain(kinds, 6)),
+          "IPv6 chain dest, fragment, dest, hop-by-hop, routing then TCP")
+    for n in (20, 40):
+        kinds = [cycle[i % 4] for i in range(n)]
+        c.add(eth(MB, MA, ETH_IP6, v6chain(kinds, 17)),
+              "IPv6 chain of %d extension headers then UDP (beyond the smallest walk)" % n)
+    return c
+
+
 def build_sll():
     c = Capture("sll.pcap", "LINUX_SLL")
     c2 = Capture("sll2.pcap", "LINUX_SLL2")
@@ -1548,7 +1591,7 @@ def main(argv):
     outdir = argv[1] if len(argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     os.makedirs(outdir, exist_ok=True)
     caps = [build_ether_ipv4(), build_ether_ipv6(), build_ether_encap(), build_ether_l2(),
-            build_ether_short(), build_demo()] + build_sll() + build_raw_family() + \
+            build_ether_short(), build_demo(), build_ether_chains()] + build_sll() + build_raw_family() + \
         build_null_loop()
     rows = ["file\tlinktype\tlinktype_num\tpacket\tcaplen\tlen\tdescription"]
     for c in caps:

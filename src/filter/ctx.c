@@ -2,6 +2,7 @@
 #include "ctx.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,16 @@
 #include "back/ebpf/ebpf.h"
 #include "gen/gen.h"
 #include "gen/link.h"
+#include "gen/tunnel.h"
 #include "ir/opt.h"
 #include "front/parse.h"
 
-enum { ARENA_LIMIT = 512u << 20, DEFAULT_SNAPLEN = 262144 };
+enum {
+	ARENA_LIMIT = 512u << 20,
+	DEFAULT_SNAPLEN = 262144,
+	WALK_MAX_SHIFT = 4,
+	WALK_MAX_CONVERTED = 9000
+};
 
 struct filter_ctx *filter_ctx_new(const struct filter_options *opts)
 {
@@ -45,7 +52,7 @@ const struct filter_diag *filter_ctx_diag(const struct filter_ctx *c)
 	return c && c->diag.set ? &c->diag.d : NULL;
 }
 
-int filter_compile(struct filter_ctx *c, const char *expr, size_t len)
+static int compile_once(struct filter_ctx *c, const char *expr, size_t len)
 {
 	arena_release(&c->arena);
 	arena_init(&c->arena, ARENA_LIMIT);
@@ -57,7 +64,7 @@ int filter_compile(struct filter_ctx *c, const char *expr, size_t len)
 	struct ast *root = parse_expr_string(&c->arena, &c->diag, expr ? expr : "", len, &empty);
 	if (!root && !empty)
 		return -1;
-	if (gen_program(&c->ir, &c->diag, &c->opts, root, empty) < 0)
+	if (gen_program(&c->ir, &c->diag, &c->opts, root, empty, &c->walks) < 0)
 		return -1;
 	/* constant false already: refused with or without the optimizer */
 	if (c->ir.root == c->ir.reject && !empty)
@@ -75,6 +82,53 @@ int filter_compile(struct filter_ctx *c, const char *expr, size_t len)
 	return 0;
 }
 
+/* The kernel runs a socket filter as the eBPF program it converts it to,
+ * and charges that to the socket's optmem (128 KiB by default on Linux 6.x,
+ * about 16,000 eBPF instructions).  A packet load becomes about a dozen
+ * instructions (a bounds check and a helper call), a two-way jump two. */
+static int converted_fits(const struct filter_prog *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->len; i++) {
+		uint16_t c = p->insns[i].code;
+		int mode = c & 0xe0, cls = c & 0x07;
+		n += cls == BPF_LD && (mode == BPF_ABS || mode == BPF_IND) ? 12
+		     : cls == BPF_JMP && p->insns[i].jt && p->insns[i].jf  ? 2
+									   : 1;
+	}
+	return n <= WALK_MAX_CONVERTED;
+}
+
+/* Whether the classic program of what is compiled now fits the kernel. */
+static int fits(struct filter_ctx *c)
+{
+	struct cbpf_opts o = {
+		.optimize = !c->opts.no_optimize,
+		.min_abs = c->opts.cooked_socket ? cooked_header_len(c->opts.dlt) : 0,
+	};
+	struct diag_sink scratch = {0};
+	struct filter_prog p = {0};
+	if (cbpf_emit(&c->ir, &o, &scratch, &p) < 0)
+		return scratch.set && scratch.d.code == FILTER_ERR_LIMIT ? 0 : 1;
+	int ok = converted_fits(&p);
+	filter_prog_release(&p);
+	return ok;
+}
+
+/* protochain's walks are unrolled: when the program would pass the kernel's
+ * limit, compile again with the walks' bound halved, down to
+ * PROTOCHAIN_STEPS_V6 >> WALK_MAX_SHIFT headers (see bpfcap-filter(7)). */
+int filter_compile(struct filter_ctx *c, const char *expr, size_t len)
+{
+	c->walks.shift = 0;
+	for (;;) {
+		int rc = compile_once(c, expr, len);
+		if (rc < 0 || !c->walks.steps_v6 || c->walks.shift == WALK_MAX_SHIFT || fits(c))
+			return rc;
+		c->walks.shift++;
+	}
+}
+
 int filter_emit_cbpf(struct filter_ctx *c, struct filter_prog *out)
 {
 	if (!c->compiled)
@@ -83,8 +137,18 @@ int filter_emit_cbpf(struct filter_ctx *c, struct filter_prog *out)
 		.optimize = !c->opts.no_optimize,
 		.min_abs = c->opts.cooked_socket ? cooked_header_len(c->opts.dlt) : 0,
 	};
-	if (cbpf_emit(&c->ir, &o, &c->diag, out) < 0)
+	if (cbpf_emit(&c->ir, &o, &c->diag, out) < 0) {
+		if (c->walks.steps_v6 && c->diag.set && c->diag.d.code == FILTER_ERR_LIMIT) {
+			diag_clear(&c->diag);
+			diag_set(&c->diag, FILTER_ERR_LIMIT, 0, 0,
+				 "the compiled program passes the kernel's %d instructions even "
+				 "with protochain's header walk cut to %d headers (%d for IPv4); "
+				 "use fewer protochain terms",
+				 FILTER_CBPF_MAX_INSNS, c->walks.steps_v6,
+				 PROTOCHAIN_STEPS_V4 >> c->walks.shift);
+		}
 		return -1;
+	}
 	if (c->opts.cooked_socket && cooked_rewrite(out, c->opts.dlt) < 0) {
 		filter_prog_release(out);
 		return diag_set(&c->diag, FILTER_ERR_SEMANTIC, 0, 0,

@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "base/diag.h"
 #include "filter.h"
+#include "gen/gen.h"
 #include "ir/ir.h"
 
 struct filter_ctx {
@@ -16,6 +17,7 @@ struct filter_ctx {
 	struct diag_sink diag;
 	struct ir ir;
 	int compiled;
+	struct gen_walks walks; /* protochain's bound in use */
 };
 
 #endif

@@ -56,6 +56,15 @@ static void messages(void **state)
 	expect("ip and\nfoo", FILTER_ERR_SYNTAX,
 	       "2:1: 'foo' needs a qualifier such as host, net, port or proto before it\n"
 	       "  foo\n  ^^^\n");
+	/* libpcap refuses link-layer tests after pppoes: the link is PPP then */
+	expect("pppoes and ether broadcast", FILTER_ERR_SEMANTIC,
+	       "1:12: 'ether broadcast' cannot follow 'pppoes': after it the link layer is PPP, "
+	       "which has no Ethernet addresses (test them before 'pppoes')\n"
+	       "  pppoes and ether broadcast\n             ^^^^^^^^^^^^^^^\n");
+	expect("pppoes 1 and ether src 0:1:2:3:4:5", FILTER_ERR_SEMANTIC,
+	       "1:24: an Ethernet address cannot follow 'pppoes': after it the link layer is "
+	       "PPP, which has no Ethernet addresses (test them before 'pppoes')\n"
+	       "  pppoes 1 and ether src 0:1:2:3:4:5\n                         ^^^^^^^^^^^\n");
 	expect("portrange 20-10", FILTER_ERR_RANGE,
 	       "1:11: port range 20-10 is reversed; did you mean 10-20?\n"
 	       "  portrange 20-10\n            ^^^^^\n");

@@ -76,6 +76,15 @@ static void folding(void **state)
 	assert_int_equal(count_code(&p, 0x54), 0); /* no 'and': a jset */
 	assert_int_equal(count_code(&p, 0x45), 1);
 	filter_prog_release(&p);
+	p = both("ip[9] * 2 - 12 = 23 or ip[9] + 5 = 3 or ip[9] ^ 16 = 2");
+	assert_int_equal(count_code(&p, BPF_ALU | BPF_SUB | BPF_K), 0); /* into the compare */
+	assert_int_equal(count_code(&p, BPF_ALU | BPF_ADD | BPF_K), 0);
+	assert_int_equal(count_code(&p, BPF_ALU | BPF_XOR | BPF_K), 0);
+	assert_int_equal(run_prog(&p, udp4, sizeof(udp4)), 0); /* ip[9] is 17 */
+	filter_prog_release(&p);
+	p = both("ip[9] - 12 = 5 and ip[9] ^ 1 = 16 and ip[9] + 0xfffffff0 = 1");
+	assert_int_not_equal(run_prog(&p, udp4, sizeof(udp4)), 0);
+	filter_prog_release(&p);
 	p = both("tcp[0xab] = 1");
 	assert_int_equal(count_code(&p, 0x04), 0); /* the index folds into the offset */
 	filter_prog_release(&p);
@@ -113,12 +122,85 @@ static void agree(const struct filter_prog *o, const char *expr, const uint8_t *
 	filter_prog_release(&u);
 }
 
+/* Tests whose outcome is constant (address words under a zero mask) go,
+ * but a packet cut inside those words is still rejected, as libpcap's
+ * unoptimized program rejects it: one load of the furthest word stays. */
+static void constant_tests(void **state)
+{
+	/* Ethernet + IPv6 fd00::1 -> fd00::2, UDP */
+	uint8_t pkt[14 + 40 + 8] = {[12] = 0x86, [13] = 0xdd, [14] = 0x60, [20] = 17};
+	pkt[22] = pkt[38] = 0xfd;
+	pkt[37] = 1;
+	pkt[53] = 2;
+	const char *exprs[] = {"net fd00::/16", "src net fd00::/8 and udp", "not net fd00::/16",
+			       "dst net fd00::/16", "ip[2:2] & 0 = 1 or ip6"};
+	(void)state;
+	for (size_t i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++) {
+		struct filter_prog p;
+		assert_int_equal(compile_expr(FILTER_DLT_EN10MB, exprs[i], 0, &p, NULL), 0);
+		assert_int_equal(count_code(&p, BPF_JMP | BPF_JSET | BPF_K), 0);
+		agree(&p, exprs[i], pkt, sizeof(pkt));
+		pkt[22] ^= 0xff; /* and when the source does not match */
+		agree(&p, exprs[i], pkt, sizeof(pkt));
+		pkt[22] ^= 0xff;
+		filter_prog_release(&p);
+	}
+	struct filter_prog p;
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, "net fd00::/16", 0, &p, NULL), 0);
+	assert_true(p.len <= 13);
+	filter_prog_release(&p);
+}
+
 static size_t count_load(const struct filter_prog *p, uint16_t code, uint32_t k)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < p->len; i++)
 		n += p->insns[i].code == code && p->insns[i].k == k;
 	return n;
+}
+
+/* Long equality lists become search trees ('jgt' over the sorted
+ * constants), with the verdicts of the plain chain on every host of the
+ * list and off it, over IPv4 and ARP, at every truncation. */
+static void trees(void **state)
+{
+	static char expr[120 * 24 + 64];
+	uint8_t pkt[sizeof(udp4)];
+	struct filter_prog p;
+	(void)state;
+	expr[0] = '\0';
+	for (int i = 0; i < 120; i++) /* not in order: the tree sorts */
+		snprintf(expr + strlen(expr), sizeof(expr) - strlen(expr), "%shost 10.%d.0.%d",
+			 i ? " or " : "", (i * 37) % 120, i % 7 + 1);
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, expr, 0, &p, NULL), 0);
+	assert_true(count_code(&p, BPF_JMP | BPF_JGT | BPF_K) >= 8);
+	int matched = 0;
+	for (int i = 0; i < 130; i++)
+		for (int side = 0; side < 2; side++) { /* as source, then as destination */
+			const uint8_t a[4] = {10, (uint8_t)((i * 37) % 120 + (i >= 120 ? 120 : 0)),
+					      0, (uint8_t)(i % 7 + 1)};
+			memcpy(pkt, udp4, sizeof(pkt));
+			pkt[27] = 250; /* the source 10.250.0.1: not on the list */
+			memcpy(pkt + (side ? 30 : 26), a, 4);
+			matched += run_prog(&p, pkt, sizeof(pkt)) != 0;
+			agree(&p, expr, pkt, sizeof(pkt));
+		}
+	assert_int_equal(matched, 240);
+	filter_prog_release(&p);
+}
+
+/* A chain that leaves to reject is grouped whole, faulting loads and all:
+ * a fault rejects as the exit does. */
+static void reject_chains_grouped(void **state)
+{
+	const char *expr = "ip and not (ip[12] = 1 or ip[16] = 2 or ip[12] = 3 or ip[16] = 4)";
+	struct filter_prog p;
+	(void)state;
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, expr, 0, &p, NULL), 0);
+	assert_int_equal(count_load(&p, BPF_LD | BPF_B | BPF_ABS, 26), 1);
+	assert_int_equal(count_load(&p, BPF_LD | BPF_B | BPF_ABS, 30), 1);
+	agree(&p, expr, udp4, sizeof(udp4));
+	filter_prog_release(&p);
 }
 
 /* A chain's tests are grouped by value once no load in it can fault, and
@@ -179,9 +261,11 @@ static void long_lists(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(threading),  cmocka_unit_test(merging),
-		cmocka_unit_test(folding),    cmocka_unit_test(faults_kept),
-		cmocka_unit_test(long_lists), cmocka_unit_test(chains_grouped),
+		cmocka_unit_test(threading),	  cmocka_unit_test(merging),
+		cmocka_unit_test(folding),	  cmocka_unit_test(faults_kept),
+		cmocka_unit_test(long_lists),	  cmocka_unit_test(chains_grouped),
+		cmocka_unit_test(constant_tests), cmocka_unit_test(reject_chains_grouped),
+		cmocka_unit_test(trees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

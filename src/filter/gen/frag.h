@@ -41,6 +41,14 @@ struct off {
 	const struct ir_val *var;
 };
 
+/* protochain's walks: SHIFT halves their bound that many times (to fit a
+ * program in the kernel's limit); gen_program() sets STEPS_V6 to the IPv6
+ * bound it used, 0 when the expression has no protochain. */
+struct gen_walks {
+	unsigned shift;
+	int steps_v6;
+};
+
 struct gen {
 	struct ir *ir;
 	struct diag_sink *d;
@@ -60,6 +68,7 @@ struct gen {
 	 * next-header value and offset. */
 	int tun_link, tun_type, tun_pl, tun_hl, pc_nh, pc_off;
 	int vlan_seen;
+	struct gen_walks *walks; /* protochain's bound (gen.h) */
 	int failed;
 	const struct ast *at; /* node being lowered, for diagnostics */
 };

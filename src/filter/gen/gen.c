@@ -78,10 +78,13 @@ struct frag lower(struct gen *g, const struct ast *n)
 }
 
 int gen_program(struct ir *ir, struct diag_sink *d, const struct filter_options *opts,
-		const struct ast *root, int empty)
+		const struct ast *root, int empty, struct gen_walks *w)
 {
 	struct gen g;
+	struct gen_walks none = {0, 0};
 	memset(&g, 0, sizeof(g));
+	g.walks = w ? w : &none;
+	g.walks->steps_v6 = 0;
 	g.ir = ir;
 	g.d = d;
 	g.opts = opts;

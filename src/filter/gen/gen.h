@@ -11,9 +11,10 @@
 #include "front/ast.h"
 #include "base/diag.h"
 #include "filter.h"
+#include "gen/frag.h"
 #include "ir/ir.h"
 
 int gen_program(struct ir *ir, struct diag_sink *d, const struct filter_options *opts,
-		const struct ast *root, int empty);
+		const struct ast *root, int empty, struct gen_walks *w);
 
 #endif

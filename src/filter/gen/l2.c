@@ -156,6 +156,13 @@ struct frag gen_linktype(struct gen *g, uint32_t proto)
 
 static int is_ether(struct gen *g, const char *what)
 {
+	if (g->kind == LINK_PPP) { /* after pppoes the link layer is PPP, as in libpcap */
+		gen_fail(g, FILTER_ERR_SEMANTIC,
+			 "%s cannot follow 'pppoes': after it the link layer is PPP, which has "
+			 "no Ethernet addresses (test them before 'pppoes')",
+			 what);
+		return 0;
+	}
 	if (g->link->kind == LINK_ETHER || g->tunnel) /* an Ethernet header at off_link */
 		return 1;
 	gen_fail(g, FILTER_ERR_SEMANTIC, "%s needs Ethernet framing; this link type is %s", what,

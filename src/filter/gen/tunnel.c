@@ -3,9 +3,11 @@
  *
  * Both keep run-time state in scratch words (IR_V_MEM): libpcap does the
  * same, but walks protochain with a backward jump that the kernel refuses.
- * Here the walk is unrolled PROTOCHAIN_STEPS_V6/_V4 times, so the program only
- * jumps forward and can run in the kernel; a chain with more extension
- * headers than that does not match (libpcap's loop would go on). */
+ * Here the walk is unrolled PROTOCHAIN_STEPS_V6/_V4 times at most (fewer for
+ * a small snap length, and halved by the driver, ctx.c, until the program
+ * fits the kernel), so the program only jumps forward and can run in the
+ * kernel; a chain with more extension headers than that does not match
+ * (libpcap's loop would go on). */
 #include "gen/tunnel.h"
 
 #include "gen/l2.h"
@@ -62,53 +64,87 @@ static struct ir_block *advance(struct gen *g, int sn, int so, uint32_t nl, uint
 	return b;
 }
 
+/* How many headers a walk follows: PROTOCHAIN_STEPS_V6/_V4, or fewer when
+ * no packet of the snap length can hold more (every header the walk skips
+ * is at least 8 bytes long, and a step reads its first two bytes). */
+static int protochain_steps(struct gen *g, int v6)
+{
+	uint32_t need = nl_off(g).k + (v6 ? 40u : 20u) + 2, snap = g->opts->snaplen;
+	uint32_t max = (v6 ? PROTOCHAIN_STEPS_V6 : PROTOCHAIN_STEPS_V4) >> g->walks->shift;
+	uint32_t fit = snap < need ? 0 : (snap - need) / 8 + 1;
+	int steps = (int)(max < 1 ? 1 : snap && fit < max ? fit : max);
+	g->walks->steps_v6 = (int)(PROTOCHAIN_STEPS_V6 >> g->walks->shift);
+	return steps;
+}
+
+/* Whether the walk goes on past next-header value P: the extension headers
+ * it skips (AH in both families, the IPv6 ones in IPv6). */
+static int walk_skips(int v6, uint32_t p)
+{
+	return p == P_AH || (v6 && (p == 0 || p == 60 || p == 43 || p == 44));
+}
+
 /* One family's walk; V6 selects the IPv6 header set.  Each step advances
- * past one header unless the next-header value is PROTO or not a header we
- * can skip; a finished walk just falls through the remaining steps, so every
- * jump is short and forward.  The verdict is the last next-header value. */
+ * past one header while the next-header value is one the walk skips; the
+ * first other value ends the walk, and the verdict is whether it is PROTO.
+ * When PROTO is itself a skipped header, each step first tests for it (as
+ * libpcap's loop does, so the walk stops there); otherwise the walk does
+ * not depend on PROTO, and its first block and its verdict carry a key so
+ * that the optimizer can share one walk between terms (ir/opt_walk.h).
+ * Every jump is short and forward. */
 static struct frag chain(struct gen *g, int v6, uint32_t proto, int sn, int so)
 {
 	static const uint8_t ext6[] = {0, 60, 43, 44}; /* hop-by-hop, dest, routing, fragment */
 	struct ir *ir = g->ir;
 	struct off nl = nl_off(g);
 	struct frag f = frag_const(0);
-	struct ir_block *init = store_block(g);
-	if (!init || ir_block_store(ir, init, (uint32_t)sn, load_at(g, nl, v6 ? 6 : 9, 1)) < 0 ||
+	const struct ir_val *nh = ir_mem(ir, (uint32_t)sn);
+	struct ir_block *init = store_block(g), *verdict = test_block(g, nh, proto);
+	if (!init || !verdict ||
+	    ir_block_store(ir, init, (uint32_t)sn, load_at(g, nl, v6 ? 6 : 9, 1)) < 0 ||
 	    ir_block_store(ir, init, (uint32_t)so, v6 ? ir_const(ir, 40) : ir_msh(ir, nl.k)) < 0)
 		return gen_fail(g, FILTER_ERR_NOMEM, "out of memory"), f;
+	int early = walk_skips(v6, proto);
 	struct ir_block *prev = init; /* its succ[1] leads to the next step */
-	const struct ir_val *nh = ir_mem(ir, (uint32_t)sn);
-	int steps = v6 ? PROTOCHAIN_STEPS_V6 : PROTOCHAIN_STEPS_V4;
+	int steps = protochain_steps(g, v6);
 	for (int step = 0; step < steps && !g->failed; step++) {
-		struct ir_block *hit = test_block(g, nh, proto), *next = store_block(g);
-		struct ir_block *ah = test_block(g, nh, P_AH),
-				*adv = advance(g, sn, so, nl.k, 2, 2);
+		struct ir_block *first = early ? test_block(g, nh, proto) : NULL;
+		struct ir_block *ah = test_block(g, nh, P_AH), *next = store_block(g);
+		struct ir_block *adv = advance(g, sn, so, nl.k, 2, 2);
 		struct ir_block *ext = v6 ? advance(g, sn, so, nl.k, 1, 3) : NULL;
-		if (!hit || !next || !ah || !adv || (v6 && !ext))
+		if ((early && !first) || !next || !ah || !adv || (v6 && !ext))
 			return f;
-		prev->succ[1] = hit;
-		hit->succ[1] = next;
-		struct ir_block *last = hit;
+		struct ir_block *last = first;
+		if (first)
+			first->succ[1] = verdict;
 		for (size_t i = 0; v6 && i < sizeof(ext6); i++) {
 			struct ir_block *t = test_block(g, nh, ext6[i]);
 			if (!t)
 				return f;
-			last->succ[0] = t;
+			if (last)
+				last->succ[0] = t;
+			else
+				first = t;
 			t->succ[1] = ext;
 			last = t;
 		}
-		last->succ[0] = ah;
+		if (last)
+			last->succ[0] = ah;
+		else
+			first = ah;
+		prev->succ[1] = first;
 		ah->succ[1] = adv;
-		ah->succ[0] = next;
+		ah->succ[0] = verdict;
 		adv->succ[1] = next;
 		if (ext)
 			ext->succ[1] = next;
 		prev = next;
 	}
-	struct ir_block *verdict = test_block(g, nh, proto);
-	if (!verdict)
-		return f;
 	prev->succ[1] = verdict;
+	if (!early) {
+		init->walk_key = verdict->walk_key = (uint32_t)(v6 ? 2 : 1) | nl.k << 2;
+		init->walk_exit = verdict;
+	}
 	f.entry = init;
 	exit_add(g, &f.t, verdict, 1);
 	exit_add(g, &f.f, verdict, 0);

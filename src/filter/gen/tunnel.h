@@ -6,7 +6,7 @@
 
 #include "gen/frag.h"
 
-#define PROTOCHAIN_STEPS_V6 128 /* headers walked: IPv6 */
+#define PROTOCHAIN_STEPS_V6 128 /* headers walked at most: IPv6 */
 #define PROTOCHAIN_STEPS_V4 32	/* IPv4 (AH only) */
 struct frag gen_protochain(struct gen *g, enum kw proto, uint32_t v);
 struct frag gen_vxlan(struct gen *g, const struct ast *n);

@@ -79,6 +79,16 @@ struct ir_block {
 	const struct ir_val *rhs; /* NULL: compare with k */
 	uint32_t k;		  /* the constant operand, or the return value */
 	struct ir_block *succ[2]; /* [1] if the test holds, [0] if not */
+	/* Header walks (protochain), an additive annotation that only the
+	 * optimizer's walk sharing (ir/opt_walk.h) reads; 0/NULL elsewhere.
+	 * walk_key != 0 with walk_exit set: the first block of a walk, whose
+	 * every path ends in walk_exit (faults aside).  walk_key != 0 with
+	 * walk_exit NULL: a walk's exit, entered with the walk's results in
+	 * its scratch slots.  Walks with one key compute the same results
+	 * from the same packet, so a walk that follows an exit of its key
+	 * with no store in between can be skipped.  A backend may ignore it. */
+	uint32_t walk_key;
+	struct ir_block *walk_exit;
 };
 
 #define IR_MEMWORDS 16

@@ -9,6 +9,8 @@
  */
 #include "ir/opt.h"
 #include "ir/opt_chain.h"
+#include "ir/opt_tree.h"
+#include "ir/opt_walk.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +122,63 @@ static int evaluated(const struct facts *fs, const struct ir_val *v)
 	return 0;
 }
 
+/* The furthest byte (end offset) that evaluating V reads with absolute
+ * loads, into *END; returns 0 if V can fault in another way (an indexed
+ * load, a division, ancillary data, ...), else 1. */
+static int abs_reads(const struct ir_val *v, uint32_t *end)
+{
+	if (!v || !v->may_fault)
+		return 1;
+	uint32_t e = 0;
+	switch (v->kind) {
+	case IR_V_LOAD:
+		if (v->a)
+			return 0;
+		e = v->k + v->size;
+		break;
+	case IR_V_MSH: e = v->k + 1; break;
+	case IR_V_BIN:
+		if ((v->op == IR_DIV || v->op == IR_MOD) && v->b->kind != IR_V_CONST)
+			return 0;
+		return abs_reads(v->a, end) && abs_reads(v->b, end);
+	case IR_V_NEG: return abs_reads(v->a, end);
+	default: return 0;
+	}
+	if (e > *end)
+		*end = e;
+	return 1;
+}
+
+/* The furthest byte that the test of S certainly reads by absolute loads
+ * (0: none). */
+static uint32_t test_reads(const struct ir_block *s)
+{
+	uint32_t end = 0, e = 0;
+	if (s->op == IR_RET)
+		return 0;
+	for (const struct ir_val *v = s->lhs; v; v = v == s->lhs ? s->rhs : NULL) {
+		/* only the loads at the top of each operand's tree: enough here */
+		if (v->kind == IR_V_LOAD && !v->a)
+			e = v->k + v->size;
+		else if (v->kind == IR_V_BIN && v->a->kind == IR_V_LOAD && !v->a->a)
+			e = v->a->k + v->a->size;
+		if (e > end)
+			end = e;
+	}
+	return end;
+}
+
+/* A block that only tests (both edges to S) and whose faults are all
+ * reads of bytes that S's test reads too, or further: skipping it changes
+ * no verdict, since S rejects every packet it would. */
+static int covered(const struct ir_block *b, const struct ir_block *s)
+{
+	uint32_t end = 0;
+	if (!abs_reads(b->lhs, &end) || (b->rhs && !abs_reads(b->rhs, &end)))
+		return 0;
+	return end && end <= test_reads(s);
+}
+
 /* Follow EDGE's target past blocks that the facts decide or that do
  * nothing but (safely) test. */
 static struct ir_block *thread(const struct ir *ir, const struct facts *fs, struct ir_block *s)
@@ -131,7 +190,7 @@ static struct ir_block *thread(const struct ir *ir, const struct facts *fs, stru
 			continue;
 		}
 		if (s->succ[0] == s->succ[1] && !s->stmts &&
-		    (s->succ[0] == ir->reject ||
+		    (s->succ[0] == ir->reject || covered(s, s->succ[0]) ||
 		     (evaluated(fs, s->lhs) && (!s->rhs || evaluated(fs, s->rhs))))) {
 			s = s->succ[0];
 			continue;
@@ -256,6 +315,7 @@ static int same_stmts(const struct ir_stmt *a, const struct ir_stmt *b)
 static int same_block(const struct ir_block *a, const struct ir_block *b)
 {
 	return a->op == b->op && a->lhs == b->lhs && a->rhs == b->rhs && a->k == b->k &&
+	       a->walk_key == b->walk_key && a->walk_exit == b->walk_exit &&
 	       (a->op == IR_RET || (a->succ[0] == b->succ[0] && a->succ[1] == b->succ[1])) &&
 	       same_stmts(a->stmts, b->stmts);
 }
@@ -311,6 +371,54 @@ static int merge_round(struct ir *ir)
 	return merged;
 }
 
+/* A test whose outcome does not depend on its value (v jset 0, v >= 0,
+ * v > 0xffffffff, (v & m) == k with k outside m) keeps only its value's
+ * evaluation, which may fault: both edges go to the outcome.  Returns
+ * whether B was one. */
+static int constant_outcome(struct ir_block *b)
+{
+	const struct ir_val *v = b->lhs;
+	int r = -1;
+	if (b->op == IR_RET || b->rhs || !v || b->succ[0] == b->succ[1])
+		return 0;
+	if (b->op == IR_JSET && b->k == 0)
+		r = 0;
+	else if (b->op == IR_JGE && b->k == 0)
+		r = 1;
+	else if (b->op == IR_JGT && b->k == UINT32_MAX)
+		r = 0;
+	else if (b->op == IR_JEQ && v->kind == IR_V_BIN && v->op == IR_AND &&
+		 v->b->kind == IR_V_CONST && (b->k & ~v->b->k))
+		r = 0;
+	else if (b->op == IR_JSET && v->kind == IR_V_BIN && v->op == IR_AND &&
+		 v->b->kind == IR_V_CONST && !(b->k & v->b->k))
+		r = 0;
+	if (r < 0)
+		return 0;
+	b->succ[!r] = b->succ[r];
+	return 1;
+}
+
+/* v + c == k is v == k - c, v - c == k is v == k + c and v ^ c == k is
+ * v == k ^ c (32-bit arithmetic wraps, so equality survives; order does
+ * not).  The operation reads nothing, so no fault moves. */
+static void fold_into_compare(struct ir_block *b)
+{
+	for (const struct ir_val *v = b->lhs;
+	     b->op == IR_JEQ && !b->rhs && v && v->kind == IR_V_BIN && v->b->kind == IR_V_CONST;
+	     v = b->lhs) {
+		if (v->op == IR_ADD)
+			b->k -= v->b->k;
+		else if (v->op == IR_SUB)
+			b->k += v->b->k;
+		else if (v->op == IR_XOR)
+			b->k ^= v->b->k;
+		else
+			return;
+		b->lhs = v->a;
+	}
+}
+
 /* (v & m) == 0 is "not (v jset m)", and (v & bit) == bit is "v jset bit":
  * one instruction fewer, and one spelling for the fact tables. */
 static void normalize(struct ir *ir)
@@ -321,7 +429,10 @@ static void normalize(struct ir *ir)
 	size_t n = ir_order(ir, list);
 	for (size_t i = 0; i < n; i++) {
 		struct ir_block *b = list[i];
+		fold_into_compare(b);
 		const struct ir_val *v = b->lhs;
+		if (constant_outcome(b))
+			continue;
 		if (b->op != IR_JEQ || b->rhs || !v || v->kind != IR_V_BIN || v->op != IR_AND ||
 		    v->b->kind != IR_V_CONST)
 			continue;
@@ -336,6 +447,7 @@ static void normalize(struct ir *ir)
 			b->op = IR_JSET;
 			b->lhs = v->a;
 			b->k = m;
+			constant_outcome(b);
 		}
 	}
 	free(list);
@@ -359,8 +471,12 @@ int opt_run(struct ir *ir)
 	normalize(ir);
 	if (rounds(ir) < 0)
 		return -1;
-	int regrouped = opt_chains(ir);
-	if (regrouped < 0)
+	int skipped = opt_walks(ir);
+	if (skipped < 0 || (skipped && rounds(ir) < 0))
 		return -1;
-	return regrouped ? rounds(ir) : 0;
+	int regrouped = opt_chains(ir);
+	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
+		return -1;
+	int trees = opt_trees(ir);
+	return trees < 0 || (trees && rounds(ir) < 0) ? -1 : 0;
 }

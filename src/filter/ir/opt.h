@@ -6,7 +6,8 @@
  * Passes: constant tests resolved at compile time, jump threading through
  * tests whose outcome is implied by the tests that dominate an edge,
  * removal of blocks whose two edges meet, merging of identical blocks, and
- * the grouping of a chain's tests by value (opt_chain.h).
+ * the grouping of a chain's tests by value (opt_chain.h), sharing of header
+ * walks (opt_walk.h) and search trees for long equality lists (opt_tree.h).
  * Unreachable blocks disappear because the backends only walk from the root.
  */
 #ifndef BPFCAP_FILTER_OPT_H

@@ -138,13 +138,16 @@ static size_t collect(struct walk *w, struct ir_block *b, int exit_side)
 }
 
 /* Group the movable tail of a chain of N (collected in W) by value; the
- * value tested last before it goes first, being in A already.  Returns 1 if
+ * value tested last before it goes first, being in A already.  A chain
+ * that leaves to REJECT moves whole: a test that could fault rejects the
+ * packet, as the exit does, so no order changes a verdict.  Returns 1 if
  * the order changed. */
-static int regroup(struct walk *w, size_t n, uint32_t stamp, uint32_t *stamps)
+static int regroup(struct walk *w, size_t n, uint32_t stamp, uint32_t *stamps,
+		   const struct ir_block *reject)
 {
 	struct bounds bd = {0, 0, 0, 0};
 	size_t from = 0; /* items [from, n) are safe wherever they go */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && w->chain[n - 1]->succ[w->items[n - 1].side] != reject; i++) {
 		if (!item_safe(&bd, &w->items[i]))
 			from = i + 1;
 		item_prove(&bd, &w->items[i]);
@@ -218,7 +221,7 @@ int opt_chains(struct ir *ir)
 		size_t len = len1 > len0 ? len1 : collect(&w, b, 0);
 		for (size_t k = 0; k < len; k++)
 			w.seen[w.chain[k]->id] = 1;
-		done += regroup(&w, len, (uint32_t)i + 1, stamps);
+		done += regroup(&w, len, (uint32_t)i + 1, stamps, ir->reject);
 	}
 out:
 	free(list);
