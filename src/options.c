@@ -374,9 +374,8 @@ static int check_combinations(const struct config *cfg)
 	else if (cfg->user && (cfg->read_file || cfg->dump_level))
 		msg = "-Z only applies to live capture";
 	else if (!cfg->top && (cfg->flows || cfg->idle || cfg->interval > 0 || cfg->batch ||
-			       cfg->json || cfg->ipfix || cfg->quiet))
-		msg = "--flows, --idle, --interval, --batch, --json, --ipfix and --quiet need "
-		      "--top";
+			       cfg->ipfix || cfg->ipfix_quiet))
+		msg = "--flows, --idle, --interval, --batch, --ipfix and --quiet need --top";
 	else if (cfg->top && (cfg->read_file || cfg->write_file || cfg->dump_level))
 		msg = "--top counts flows on an interface (-i): it takes no -r, -w or -d";
 	else if ((cfg->top || cfg->backend_set) && cfg->backend == 0 && cfg->direction == 2)

@@ -176,7 +176,7 @@ fi
 filtered() { # HOOK PCAP-OF-REFERENCE EXPR BPFCAP-ARGS...
 	local hook=$1 ref=$2 expr=$3
 	shift 3
-	"$BPFCAP" -r "$ref" "$expr" 2>/dev/null | sed 's/^[^.]*\.\([0-9]*\) .*/\1/' >"$TMPD/idx"
+	"$BPFCAP" -r "$ref" "$expr" 2>/dev/null | sed -n 's/^[0-9][0-9:]*\.\([0-9]*\) .*/\1/p' >"$TMPD/idx"
 	top filt --json -c 2 --interval 0.7 "$@" "$expr" || return
 	if [ "$hook" = tc-egress ]; then blast_b "$VB" -f "$TMPD/f.pcap" >/dev/null; else blast_a "$VA" -f "$TMPD/f.pcap" >/dev/null; fi
 	stop "$pid" 0 || no "$hook '$expr': exit $?: $(cat "$TMPD/filt.err")"
