@@ -119,6 +119,12 @@ def main():
         for u in unlisted[:40]:
             print("  " + u)
     print("every differing packet: %s" % os.path.join(outdir, "golden-diffs.txt"))
+    if not claims:
+        print("FAIL: %s claims no protocol: the comparison would hold bpfcap to nothing"
+              % claims_file)
+        status = 1
+    else:
+        print("%d mode/protocol pairs claimed" % len(claims))
     return status
 
 
