@@ -260,6 +260,11 @@ int ir_block_store(struct ir *ir, struct ir_block *b, uint32_t slot, const struc
 
 size_t ir_order(const struct ir *ir, struct ir_block **list)
 {
+	return ir_order_side(ir, list, 1);
+}
+
+size_t ir_order_side(const struct ir *ir, struct ir_block **list, int side)
+{
 	size_t nb = ir->nblocks, n = 0, sp = 0;
 	/* a block is pushed once per edge into it at most */
 	struct ir_block **stack = malloc((2 * nb + 1) * sizeof(*stack));
@@ -274,11 +279,13 @@ size_t ir_order(const struct ir *ir, struct ir_block **list)
 		struct ir_block *b = stack[sp - 1];
 		if (state[b->id] == 0) {
 			state[b->id] = 1;
-			/* the false side is explored first, so the true side comes
-			 * first in the order (and 'ret #snaplen' before 'ret #0') */
-			for (int s = 1; s >= 0; s--)
+			/* side SIDE is explored first, so the other side comes
+			 * first in the order */
+			for (int i = 0; i < 2; i++) {
+				int s = i ? !side : side;
 				if (b->op != IR_RET && state[b->succ[s]->id] == 0)
 					stack[sp++] = b->succ[s];
+			}
 			continue;
 		}
 		sp--;

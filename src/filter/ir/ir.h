@@ -137,6 +137,11 @@ int ir_slot_alloc(struct ir *ir, int zero);
  * the count, or 0 when out of memory. */
 size_t ir_order(const struct ir *ir, struct ir_block **list);
 
+/* The same, with the successors on side SIDE (0 true, 1 false) explored
+ * first, so the other side's blocks come first in the order: ir_order() is
+ * SIDE 1 (the true side first, 'ret #snaplen' before 'ret #0'). */
+size_t ir_order_side(const struct ir *ir, struct ir_block **list, int side);
+
 /* Evaluate a test's outcome on constants: 1/0. */
 int ir_test_const(enum ir_test op, uint32_t a, uint32_t b);
 /* Compute a op b as classic BPF does (b != 0 for DIV/MOD). */

@@ -287,8 +287,10 @@ static int layout(struct emit *e, const struct cbpf_opts *o, size_t **first, siz
 	return 0;
 }
 
-int cbpf_emit(const struct ir *ir, const struct cbpf_opts *o, struct diag_sink *d,
-	      struct filter_prog *out)
+/* One program for the block order with SIDE's successors explored first
+ * (see ir_order_side()). */
+static int emit_order(const struct ir *ir, const struct cbpf_opts *o, struct diag_sink *d, int side,
+		      struct filter_prog *out)
 {
 	size_t nb = ir->nblocks;
 	uint32_t *order = calloc(nb, sizeof(*order));
@@ -304,7 +306,7 @@ int cbpf_emit(const struct ir *ir, const struct cbpf_opts *o, struct diag_sink *
 		diag_set(d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
 		goto done;
 	}
-	size_t n = ir_order(ir, list);
+	size_t n = ir_order_side(ir, list, side);
 	if (n == 0) {
 		diag_set(d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
 		goto done;
@@ -345,4 +347,30 @@ done:
 	free(first);
 	free(e.code);
 	return rc;
+}
+
+/* Optimizing, the blocks are laid out in two orders (true sides first, then
+ * false sides first) and the shorter program is kept: code sharing
+ * (share.h) only jumps forward, so which of two alike paths comes first
+ * decides whether the other can jump into it.  A tie keeps the first. */
+int cbpf_emit(const struct ir *ir, const struct cbpf_opts *o, struct diag_sink *d,
+	      struct filter_prog *out)
+{
+	int rc = emit_order(ir, o, d, 1, out);
+	if (!o->optimize || (rc == 0 && out->len <= 2))
+		return rc;
+	struct filter_prog alt;
+	struct diag_sink scratch = {0};
+	if (emit_order(ir, o, &scratch, 0, &alt) < 0)
+		return rc;
+	if (rc < 0) { /* e.g. too long one way, short enough the other */
+		diag_clear(d);
+		*out = alt;
+	} else if (alt.len < out->len) {
+		filter_prog_release(out);
+		*out = alt;
+	} else {
+		filter_prog_release(&alt);
+	}
+	return 0;
 }
