@@ -16,12 +16,7 @@
 #include "ir/opt.h"
 #include "front/parse.h"
 
-enum {
-	ARENA_LIMIT = 512u << 20,
-	DEFAULT_SNAPLEN = 262144,
-	WALK_MAX_SHIFT = 4,
-	WALK_MAX_CONVERTED = 9000
-};
+enum { ARENA_LIMIT = 512u << 20, DEFAULT_SNAPLEN = 262144, WALK_MAX_CONVERTED = 9000 };
 
 struct filter_ctx *filter_ctx_new(const struct filter_options *opts)
 {
@@ -99,34 +94,21 @@ static int converted_fits(const struct filter_prog *p)
 	return n <= WALK_MAX_CONVERTED;
 }
 
-/* Whether the classic program of what is compiled now fits the kernel. */
-static int fits(struct filter_ctx *c)
-{
-	struct cbpf_opts o = {
-		.optimize = !c->opts.no_optimize,
-		.min_abs = c->opts.cooked_socket ? cooked_header_len(c->opts.dlt) : 0,
-	};
-	struct diag_sink scratch = {0};
-	struct filter_prog p = {0};
-	if (cbpf_emit(&c->ir, &o, &scratch, &p) < 0)
-		return scratch.set && scratch.d.code == FILTER_ERR_LIMIT ? 0 : 1;
-	int ok = converted_fits(&p);
-	filter_prog_release(&p);
-	return ok;
-}
-
-/* protochain's walks are unrolled: when the program would pass the kernel's
- * limit, compile again with the walks' bound halved, down to
- * PROTOCHAIN_STEPS_V6 >> WALK_MAX_SHIFT headers (see bpfcap-filter(7)). */
 int filter_compile(struct filter_ctx *c, const char *expr, size_t len)
 {
-	c->walks.shift = 0;
-	for (;;) {
-		int rc = compile_once(c, expr, len);
-		if (rc < 0 || !c->walks.steps_v6 || c->walks.shift == WALK_MAX_SHIFT || fits(c))
-			return rc;
-		c->walks.shift++;
-	}
+	return compile_once(c, expr, len);
+}
+
+/* protochain's walks are unrolled to a fixed bound (PROTOCHAIN_STEPS_V6/_V4,
+ * see bpfcap-filter(7)): a program that passes the kernel's limits with it
+ * is refused with a message that names the bound, never cut shorter. */
+static int walk_too_long(struct filter_ctx *c, const char *what)
+{
+	diag_clear(&c->diag);
+	return diag_set(&c->diag, FILTER_ERR_LIMIT, 0, 0,
+			"the compiled program passes %s with protochain's header walk of "
+			"%d IPv6 (%d IPv4) headers, a fixed bound; use fewer protochain terms",
+			what, PROTOCHAIN_STEPS_V6, PROTOCHAIN_STEPS_V4);
 }
 
 int filter_emit_cbpf(struct filter_ctx *c, struct filter_prog *out)
@@ -138,16 +120,13 @@ int filter_emit_cbpf(struct filter_ctx *c, struct filter_prog *out)
 		.min_abs = c->opts.cooked_socket ? cooked_header_len(c->opts.dlt) : 0,
 	};
 	if (cbpf_emit(&c->ir, &o, &c->diag, out) < 0) {
-		if (c->walks.steps_v6 && c->diag.set && c->diag.d.code == FILTER_ERR_LIMIT) {
-			diag_clear(&c->diag);
-			diag_set(&c->diag, FILTER_ERR_LIMIT, 0, 0,
-				 "the compiled program passes the kernel's %d instructions even "
-				 "with protochain's header walk cut to %d headers (%d for IPv4); "
-				 "use fewer protochain terms",
-				 FILTER_CBPF_MAX_INSNS, c->walks.steps_v6,
-				 PROTOCHAIN_STEPS_V4 >> c->walks.shift);
-		}
+		if (c->walks.steps_v6 && c->diag.set && c->diag.d.code == FILTER_ERR_LIMIT)
+			walk_too_long(c, "the kernel's 4096 instructions");
 		return -1;
+	}
+	if (c->walks.steps_v6 && !converted_fits(out)) {
+		filter_prog_release(out);
+		return walk_too_long(c, "the kernel's socket filter memory (128 KiB)");
 	}
 	if (c->opts.cooked_socket && cooked_rewrite(out, c->opts.dlt) < 0) {
 		filter_prog_release(out);

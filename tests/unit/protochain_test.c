@@ -1,7 +1,7 @@
 /* protochain_test.c - protochain fits the kernel, alone and combined, shares
  * its walk between terms, agrees with libpcap on crafted IPv6 and IPv4
- * header chains (cut to every length), and names its bound when even the
- * smallest walk does not fit. */
+ * header chains (cut to every length), keeps one fixed bound, and names it when the
+ * program does not fit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "gen/tunnel.h"
 #include "helpers.h"
 
 static const char *const combos[] = {
@@ -32,24 +33,50 @@ static const char *const combos[] = {
 	"vlan and ip6 protochain 6 or ip6 protochain 17",
 };
 
+static void fits(const char *expr)
+{
+	for (int no_opt = 0; no_opt < 2; no_opt++) {
+		struct filter_prog p;
+		struct filter_diag d;
+		if (compile_expr(FILTER_DLT_EN10MB, expr, no_opt, &p, &d) < 0)
+			fail_msg("'%s' (no_opt %d): %s", expr, no_opt, d.message);
+		assert_true(p.len <= FILTER_CBPF_MAX_INSNS);
+		int err = kernel_accepts(&p);
+		if (err)
+			fail_msg("'%s' (no_opt %d, %zu insns): kernel: %s", expr, no_opt, p.len,
+				 strerror(err));
+		filter_prog_release(&p);
+	}
+}
+
 /* Every combination compiles both ways, within the limit, and the kernel
- * takes it. */
+ * takes it: the list above, and every two and three of a set of terms (both
+ * families, one family, protocols the walk steps over) joined by or, and,
+ * and not, some beside other tests. */
 static void combos_fit(void **state)
 {
+	static const char *const terms[] = {"protochain 6",	"ip6 protochain 17",
+					    "ip protochain 51", "protochain 44",
+					    "ip6 protochain 0", "protochain 58"};
+	static const char *const ops[] = {" or ", " and ", " and not "};
+	static const char *const beside[] = {"", "tcp port 80 or ", "not udp and ", "vlan and "};
+	const size_t nt = sizeof(terms) / sizeof(terms[0]);
+	char e[256];
 	(void)state;
 	for (size_t i = 0; i < sizeof(combos) / sizeof(combos[0]); i++)
-		for (int no_opt = 0; no_opt < 2; no_opt++) {
-			struct filter_prog p;
-			struct filter_diag d;
-			if (compile_expr(FILTER_DLT_EN10MB, combos[i], no_opt, &p, &d) < 0)
-				fail_msg("'%s' (no_opt %d): %s", combos[i], no_opt, d.message);
-			assert_true(p.len <= FILTER_CBPF_MAX_INSNS);
-			int err = kernel_accepts(&p);
-			if (err)
-				fail_msg("'%s' (no_opt %d, %zu insns): kernel: %s", combos[i],
-					 no_opt, p.len, strerror(err));
-			filter_prog_release(&p);
-		}
+		fits(combos[i]);
+	for (size_t a = 0; a < nt; a++)
+		for (size_t b = a + 1; b < nt; b++)
+			for (size_t o = 0; o < 3; o++) {
+				snprintf(e, sizeof(e), "%s%s%s", terms[a], ops[o], terms[b]);
+				fits(e);
+				for (size_t c = b + 1; c < nt; c++) {
+					snprintf(e, sizeof(e), "%s(%s%s%s%s%s)",
+						 beside[(a + b + c + o) % 4], terms[a], ops[o],
+						 terms[b], ops[(o + c) % 3], terms[c]);
+					fits(e);
+				}
+			}
 }
 
 static size_t length_of(const char *expr)
@@ -165,7 +192,39 @@ static void chains_agree(void **state)
 	free(pkt);
 }
 
-/* When even the smallest walk does not fit, the message names the bound. */
+/* The bound is fixed: a chain of exactly PROTOCHAIN_STEPS_V6 headers
+ * matches, alone and in the largest combinations, optimized or not (as in
+ * libpcap); one of more headers matches in libpcap only, for every
+ * expression alike. */
+static void bound_fixed(void **state)
+{
+	static const char *const exprs[] = {
+		"ip6 protochain 17",
+		"ip6 protochain 6 or ip6 protochain 17 or ip6 protochain 58",
+		"protochain 51 or protochain 58 or protochain 17",
+		"not protochain 6 and not protochain 58 and protochain 17",
+	};
+	uint8_t *pkt = malloc(2048);
+	assert_non_null(pkt);
+	(void)state;
+	for (size_t e = 0; e < sizeof(exprs) / sizeof(exprs[0]); e++) {
+		agree(exprs[e], pkt, chain_packet(pkt, 1, PROTOCHAIN_STEPS_V6, 17));
+		unsigned len = chain_packet(pkt, 1, PROTOCHAIN_STEPS_V6 + 1, 17);
+		for (int no_opt = 0; no_opt < 2; no_opt++) {
+			struct filter_prog p;
+			assert_int_equal(
+				compile_expr(FILTER_DLT_EN10MB, exprs[e], no_opt, &p, NULL), 0);
+			if (bpf_filter((const struct bpf_insn *)(const void *)p.insns, pkt, len,
+				       len) != 0)
+				fail_msg("'%s' (no_opt %d): a chain past the bound matched",
+					 exprs[e], no_opt);
+			filter_prog_release(&p);
+		}
+	}
+	free(pkt);
+}
+
+/* When the walk does not fit, the message names the (fixed) bound. */
 static void bound_named(void **state)
 {
 	char expr[4096] = "";
@@ -177,15 +236,18 @@ static void bound_named(void **state)
 			 "%s(ip6[%d] = 1 and ip6 protochain %d)", i ? " or " : "", i, i + 100);
 	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, expr, 0, &p, &d), -1);
 	assert_int_equal(d.code, FILTER_ERR_LIMIT);
-	assert_non_null(strstr(d.message, "protochain's header walk cut to 8 headers"));
+	char want[128];
+	snprintf(want, sizeof(want),
+		 "protochain's header walk of %d IPv6 (%d IPv4) headers, a fixed bound",
+		 PROTOCHAIN_STEPS_V6, PROTOCHAIN_STEPS_V4);
+	assert_non_null(strstr(d.message, want));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(combos_fit),
-		cmocka_unit_test(walk_shared),
-		cmocka_unit_test(chains_agree),
+		cmocka_unit_test(combos_fit),	cmocka_unit_test(walk_shared),
+		cmocka_unit_test(chains_agree), cmocka_unit_test(bound_fixed),
 		cmocka_unit_test(bound_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

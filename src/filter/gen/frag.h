@@ -41,11 +41,9 @@ struct off {
 	const struct ir_val *var;
 };
 
-/* protochain's walks: SHIFT halves their bound that many times (to fit a
- * program in the kernel's limit); gen_program() sets STEPS_V6 to the IPv6
- * bound it used, 0 when the expression has no protochain. */
+/* protochain's walks: gen_program() sets STEPS_V6 to the IPv6 bound it
+ * used, 0 when the expression has no protochain. */
 struct gen_walks {
-	unsigned shift;
 	int steps_v6;
 };
 

@@ -81,7 +81,7 @@ int gen_program(struct ir *ir, struct diag_sink *d, const struct filter_options 
 		const struct ast *root, int empty, struct gen_walks *w)
 {
 	struct gen g;
-	struct gen_walks none = {0, 0};
+	struct gen_walks none = {0};
 	memset(&g, 0, sizeof(g));
 	g.walks = w ? w : &none;
 	g.walks->steps_v6 = 0;

@@ -4,10 +4,10 @@
  * Both keep run-time state in scratch words (IR_V_MEM): libpcap does the
  * same, but walks protochain with a backward jump that the kernel refuses.
  * Here the walk is unrolled PROTOCHAIN_STEPS_V6/_V4 times at most (fewer for
- * a small snap length, and halved by the driver, ctx.c, until the program
- * fits the kernel), so the program only jumps forward and can run in the
- * kernel; a chain with more extension headers than that does not match
- * (libpcap's loop would go on). */
+ * a small snap length only), so the program only jumps forward and can run
+ * in the kernel; a chain with more extension headers than that does not
+ * match (libpcap's loop would go on).  The bound is the same for every
+ * expression: one that does not fit with it is refused (ctx.c). */
 #include "gen/tunnel.h"
 
 #include "gen/l2.h"
@@ -70,10 +70,10 @@ static struct ir_block *advance(struct gen *g, int sn, int so, uint32_t nl, uint
 static int protochain_steps(struct gen *g, int v6)
 {
 	uint32_t need = nl_off(g).k + (v6 ? 40u : 20u) + 2, snap = g->opts->snaplen;
-	uint32_t max = (v6 ? PROTOCHAIN_STEPS_V6 : PROTOCHAIN_STEPS_V4) >> g->walks->shift;
+	uint32_t max = v6 ? PROTOCHAIN_STEPS_V6 : PROTOCHAIN_STEPS_V4;
 	uint32_t fit = snap < need ? 0 : (snap - need) / 8 + 1;
 	int steps = (int)(max < 1 ? 1 : snap && fit < max ? fit : max);
-	g->walks->steps_v6 = (int)(PROTOCHAIN_STEPS_V6 >> g->walks->shift);
+	g->walks->steps_v6 = PROTOCHAIN_STEPS_V6;
 	return steps;
 }
 
