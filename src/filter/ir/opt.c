@@ -530,6 +530,9 @@ int opt_run(struct ir *ir)
 	int regrouped = opt_chains(ir);
 	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
 		return -1;
+	int ranges = opt_ranges(ir);
+	if (ranges < 0 || (ranges && rounds(ir) < 0))
+		return -1;
 	int trees = opt_trees(ir);
 	if (trees < 0 || (trees && rounds(ir) < 0))
 		return -1;

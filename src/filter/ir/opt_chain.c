@@ -137,6 +137,24 @@ static size_t collect(struct walk *w, struct ir_block *b, int exit_side)
 	return n;
 }
 
+/* W & M with M a prefix mask (the high bits: a network's), or NULL. */
+static const struct ir_val *prefix_masked(const struct ir_val *v)
+{
+	if (!v || v->kind != IR_V_BIN || v->op != IR_AND || v->b->kind != IR_V_CONST)
+		return NULL;
+	uint32_t low = ~v->b->k;
+	return v->b->k && low && !(low & (low + 1)) ? v->a : NULL;
+}
+
+/* What a test is grouped by: the value it loads, so that tests of one
+ * address under different prefix masks go together (opt_ranges() then
+ * tests them without reloading). */
+static const struct ir_val *group_key(const struct ir_val *v)
+{
+	const struct ir_val *w = prefix_masked(v);
+	return w ? w : v;
+}
+
 /* Group the movable tail of a chain of N (collected in W) by value; the
  * value tested last before it goes first, being in A already.  A chain
  * that leaves to REJECT moves whole: a test that could fault rejects the
@@ -156,12 +174,12 @@ static int regroup(struct walk *w, size_t n, uint32_t stamp, uint32_t *stamps,
 		return 0;
 	uint32_t groups = 0;
 	if (from > 0) {
-		stamps[w->items[from - 1].lhs->id] = stamp;
-		w->first_of[w->items[from - 1].lhs->id] = groups++;
+		stamps[group_key(w->items[from - 1].lhs)->id] = stamp;
+		w->first_of[group_key(w->items[from - 1].lhs)->id] = groups++;
 	}
 	int changed = 0;
 	for (size_t i = from; i < n; i++) {
-		uint32_t id = w->items[i].lhs->id;
+		uint32_t id = group_key(w->items[i].lhs)->id;
 		if (stamps[id] != stamp) {
 			stamps[id] = stamp;
 			w->first_of[id] = groups++;
@@ -231,5 +249,44 @@ out:
 	free(w.chain);
 	free(w.items);
 	free(stamps);
+	return done;
+}
+
+/* Does B test W, or W under a prefix mask? */
+static int tests(const struct ir_block *b, const struct ir_val *w)
+{
+	return b->op != IR_RET && !b->rhs && b->lhs && group_key(b->lhs) == w;
+}
+
+/* (W & M) == V, M a prefix mask and V within it, is V <= W <= V | ~M: two
+ * tests that leave W in A, where the AND would not, so that the next test
+ * of W (grouped after it by opt_chains()) needs no reload.  Done after
+ * regrouping: the test becomes two blocks, so chains no longer see it. */
+int opt_ranges(struct ir *ir)
+{
+	struct ir_block **list = malloc(ir->nblocks * sizeof(*list));
+	if (!list)
+		return -1;
+	size_t n = ir_order(ir, list);
+	int done = n ? 0 : -1;
+	for (size_t i = 0; i < n && done >= 0; i++) {
+		struct ir_block *b = list[i];
+		const struct ir_val *w = b->op == IR_JEQ && !b->rhs ? prefix_masked(b->lhs) : NULL;
+		if (!w || (b->k & ~b->lhs->b->k) || b->walk_key ||
+		    !(tests(b->succ[0], w) || tests(b->succ[1], w)))
+			continue;
+		struct ir_block *hi = ir_block_new(ir, IR_JGT, w, NULL, b->k | ~b->lhs->b->k);
+		if (!hi) {
+			done = -1;
+			break;
+		}
+		hi->succ[1] = b->succ[0];
+		hi->succ[0] = b->succ[1];
+		b->op = IR_JGE;
+		b->lhs = w;
+		b->succ[1] = hi;
+		done++;
+	}
+	free(list);
 	return done;
 }

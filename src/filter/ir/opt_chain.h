@@ -18,4 +18,8 @@
 /* Returns the number of chains reordered, or -1 when out of memory. */
 int opt_chains(struct ir *ir);
 
+/* Prefix-masked equality tests become range tests (see opt_chain.c): the
+ * number rewritten, or -1 when out of memory. */
+int opt_ranges(struct ir *ir);
+
 #endif
