@@ -252,10 +252,12 @@ out:
 	return done;
 }
 
-/* Does B test W, or W under a prefix mask? */
-static int tests(const struct ir_block *b, const struct ir_val *w)
+/* Does B test W, or W under a prefix mask, with A as its only way in
+ * left it (no stores, one predecessor)? */
+static int tests(const struct ir_block *b, const struct ir_val *w, const uint32_t *npred)
 {
-	return b->op != IR_RET && !b->rhs && b->lhs && group_key(b->lhs) == w;
+	return b->op != IR_RET && !b->stmts && !b->rhs && b->lhs && npred[b->id] == 1 &&
+	       group_key(b->lhs) == w;
 }
 
 /* (W & M) == V, M a prefix mask and V within it, is V <= W <= V | ~M: two
@@ -265,15 +267,16 @@ static int tests(const struct ir_block *b, const struct ir_val *w)
 int opt_ranges(struct ir *ir)
 {
 	struct ir_block **list = malloc(ir->nblocks * sizeof(*list));
-	if (!list)
-		return -1;
-	size_t n = ir_order(ir, list);
+	uint32_t *npred = calloc(ir->nblocks, sizeof(*npred));
+	size_t n = list && npred ? ir_order(ir, list) : 0;
 	int done = n ? 0 : -1;
+	if (n)
+		count_preds(ir, list, n, npred);
 	for (size_t i = 0; i < n && done >= 0; i++) {
 		struct ir_block *b = list[i];
 		const struct ir_val *w = b->op == IR_JEQ && !b->rhs ? prefix_masked(b->lhs) : NULL;
 		if (!w || (b->k & ~b->lhs->b->k) || b->walk_key ||
-		    !(tests(b->succ[0], w) || tests(b->succ[1], w)))
+		    !(tests(b->succ[0], w, npred) || tests(b->succ[1], w, npred)))
 			continue;
 		struct ir_block *hi = ir_block_new(ir, IR_JGT, w, NULL, b->k | ~b->lhs->b->k);
 		if (!hi) {
@@ -288,5 +291,6 @@ int opt_ranges(struct ir *ir)
 		done++;
 	}
 	free(list);
+	free(npred);
 	return done;
 }
