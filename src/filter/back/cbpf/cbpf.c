@@ -349,15 +349,27 @@ done:
 	return rc;
 }
 
+/* Whether P loads at X plus an offset: only then can the other order let
+ * a fixed-offset path share its code (share.h). */
+static int has_indexed_load(const struct filter_prog *p)
+{
+	for (size_t i = 0; i < p->len; i++)
+		if (BPF_CLASS(p->insns[i].code) == BPF_LD && BPF_MODE(p->insns[i].code) == BPF_IND)
+			return 1;
+	return 0;
+}
+
 /* Optimizing, the blocks are laid out in two orders (true sides first, then
  * false sides first) and the shorter program is kept: code sharing
  * (share.h) only jumps forward, so which of two alike paths comes first
- * decides whether the other can jump into it.  A tie keeps the first. */
+ * decides whether the other can jump into it (IPv6's fixed offsets into
+ * IPv4's X-relative ones).  A tie keeps the first; programs without an
+ * X-relative load are not laid out again. */
 int cbpf_emit(const struct ir *ir, const struct cbpf_opts *o, struct diag_sink *d,
 	      struct filter_prog *out)
 {
 	int rc = emit_order(ir, o, d, 1, out);
-	if (!o->optimize || (rc == 0 && out->len <= 2))
+	if (!o->optimize || (rc == 0 && (out->len <= 2 || !has_indexed_load(out))))
 		return rc;
 	struct filter_prog alt;
 	struct diag_sink scratch = {0};
