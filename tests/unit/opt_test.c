@@ -202,6 +202,46 @@ static void prefix_ranges(void **state)
 	}
 }
 
+/* Tests of bytes that an earlier test of a load of other width fixed are
+ * decided (ldb [16] & 7 = 2 settles ldh [16] & 0xff07 = 0x8102), when the
+ * earlier loads prove the bytes are there: DECnet's four address forms
+ * test the flags byte each way.  Same verdicts on random DECnet frames cut
+ * to every length. */
+static void bits_decided(void **state)
+{
+	const char *exprs[] = {"decnet host 1.1", "decnet src 50.764 or decnet dst 1.2",
+			       "ether[0] & 1 != 0 and ether[0:2] & 0x0300 = 0x0100",
+			       "ether[14:2] = 0x0102 and (ether[15] = 2 or ether[14:4] = 1)"};
+	uint8_t pkt[48];
+	(void)state;
+	for (size_t e = 0; e < sizeof(exprs) / sizeof(exprs[0]); e++) {
+		struct filter_prog p;
+		assert_int_equal(compile_expr(FILTER_DLT_EN10MB, exprs[e], 0, &p, NULL), 0);
+		srand(3);
+		for (int t = 0; t < 3000; t++) {
+			for (size_t b = 0; b < sizeof(pkt); b++)
+				pkt[b] = (uint8_t)rand();
+			pkt[12] = 0x60, pkt[13] = 0x03;
+			if (t & 1) /* the flag forms and addresses libpcap tests */
+				pkt[16] = (uint8_t)((t & 2 ? 0x81 : 0x02) | (t & 4 ? 4 : 0));
+			if (t & 8)
+				pkt[19] = pkt[17] = pkt[20] = 1, pkt[18] = pkt[21] = 4;
+			if (t & 16)
+				pkt[0] = 1, pkt[14] = 1, pkt[15] = 2;
+			agree(&p, exprs[e], pkt, sizeof(pkt));
+		}
+		if (e == 0)
+			assert_true(p.len <= 32);
+		filter_prog_release(&p);
+	}
+	struct filter_diag d;
+	struct filter_prog p;
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB,
+				      "ether[0:2] & 0x100 != 0 and ether[0] & 1 = 0", 0, &p, &d),
+			 -1);
+	assert_int_equal(d.code, FILTER_ERR_NEVER);
+}
+
 static size_t count_load(const struct filter_prog *p, uint16_t code, uint32_t k)
 {
 	size_t n = 0;
@@ -312,15 +352,11 @@ static void long_lists(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(threading),
-		cmocka_unit_test(merging),
-		cmocka_unit_test(folding),
-		cmocka_unit_test(faults_kept),
-		cmocka_unit_test(long_lists),
-		cmocka_unit_test(chains_grouped),
-		cmocka_unit_test(constant_tests),
-		cmocka_unit_test(prefix_ranges),
-		cmocka_unit_test(reject_chains_grouped),
+		cmocka_unit_test(threading),	  cmocka_unit_test(merging),
+		cmocka_unit_test(folding),	  cmocka_unit_test(faults_kept),
+		cmocka_unit_test(long_lists),	  cmocka_unit_test(chains_grouped),
+		cmocka_unit_test(constant_tests), cmocka_unit_test(prefix_ranges),
+		cmocka_unit_test(bits_decided),	  cmocka_unit_test(reject_chains_grouped),
 		cmocka_unit_test(trees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,6 +97,89 @@ static int implies(const struct fact *f, enum ir_test op, uint32_t k)
 	}
 }
 
+/* A test of bits at fixed offsets: V is an absolute load, or one under a
+ * constant mask; *OFF, *SIZE the load, *M the bits tested. */
+static int fixed_bits(const struct ir_val *v, uint32_t *off, uint32_t *size, uint32_t *m)
+{
+	*m = UINT32_MAX;
+	if (v->kind == IR_V_BIN && v->op == IR_AND && v->b->kind == IR_V_CONST) {
+		*m = v->b->k;
+		v = v->a;
+	}
+	if (v->kind != IR_V_LOAD || v->a)
+		return 0;
+	*off = v->k;
+	*size = v->size;
+	if (v->size < 4)
+		*m &= (1u << (8 * v->size)) - 1;
+	return 1;
+}
+
+/* What fact F says for certain about the bits of its value: into *M the
+ * bits known, *VAL their values (0: nothing known). */
+static int fact_bits(const struct fact *f, uint32_t m, uint32_t *km, uint32_t *kv)
+{
+	uint32_t k = f->k, one = f->op == IR_JSET ? k & m : m;
+	*km = *kv = 0;
+	if (f->op == IR_JEQ && f->outcome && !(k & ~m))
+		*km = m, *kv = k;
+	else if (f->op == IR_JSET && !f->outcome)
+		*km = k & m;
+	else if (f->op == IR_JSET && one && !(one & (one - 1)))
+		*km = one, *kv = one;
+	else if (f->op == IR_JEQ && !f->outcome && m && !(m & (m - 1)) && !(k & ~m))
+		*km = m, *kv = k ^ m;
+	return *km != 0;
+}
+
+/* The bits of [OFF, OFF + SIZE) that the facts fix, as a value of that
+ * load: into *KM (known) and *KV; *END the furthest byte the facts' loads
+ * read (they were all evaluated on every way here). */
+static void known_bits(const struct facts *fs, uint32_t off, uint32_t size, uint32_t *km,
+		       uint32_t *kv, uint32_t *end)
+{
+	*km = *kv = *end = 0;
+	for (int i = 0; i < fs->n; i++) {
+		uint32_t fo, fsz, fm, m, v;
+		if (!fixed_bits(fs->f[i].v, &fo, &fsz, &fm))
+			continue;
+		if (fo + fsz > *end)
+			*end = fo + fsz;
+		if (!fact_bits(&fs->f[i], fm, &m, &v))
+			continue;
+		for (uint32_t byte = 0; byte < fsz; byte++) { /* byte 0: the first */
+			uint32_t at = fo + byte, sh = 8 * (fsz - 1 - byte);
+			if (at < off || at >= off + size)
+				continue;
+			uint32_t to = 8 * (size - 1 - (at - off));
+			*km |= ((m >> sh) & 0xff) << to;
+			*kv |= ((v >> sh) & 0xff) << to;
+		}
+	}
+}
+
+/* Decide B from facts about other loads of the same bytes (ldb [16] & 7
+ * = 2 settles ldh [16] & 0xff07 = 0x8102), when the facts' loads prove the
+ * packet holds B's bytes (so skipping B skips no fault).  1, 0, or -1. */
+static int decide_bits(const struct facts *fs, const struct ir_block *b)
+{
+	uint32_t off, size, m, km, kv, end, k = b->k;
+	if ((b->op != IR_JEQ && b->op != IR_JSET) || !fixed_bits(b->lhs, &off, &size, &m))
+		return -1;
+	known_bits(fs, off, size, &km, &kv, &end);
+	if (off + size > end || !(km & m))
+		return -1;
+	if (b->op == IR_JEQ) {
+		if (k & ~m || ((kv ^ k) & km & m))
+			return (k & ~m) ? -1 : 0;
+		return (km & m) == m ? 1 : -1;
+	}
+	uint32_t j = k & m;
+	if (kv & km & j)
+		return 1;
+	return (km & j) == j && j ? 0 : -1;
+}
+
 static int decide(const struct facts *fs, const struct ir_block *b)
 {
 	if (b->op == IR_RET || b->rhs || b->stmts)
@@ -109,7 +192,7 @@ static int decide(const struct facts *fs, const struct ir_block *b)
 			if (r >= 0)
 				return r;
 		}
-	return -1;
+	return decide_bits(fs, b);
 }
 
 static int evaluated(const struct facts *fs, const struct ir_val *v)
