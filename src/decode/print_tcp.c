@@ -387,7 +387,7 @@ static void payload(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsig
 	if (sp == 80 || dp == 80 || sp == 8080 || dp == 8080)
 		http(c, cu, len);
 	else if (sp == 53 || dp == 53)
-		print_dns(c, cu, len, 1);
+		print_dns(c, cu, len, DNS_TCP);
 	else if (sp == 179 || dp == 179) {
 		layer(c, "bgp");
 		ob_str(&c->out, ": BGP");

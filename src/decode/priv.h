@@ -124,7 +124,9 @@ void print_icmp6(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_igmp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_gre(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_sctp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
-void print_dns(struct decode_ctx *c, struct cursor *cu, uint32_t len, int tcp);
+/* HOW: DNS_TCP (the 2-byte length prefix), DNS_MDNS (mDNS's class bits). */
+enum { DNS_TCP = 1, DNS_MDNS = 2 };
+void print_dns(struct decode_ctx *c, struct cursor *cu, uint32_t len, int how);
 void print_ntp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_bootp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_vxlan(struct decode_ctx *c, struct cursor *cu, uint32_t len);
