@@ -1,6 +1,6 @@
 /* print_other.c - small IP protocols: IGMP (RFC 1112/2236/3376), SCTP
- * (RFC 9260: DATA, INIT, SACK, the other chunks by name), NTP (RFC 5905, summary), BOOTP/DHCP (RFC
- * 951, RFC 2131, summary). */
+ * (RFC 9260: DATA, INIT, SACK, the other chunks by name), NTP (RFC 5905, summary) (BOOTP/DHCP:
+ * print_bootp.c). */
 #include "priv.h"
 
 /* tcpdump's relative-time format: 1w2d3h4m5s. */
@@ -228,25 +228,4 @@ void print_ntp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	ob_fmt(&c->out, "NTPv%u, %s, length %u", v, modes[m], len);
 	if (c->o.verbose)
 		layer(c, "ntp-v");
-}
-
-void print_bootp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
-{
-	layer(c, "bootp");
-	if (!cur_avail(cu, 0, 1)) {
-		ob_str(&c->out, "BOOTP/DHCP");
-		trunc_mark(c, "bootp");
-		return;
-	}
-	unsigned op = cur_u8(cu, 0);
-	ob_fmt(&c->out, "BOOTP/DHCP, %s", op == 1 ? "Request" : op == 2 ? "Reply" : "unknown");
-	if (op == 1 && cur_avail(cu, 28, 6) && cur_u8(cu, 1) == 1 && cur_u8(cu, 2) == 6) {
-		uint8_t a[6];
-		cur_copy(cu, 28, a, 6);
-		ob_str(&c->out, " from ");
-		ob_mac(&c->out, a);
-	}
-	ob_fmt(&c->out, ", length %u", len);
-	if (c->o.verbose)
-		layer(c, "bootp-v");
 }
