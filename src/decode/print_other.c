@@ -1,6 +1,6 @@
-/* print_other.c - small IP protocols: IGMP (RFC 1112/2236/3376), SCTP
- * (RFC 9260: DATA, INIT, SACK, the other chunks by name), NTP (RFC 5905, summary) (BOOTP/DHCP:
- * print_bootp.c). */
+/* print_other.c - small IP protocols: IGMP (RFC 1112/2236/3376) and SCTP
+ * (RFC 9260: DATA, INIT, SACK, the other chunks by name).  NTP and
+ * BOOTP/DHCP have their own files (print_ntp.c, print_bootp.c). */
 #include "priv.h"
 
 /* tcpdump's relative-time format: 1w2d3h4m5s. */
@@ -209,23 +209,4 @@ void print_sctp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		}
 		at += (cl + 3) & ~3u;
 	}
-}
-
-void print_ntp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
-{
-	layer(c, "ntp");
-	if (!cur_avail(cu, 0, 1)) {
-		ob_str(&c->out, "NTP");
-		trunc_mark(c, "ntp");
-		return;
-	}
-	static const char *const modes[] = {
-		"Reserved", "Symmetric Active", "Symmetric Passive", "Client",
-		"Server",   "Broadcast",	"Control Message",   "Reserved"};
-	unsigned b = cur_u8(cu, 0), v = (b >> 3) & 7, m = b & 7;
-	if (m == 6 || m == 7)
-		layer(c, "ntp-other");
-	ob_fmt(&c->out, "NTPv%u, %s, length %u", v, modes[m], len);
-	if (c->o.verbose)
-		layer(c, "ntp-v");
 }
