@@ -1,6 +1,6 @@
-/* print_other.c - small IP protocols: IGMP (RFC 1112/2236/3376) and SCTP
- * (RFC 9260: DATA, INIT, SACK, the other chunks by name).  NTP and
- * BOOTP/DHCP have their own files (print_ntp.c, print_bootp.c). */
+/* print_other.c - small IP protocols: IGMP (RFC 1112/2236/3376).  SCTP,
+ * NTP and BOOTP/DHCP have their own files (print_sctp.c, print_ntp.c,
+ * print_bootp.c). */
 #include "priv.h"
 
 /* tcpdump's relative-time format: 1w2d3h4m5s. */
@@ -114,99 +114,4 @@ void print_igmp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	if (c->o.verbose && len >= 4 && cur_avail(cu, 0, len) &&
 	    cksum_fold(cksum_add(cu, 0, len, 0)))
 		ob_fmt(&c->out, " bad igmp cksum %x!", cur_u16(cu, 2));
-}
-
-static const char *chunk_name(unsigned t)
-{
-	static const char *const n[] = {
-		"DATA",	       "INIT",	     "INIT ACK", "SACK",	 "HB REQ",
-		"HB ACK",      "ABORT",	     "SHUTDOWN", "SHUTDOWN ACK", "OP ERR",
-		"COOKIE ECHO", "COOKIE ACK", "ECN ECHO", "ECN CWR",	 "SHUTDOWN COMPLETE"};
-	return t < 15 ? n[t] : NULL;
-}
-
-/* One chunk's fields after "[NAME] "; 0 when truncated. */
-static int chunk(struct decode_ctx *c, struct cursor *cu, uint32_t at, unsigned type)
-{
-	switch (type) {
-	case 0: {
-		if (!cur_avail(cu, at, 16))
-			return 0;
-		unsigned fl = cur_u8(cu, at + 1);
-		if (fl & 4)
-			ob_str(&c->out, "(U)");
-		if (fl & 2)
-			ob_str(&c->out, "(B)");
-		if (fl & 1)
-			ob_str(&c->out, "(E)");
-		if (fl & 7)
-			ob_chr(&c->out, ' ');
-		ob_fmt(&c->out, "[TSN: %u] [SID: %u] [SSEQ %u] [PPID 0x%x] ", cur_u32(cu, at + 4),
-		       cur_u16(cu, at + 8), cur_u16(cu, at + 10), cur_u32(cu, at + 12));
-		if (c->o.verbose > 1 || cur_u32(cu, at + 12))
-			layer(c, "sctp-other"); /* payload printers */
-		return 1;
-	}
-	case 1:
-	case 2:
-		if (!cur_avail(cu, at, 20))
-			return 0;
-		ob_fmt(&c->out, "[init tag: %u] [rwnd: %u] [OS: %u] [MIS: %u] [init TSN: %u] ",
-		       cur_u32(cu, at + 4), cur_u32(cu, at + 8), cur_u16(cu, at + 12),
-		       cur_u16(cu, at + 14), cur_u32(cu, at + 16));
-		return 1;
-	case 3:
-		if (!cur_avail(cu, at, 16))
-			return 0;
-		ob_fmt(&c->out, "[cum ack %u] [a_rwnd %u] [#gap acks %u] [#dup tsns %u] ",
-		       cur_u32(cu, at + 4), cur_u32(cu, at + 8), cur_u16(cu, at + 12),
-		       cur_u16(cu, at + 14));
-		if (cur_u16(cu, at + 12) || cur_u16(cu, at + 14))
-			layer(c, "sctp-other");
-		return 1;
-	default: return 1;
-	}
-}
-
-void print_sctp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
-{
-	layer(c, "sctp");
-	if (!cur_avail(cu, 0, 12)) {
-		trunc_mark(c, "sctp");
-		return;
-	}
-	unsigned sp = cur_u16(cu, 0), dp = cur_u16(cu, 2);
-	c->f.sport = sp;
-	c->f.dport = dp;
-	if (c->ip.direct)
-		ob_fmt(&c->out, "%s.%u > %s.%u: sctp", c->f.src, sp, c->f.dst, dp);
-	else
-		ob_fmt(&c->out, "%u > %u: sctp", sp, dp);
-	if ((sp >= 6700 && sp <= 6706) || (dp >= 6700 && dp <= 6706) || c->o.verbose) {
-		layer(c, "sctp-other"); /* ForCES, -v's chunk details */
-		return;
-	}
-	uint32_t at = 12;
-	for (unsigned n = 1; at + 4 <= len; n++) {
-		if (!cur_avail(cu, at, 4)) {
-			trunc_mark(c, "sctp");
-			return;
-		}
-		unsigned type = cur_u8(cu, at), cl = cur_u16(cu, at + 2);
-		if (cl < 4)
-			break;
-		ob_fmt(&c->out, "%s%u) ", n == 1 ? " (" : ", (", n);
-		const char *name = chunk_name(type);
-		if (name)
-			ob_fmt(&c->out, "[%s] ", name);
-		else
-			ob_fmt(&c->out, "[Unknown chunk type: 0x%x] ", type);
-		if (!name || type > 3)
-			layer(c, "sctp-other");
-		if (!chunk(c, cu, at, type)) {
-			trunc_mark(c, "sctp");
-			return;
-		}
-		at += (cl + 3) & ~3u;
-	}
 }
