@@ -69,7 +69,8 @@ struct decode_ctx {
 	int dlt;
 	struct obuf out;
 	struct fields f;
-	int truncated; /* this packet's printout has a " [|proto]" */
+	int truncated;	  /* this packet's printout has a " [|proto]" */
+	uint32_t llc_len; /* the link layer's LLC/SNAP header, for -x's start */
 	uint64_t count;
 	int64_t prev_sec, first_sec;
 	uint32_t prev_nsec, first_nsec;
