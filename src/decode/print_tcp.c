@@ -112,8 +112,10 @@ static int options(struct decode_ctx *c, struct cursor *cu, uint32_t hl, int rev
 			len--;
 		}
 		left--;
-		if (opt == 30 || opt == 20)
-			layer(c, "tcp-mptcp"); /* MPTCP, SCPS: not decoded yet */
+		if (opt == 30)
+			layer(c, "tcp-mptcp"); /* print_mptcp.c */
+		if (opt == 20)
+			layer(c, "tcp-scps"); /* SCPS: not decoded */
 		const char *name = opt_name(opt);
 		if (name)
 			ob_str(&c->out, name);
@@ -189,6 +191,18 @@ static int options(struct decode_ctx *c, struct cursor *cu, uint32_t hl, int rev
 				for (uint32_t i = o; i < dl; i++)
 					ob_hex(&c->out, cur_u8(cu, at + i), 2);
 			}
+			break;
+		}
+		case 30: {
+			NEED(dl = len - 1);
+			struct cursor mo = *cu;
+			cur_skip(&mo, at - 2);
+			mo = cur_sub(&mo, len + 1);
+			int r = print_mptcp(c, &mo, len + 1, cur_u8(cu, 13));
+			if (r < 0)
+				return 0;
+			if (!r)
+				goto bad;
 			break;
 		}
 		case 28: {

@@ -119,6 +119,9 @@ unsigned cksum_shouldbe(unsigned sum, unsigned s);
 void print_ipproto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned proto);
 const char *ipproto_name(unsigned proto);
 void print_tcp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+/* The MPTCP option of LEN bytes at CU (its kind byte), FLAGS the TCP
+ * header's: 1 printed, 0 malformed ("[bad opt]"), -1 cut short (marked). */
+int print_mptcp(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned flags);
 void print_udp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_icmp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_icmp6(struct decode_ctx *c, struct cursor *cu, uint32_t len);
