@@ -61,6 +61,9 @@ static uint32_t routing(struct decode_ctx *c, struct cursor *cu)
 			goto trunc;
 		ob_fmt(o, ", [%u]", i);
 		addr_at(c, cu, at);
+		/* ip6_finddst: the last address, or a segment list's first */
+		if (type != 4 || i == 0)
+			cur_copy(cu, at, c->ip.ckdst, 16);
 	}
 	ob_str(o, ") ");
 	return (hl + 1) * 8;
@@ -131,6 +134,7 @@ void print_ip6(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	c->ip.ver = 6;
 	cur_copy(cu, 8, c->ip.src, 16);
 	cur_copy(cu, 24, c->ip.dst, 16);
+	memcpy(c->ip.ckdst, c->ip.dst, 16);
 	c->f.ipver = 6;
 	c->f.ttl = cur_u8(cu, 7);
 	c->f.iplen = total;

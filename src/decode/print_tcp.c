@@ -92,7 +92,7 @@ static int options(struct decode_ctx *c, struct cursor *cu, uint32_t hl, int rev
 {
 	ob_str(&c->out, ", options [");
 	uint32_t at = 20, left = hl - 20;
-	int first = 1;
+	int first = 1, later = 0;
 	while (left > 0) {
 		if (!first)
 			ob_chr(&c->out, ',');
@@ -232,12 +232,15 @@ static int options(struct decode_ctx *c, struct cursor *cu, uint32_t hl, int rev
 			ob_fmt(&c->out, "[len %u]", len + 1);
 		if (opt == 0)
 			break;
+		later = 1;
 	}
 	ob_chr(&c->out, ']');
 	return 1;
-bad:
+bad: /* tcpdump stops the packet there, closing the list after a first option */
 	ob_str(&c->out, "[bad opt]");
-	return 1;
+	if (later)
+		ob_chr(&c->out, ']');
+	return 0;
 trunc:
 	trunc_mark(c, "tcp");
 	return 0;

@@ -82,8 +82,9 @@ struct decode_ctx {
 	struct hdr_ipinfo {
 		int ver;
 		uint8_t src[16], dst[16];
-		int direct; /* the transport header follows the IP header directly */
-		int frag;   /* the datagram is a fragment */
+		uint8_t ckdst[16]; /* IPv6: the final destination a routing header names */
+		int direct;	   /* the transport header follows the IP header directly */
+		int frag;	   /* the datagram is a fragment */
 		uint32_t len;
 	} ip;
 };
