@@ -1758,6 +1758,23 @@ def build_ether_app():
           "LLC XID between different SAPs")
     c.add(eth8023("02:00:00:00:00:22", "02:00:00:00:00:11", struct.pack("!BBH", 0x10, 0x10, 0x0a01)),
           "LLC information frame (I format)")
+    # PPP control protocols over PPPoE session
+    def ppp_cp(proto, code, ident, data):
+        return struct.pack("!H", proto) + struct.pack("!BBH", code, ident, 4 + len(data)) + data
+    lcp = bytes([1, 4, 0x05, 0xd4, 3, 5, 0xc2, 0x23, 5, 5, 6, 0x11, 0x22, 0x33, 0x44, 7, 2, 8, 2,
+                 13, 3, 6, 0, 6, 0, 0x0c, 0xaa, 0xbb, 0x99, 3, 0])
+    for proto, code, data, desc in (
+            (0xc021, 1, lcp, "LCP Conf-Request: MRU, CHAP MD5, magic, PFC, ACFC, callback, vendor, unknown"),
+            (0x8021, 1, bytes([3, 6, 10, 0, 0, 1, 129, 6, 192, 0, 2, 53, 2, 6, 0, 0x2d, 15, 1]),
+             "IPCP Conf-Request: IP-Addr, Pri-DNS, VJ compression"),
+            (0x8057, 2, bytes([1, 10]) + bytes(range(1, 9)), "IP6CP Conf-Ack with an interface ID"),
+            (0xc021, 9, struct.pack("!I", 0x01020304) + b"data", "LCP Echo-Request with trailing data"),
+            (0xc021, 8, struct.pack("!H", 0x8281) + b"\x01\x02\x03\x04", "LCP Prot-Reject of MPLSCP"),
+            (0xc021, 12, struct.pack("!I", 7) + b"hello", "LCP Identification with a message"),
+            (0xc021, 13, struct.pack("!II", 7, 60), "LCP Time-Remaining"),
+            (0xc021, 5, b"bye", "LCP Term-Request"),
+            (0x80fd, 1, bytes([0x11, 6, 0, 0, 0, 1]), "CCP Conf-Request (options not decoded)")):
+        c.add(eth(MB, MA, 0x8864, pppoe(0, 0x1234, ppp_cp(proto, code, 1, data)), pad=True), "PPPoE session " + desc)
     return c
 
 

@@ -276,7 +276,7 @@ static const char *pid_name(uint32_t oui, unsigned et)
 	return NULL;
 }
 
-static const char *oui_name(uint32_t oui)
+const char *oui_name(uint32_t oui)
 {
 	switch (oui) {
 	case 0x000000: return "Ethernet";

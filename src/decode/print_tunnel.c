@@ -390,10 +390,11 @@ void print_pppoe(struct decode_ctx *c, struct cursor *cu, uint32_t len, int disc
 
 static const char *cp_code(unsigned code)
 {
-	static const char *const n[] = {NULL,	       "Conf-Request", "Conf-Ack",   "Conf-Nack",
-					"Conf-Reject", "Term-Request", "Term-Ack",   "Code-Reject",
-					"Prot-Reject", "Echo-Request", "Echo-Reply", "Disc-Req",
-					"Ident",       "Time-Rem",     "Reset-Req",  "Reset-Ack"};
+	static const char *const n[] = {
+		"Vendor-Extension", "Conf-Request", "Conf-Ack",	   "Conf-Nack",	  "Conf-Reject",
+		"Term-Request",	    "Term-Ack",	    "Code-Reject", "Prot-Reject", "Echo-Request",
+		"Echo-Reply",	    "Disc-Req",	    "Ident",	   "Time-Rem",	  "Reset-Req",
+		"Reset-Ack"};
 	return code < 16 && n[code] ? n[code] : "Unknown Opcode";
 }
 
@@ -437,4 +438,6 @@ void print_ppp_proto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsi
 	unsigned code = cur_u8(cu, 0);
 	ob_fmt(&c->out, "%s (0x%02x), id %u, length %u", cp_code(code), code, cur_u8(cu, 1),
 	       len + 2);
+	if (c->o.verbose)
+		print_ppp_cp_verbose(c, cu, len, proto);
 }

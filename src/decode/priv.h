@@ -139,6 +139,12 @@ void print_geneve(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_mpls(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_pppoe(struct decode_ctx *c, struct cursor *cu, uint32_t len, int discovery);
 void print_ppp_proto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned proto);
+/* print_ppp.c: -v's body of a PPP control packet (CU at its code byte,
+ * LEN the PPP payload's length); tcpdump's names of PPP protocols. */
+void print_ppp_cp_verbose(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned proto);
+const char *ppp_proto_name(unsigned proto);
+/* print_llc.c: tcpdump's names of OUIs ("Unknown"). */
+const char *oui_name(uint32_t oui);
 
 /* One line of text at AT (txtproto style); index after it or 0. */
 uint32_t txt_line(struct decode_ctx *c, struct cursor *cu, const char *prefix, uint32_t at,
