@@ -1,7 +1,7 @@
 /* print_ppp.c - the PPP control protocols' packets with -v, as tcpdump
  * 4.99's handle_ctrl_proto: the encoded length, then by code the LCP,
- * IPCP and IP6CP configuration options, magic numbers, rejected
- * protocols, trailing data.  CCP and BACP options are not decoded.
+ * IPCP, IP6CP and CCP configuration options, magic numbers, rejected
+ * protocols, trailing data.  BACP options are not decoded.
  * print_tunnel.c prints the line before (protocol, code, id, length). */
 #include <setjmp.h>
 
@@ -315,16 +315,73 @@ static uint32_t ipcp_opt(struct ppp *p, uint32_t at, uint32_t length, int six)
 	return len;
 }
 
+static const char *ccp_name(unsigned opt)
+{
+	static const struct {
+		unsigned v;
+		const char *s;
+	} t[] = {{0, "OUI"},	  {1, "Pred-1"},    {2, "Pred-2"},    {3, "Puddle"},
+		 {16, "HP-PPC"},  {17, "Stac-LZS"}, {18, "MPPC"},     {19, "Gand-FZA"},
+		 {20, "V.42bis"}, {21, "BSD-Comp"}, {23, "LZS-DCP"},  {24, "MVRCA"},
+		 {25, "DEC"},	  {26, "Deflate"},  {255, "Reserved"}};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].v == opt)
+			return t[i].s;
+	return "Unknown";
+}
+
+static uint32_t ccp_opt(struct ppp *p, uint32_t at, uint32_t length)
+{
+	struct obuf *o = &p->c->out;
+	if (length < 2)
+		return 0;
+	if (!cur_avail(p->cu, at, 2)) {
+		ob_str(o, "[|ccp]");
+		return 0;
+	}
+	unsigned opt = g8(p, at), len = g8(p, at + 1);
+	if (length < len)
+		return 0;
+	ob_fmt(o, "\n\t  %s Option (0x%02x), length %u", ccp_name(opt), opt, len);
+	if (len < 2) {
+		ob_str(o, " (length bogus, should be >= 2)");
+		return 0;
+	}
+	if (opt == 21) {
+		if (len < 3)
+			return bogus(p, ">=", 3, len);
+		unsigned b = g8(p, at + 2);
+		ob_fmt(o, ": Version: %u, Dictionary Bits: %u", b >> 5, b & 0x1f);
+	} else if (opt == 24) {
+		if (len < 4)
+			return bogus(p, ">=", 4, len);
+		unsigned b = g8(p, at + 2);
+		ob_fmt(o, ": Features: %u, PxP: %s, History: %u, #CTX-ID: %u", (b & 0xc0) >> 6,
+		       b & 0x20 ? "Enabled" : "Disabled", b & 0x1f, g8(p, at + 3));
+	} else if (opt == 26) {
+		if (len < 4)
+			return bogus(p, ">=", 4, len);
+		unsigned b = g8(p, at + 2), d = g8(p, at + 3);
+		ob_fmt(o, ": Window: %uK, Method: %s (0x%x), MBZ: %u, CHK: %u", (b & 0xf0) >> 4,
+		       (b & 0x0f) == 8 ? "zlib" : "unknown", b & 0x0f, (d & 0xfc) >> 2, d & 0x03);
+	} else if (p->c->o.verbose < 2)
+		hex(p, at + 2, len - 2, "\n\t    ");
+	if (p->c->o.verbose > 1)
+		hex(p, at + 2, len - 2, "\n\t    ");
+	return len;
+}
+
 /* The options of a Configure packet: LEN bytes from offset 4. */
 static void conf_opts(struct ppp *p, unsigned proto, uint32_t len)
 {
 	uint32_t tlen = len - 4, at = 4;
-	if (proto != 0xc021 && proto != 0x8021 && proto != 0x8057)
-		return; /* CCP, BACP: not decoded */
+	if (proto != 0xc021 && proto != 0x8021 && proto != 0x8057 && proto != 0x80fd)
+		return; /* BACP: not decoded */
 	do {
 		uint32_t adv = proto == 0xc021	 ? lcp_opt(p, at, len)
 			       : proto == 0x8021 ? ipcp_opt(p, at, len, 0)
-						 : ipcp_opt(p, at, len, 1);
+			       : proto == 0x8057 ? ipcp_opt(p, at, len, 1)
+						 : ccp_opt(p, at, len);
 		if (!adv)
 			return;
 		if (tlen < adv) {

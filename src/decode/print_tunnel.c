@@ -378,7 +378,9 @@ void print_pppoe(struct decode_ctx *c, struct cursor *cu, uint32_t len, int disc
 	}
 	ob_chr(&c->out, ' ');
 	cur_skip(cu, 6);
-	struct cursor p = cur_sub(cu, plen);
+	/* the window stays the capture's: tcpdump's PPP control printers read
+	 * past the PPPoE length into a frame's padding */
+	struct cursor p = *cu;
 	if (!cur_avail(&p, 0, 2)) {
 		trunc_whole(c, "ppp");
 		return;
@@ -413,9 +415,10 @@ void print_ppp_proto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsi
 						  : "unknown";
 		ob_fmt(&c->out, "%s (0x%04x), length %u: ", n, proto, len + 2);
 	}
+	struct cursor own = cur_sub(cu, len); /* CU may run on past LEN */
 	switch (proto) {
-	case 0x0021: print_ip(c, cu, len); return;
-	case 0x0057: print_ip6(c, cu, len); return;
+	case 0x0021: print_ip(c, &own, len); return;
+	case 0x0057: print_ip6(c, &own, len); return;
 	case 0xc021: cp = "LCP"; break;
 	case 0x8021: cp = "IPCP"; break;
 	case 0x8057: cp = "IP6CP"; break;
@@ -425,7 +428,7 @@ void print_ppp_proto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsi
 	layer(c, cp ? "ppp-cp" : "ppp-other");
 	if (!cp) {
 		ob_fmt(&c->out, "unknown PPP protocol (0x%04x)", proto);
-		print_unknown_hex(c, cu);
+		print_unknown_hex(c, &own);
 		return;
 	}
 	if (c->o.verbose)
