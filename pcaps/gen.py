@@ -1585,13 +1585,206 @@ def build_sll():
     return [c, c2]
 
 
+# ---------------------------------------------------------------- application protocols
+
+def raw_dns(ident, flags, qd=(), an=(), ns=(), ar=()):
+    """A DNS message from raw sections (each a list of bytes)."""
+    return struct.pack("!HHHHHH", ident, flags, len(qd), len(an), len(ns), len(ar)) + \
+        b"".join(qd) + b"".join(an) + b"".join(ns) + b"".join(ar)
+
+
+def dname(n):
+    return b"".join(bytes([len(x)]) + x.encode() for x in n.split(".") if x) + b"\0"
+
+
+def rr(name, typ, data, klass=1, ttl=3600):
+    return (name if isinstance(name, bytes) else dname(name)) + \
+        struct.pack("!HHIH", typ, klass, ttl, len(data)) + data
+
+
+def q(name, typ=1, klass=1):
+    return dname(name) + struct.pack("!HH", typ, klass)
+
+
+def opt_rr(opts=b"", size=1232, ext_rcode=0, do=False):
+    return b"\0" + struct.pack("!HHBBHH", 41, size, ext_rcode, 0, 0x8000 if do else 0,
+                               len(opts)) + opts
+
+
+def eopt(code, data):
+    return struct.pack("!HH", code, len(data)) + data
+
+
+def udp4(sport, dport, payload, src=A4, dst=DNS4):
+    return eth(MB, MA, ETH_IP, ip4(src, dst, UDP(sport=sport, dport=dport) / Raw(payload)))
+
+
+def dhcp_raw(op, opts, sname=b"", file=b"", vend=b"\x63\x82\x53\x63", htype=1, hlen=6,
+             hops=0, secs=0, ciaddr="0.0.0.0", giaddr="0.0.0.0"):
+    ip = lambda a: bytes(map(int, a.split(".")))  # noqa: E731
+    return struct.pack("!BBBBIHH", op, htype, hlen, hops, 0xabcdef01, secs, 0) + \
+        ip(ciaddr) + ip("0.0.0.0") + ip("0.0.0.0") + ip(giaddr) + \
+        mac(MA) + b"\0" * 10 + sname.ljust(64, b"\0") + file.ljust(128, b"\0") + vend + opts
+
+
+def sctp_chunk(typ, flags, body):
+    n = 4 + len(body)
+    return struct.pack("!BBH", typ, flags, n) + body + b"\0" * ((4 - n % 4) % 4)
+
+
+def sctp4(sport, dport, chunks):
+    hdr = struct.pack("!HHII", sport, dport, 0x01020304, 0)
+    return eth(MB, MA, ETH_IP, ip4(A4, B4, Raw(hdr + b"".join(chunks)), proto=132))
+
+
+def mptcp_syn(opt, flags="S", data=b""):
+    return eth(MB, MA, ETH_IP, ip4(A4, B4, tcp(40100, 80, flags, seq=1, ack=1 if "A" in flags else 0,
+                                             options=[(30, opt)], data=data)))
+
+
+def build_ether_app():
+    c = Capture("ether-app.pcap", "EN10MB")
+    # DNS: every record type tcpdump decodes, sections, EDNS, rcodes
+    ans = [rr("a.example", 1, bytes([192, 0, 2, 1])),
+           rr("a.example", 5, dname("b.example")),
+           rr("a.example", 15, struct.pack("!H", 10) + dname("mx.example")),
+           rr("a.example", 16, b"\x05hello\x03two"),
+           rr("_s._tcp.example", 33, struct.pack("!HHH", 1, 2, 5060) + dname("sip.example")),
+           rr("a.example", 28, socket.inet_pton(socket.AF_INET6, "2001:db8::53")),
+           rr("a.example", 6, dname("ns.example") + dname("root.example") +
+              struct.pack("!IIIII", 1, 2, 3, 4, 5)),
+           rr("a.example", 12, dname("ptr.example")),
+           rr("a.example", 99, b"v=spf1"),
+           rr("a.example", 3, b"\x01", klass=3)]
+    c.add(udp4(53, 40200, raw_dns(0x1001, 0x8580, [q("a.example", 255)], ans,
+                                  [rr("example", 2, dname("ns.example"))],
+                                  [rr("ns.example", 1, bytes([192, 0, 2, 2])), opt_rr()]),
+               src=DNS4, dst=A4), "DNS response: A, CNAME, MX, TXT, SRV, AAAA, SOA, PTR, SPF, CHAOS; NS and AR sections")
+    ecs = eopt(8, struct.pack("!HBB", 1, 24, 0) + bytes([198, 51, 100]))
+    opts = ecs + eopt(10, bytes(range(8))) + eopt(11, struct.pack("!H", 25)) + \
+        eopt(12, b"\0" * 4) + eopt(3, b"ns1") + eopt(5, bytes([8, 13, 99])) + eopt(9, b"\0\0\0\x10")
+    c.add(udp4(40201, 53, raw_dns(0x1002, 0x0120, [q("edns.example", 28)], ar=[opt_rr(opts, do=True)])),
+          "DNS query with an EDNS OPT record: ECS, COOKIE, KEEPALIVE, PADDING, NSID, DAU, EXPIRE")
+    c.add(udp4(53, 40202, raw_dns(0x1003, 0x8183, [q("bad.example")], ar=[opt_rr(ext_rcode=1)]),
+               src=DNS4, dst=A4), "DNS response with an extended rcode (BADVERS via OPT)")
+    c.add(udp4(53, 40203, raw_dns(0x1004, 0x8400, [q("x.example")],
+                                  [rr(b"\xc0\x40", 1, b"\x01\x02\x03\x04")]), src=DNS4, dst=A4),
+          "DNS response whose answer name is a forward compression pointer")
+    c.add(udp4(40204, 53, raw_dns(0x1005, 0x2800, [q("upd.example", 6)], [], [rr("h.upd.example", 1, b"\x0a\0\0\x05")])),
+          "DNS update (opcode 5) with an update section")
+    c.add(udp4(40205, 53, raw_dns(0x1006, 0x0100, [q("a.example"), q("b.example", 16, 3)])),
+          "DNS query with two questions, one CHAOS")
+    c.add(udp4(53, 40206, raw_dns(0x1007, 0x8180, [q("cut.example")], [rr("cut.example", 16, b"\x20" + b"x" * 32)]),
+               src=DNS4, dst=A4), "DNS response cut inside the TXT record", cut=14 + 20 + 8 + 12 + 17 + 20)
+    c.add(udp4(5353, 5353, raw_dns(0, 0, [q("printer.local", 12, 0x8001)]), dst="224.0.0.251"),
+          "mDNS query with the QU bit")
+    c.add(udp4(5353, 5353, raw_dns(0, 0x8400, [], [rr("printer.local", 1, b"\x0a\0\0\x07", klass=0x8001, ttl=120)]),
+               dst="224.0.0.251"), "mDNS response with the cache-flush bit")
+    tq = raw_dns(0x2001, 0x0100, [q("tcp.example")])
+    c.add(eth(MB, MA, ETH_IP, ip4(A4, DNS4, tcp(40207, 53, "PA", seq=1, ack=1, data=struct.pack("!H", len(tq)) + tq))),
+          "DNS query over TCP with its length prefix")
+    c.add(eth(MB, MA, ETH_IP, ip4(A4, DNS4, tcp(40208, 53, "PA", seq=1, ack=1, data=struct.pack("!H", 99) + tq))),
+          "DNS over TCP whose length prefix disagrees")
+    # BOOTP/DHCP options of every data format
+    o = bytes([53, 1, 1, 12, 4]) + b"host" + bytes([55, 6, 1, 3, 6, 15, 119, 252]) + \
+        bytes([61, 7, 1]) + mac(MA) + bytes([60, 4]) + b"vend" + bytes([50, 4, 10, 0, 0, 9]) + \
+        bytes([51, 4, 0, 0, 14, 16]) + bytes([77, 6, 5]) + b"class" + \
+        bytes([82, 8, 1, 2, 0x41, 0x42, 2, 2, 0x43, 0x44]) + \
+        bytes([121, 13, 24, 10, 1, 2, 10, 0, 0, 1, 0, 10, 0, 0, 254]) + \
+        bytes([81, 7, 0x05, 0, 0]) + b"h.ex" + bytes([19, 1, 1, 2, 4]) + struct.pack("!i", -3600) + \
+        bytes([46, 1, 8, 52, 1, 3, 33, 8, 10, 0, 0, 1, 10, 0, 0, 254, 150, 2, 1, 2, 0, 0, 255])
+    c.add(udp4(68, 67, dhcp_raw(1, o, hops=1, secs=5), src="0.0.0.0", dst="255.255.255.255"),
+          "DHCP Discover with options of every format (strings, lists, client ID, agent info, routes)")
+    c.add(udp4(67, 68, dhcp_raw(2, bytes([53, 1, 5, 255]), sname=b"server", file=b"boot.img",
+                                giaddr="10.0.0.254", ciaddr="10.0.0.9"), src="10.0.0.254", dst=A4),
+          "DHCP ACK with sname, file, client and gateway addresses")
+    c.add(udp4(67, 68, dhcp_raw(2, b"", vend=b"CMU\0" + struct.pack("!I", 1) + bytes([255, 255, 255, 0, 10, 0, 0, 254]) + b"\0" * 48),
+               src="10.0.0.254", dst=A4), "BOOTP reply with a CMU vendor area")
+    c.add(udp4(68, 67, dhcp_raw(1, bytes([53, 1, 3, 12, 20]) + b"trunc"), src="0.0.0.0",
+               dst="255.255.255.255"), "DHCP Request whose hostname option runs past the capture")
+    c.add(udp4(68, 67, dhcp_raw(1, b"", htype=6, hlen=2), src="0.0.0.0", dst="255.255.255.255"),
+          "BOOTP request with a non-Ethernet hardware type", cut=14 + 20 + 8 + 120)
+    # NTP: control message, key id and digest, stratum 1, bad length
+    c.add(udp4(40300, 123, struct.pack("!BBHHHHH", (2 << 3) | 6, 0x82, 7, 0x0615, 0, 0, 4) + b"abcd"),
+          "NTP control message (mode 6) with 4 data bytes")
+    c.add(udp4(123, 123, ntp(1, 2) + struct.pack("!I", 42) + bytes(range(16))),
+          "NTP symmetric active with a key id and an MD5 digest")
+    c.add(udp4(123, 40301, ntp(4, 1), src="192.0.2.123"), "NTP server reply, stratum 1 (GPS)")
+    c.add(udp4(40302, 123, ntp(3)[:40]), "NTP client request shorter than 48 bytes")
+    # SCTP: SACK with gap blocks and duplicates, several chunks, errors
+    c.add(sctp4(40400, 2905, [sctp_chunk(3, 0, struct.pack("!IIHH", 100, 65536, 2, 1) +
+                                         struct.pack("!HHHH", 2, 3, 5, 6) + struct.pack("!I", 99)),
+                              sctp_chunk(4, 0, b"\0\x01\0\x08abcd"), sctp_chunk(10, 0, b"cookie")]),
+          "SCTP SACK with two gap blocks and a duplicate TSN, then HB REQ and COOKIE ECHO")
+    c.add(sctp4(40401, 2905, [sctp_chunk(0, 3, struct.pack("!IHHI", 7, 1, 2, 46) + b"payload"),
+                              sctp_chunk(0xc0, 0, b"\0\0\0\x07"), sctp_chunk(0x55, 0, b"")]),
+          "SCTP DATA (PPID 46), FORWARD TSN and an unknown chunk type")
+    c.add(sctp4(40402, 2905, [struct.pack("!BBH", 1, 0, 2)]), "SCTP chunk with a bad length")
+    # MPTCP options of every subtype
+    c.add(mptcp_syn(bytes([0x00, 0x81]) + bytes(range(8))), "MPTCP MP_CAPABLE on a SYN with a key")
+    c.add(mptcp_syn(bytes([0x10, 0x02]) + struct.pack("!II", 0xdeadbeef, 0x1234)), "MPTCP MP_JOIN on a SYN")
+    c.add(mptcp_syn(bytes([0x20, 0x1f]) + struct.pack("!QQIHH", 5, 6, 7, 100, 0xabcd), flags="A"),
+          "MPTCP DSS with 64-bit ack and seq and a checksum")
+    c.add(mptcp_syn(bytes([0x30, 0x07, 10, 0, 0, 5]) + struct.pack("!H", 8080), flags="A"),
+          "MPTCP ADD_ADDR IPv4 with port")
+    c.add(mptcp_syn(bytes([0x40, 3, 4]), flags="A"), "MPTCP REMOVE_ADDR of two ids")
+    c.add(mptcp_syn(bytes([0x51, 2]), flags="A"), "MPTCP MP_PRIO backup")
+    c.add(mptcp_syn(bytes([0x60, 0]) + struct.pack("!Q", 77), flags="A"), "MPTCP MP_FAIL")
+    c.add(mptcp_syn(bytes([0x70, 0]) + struct.pack("!Q", 0x1122334455667788), flags="A"), "MPTCP MP_FASTCLOSE")
+    c.add(mptcp_syn(bytes([0x00, 0x81]) + bytes(4), flags="A"), "MPTCP MP_CAPABLE of a bad length on an ACK")
+    # Geneve options, VXLAN without the I flag, an SRH routing header
+    gopt = struct.pack("!HBB", 0x0101, 0x80, 1) + b"\x01\x02\x03\x04"
+    inner = eth(MB, MA, ETH_IP, ip4(A4, B4, ICMP()))
+    c.add(udp4(40500, 6081, geneve(12, inner, opts=gopt)), "Geneve with an Open vSwitch critical option")
+    c.add(udp4(40501, 4789, struct.pack("!BBHI", 0, 0, 0, 7 << 8) + inner), "VXLAN without the I flag")
+    srh = struct.pack("!BBBBBBH", 17, 4, 4, 1, 1, 0, 0x1234) + \
+        socket.inet_pton(socket.AF_INET6, "2001:db8::10") + socket.inet_pton(socket.AF_INET6, "2001:db8::11")
+    c.add(eth(MB, MA, ETH_IP6, bytes(IPv6(src=A6, dst=B6, nh=43) / Raw(srh + bytes(UDP(sport=1, dport=2))))),
+          "IPv6 segment routing header (routing type 4) with two segments")
+    # MSTP BPDU with one MSTI
+    m = bytearray(stp_config(flags=0x7c))
+    m[2] = 3
+    m[3] = 2
+    msti = bytes([0x7c]) + struct.pack("!H", 0x8001) + mac("02:00:00:00:00:10") + \
+        struct.pack("!I", 20) + bytes([0x80, 0x80, 20])
+    body = bytes(m) + b"\0" + struct.pack("!H", 64 + 16) + b"\0" + b"region".ljust(32, b"\0") + \
+        struct.pack("!H", 1) + bytes(16) + struct.pack("!I", 0) + struct.pack("!H", 0x8000) + \
+        mac("02:00:00:00:00:11") + bytes([20]) + msti
+    c.add(eth8023("01:80:c2:00:00:00", "02:00:00:00:00:11", llc(0x42, 0x42, 3) + body),
+          "MSTP BPDU with one MSTI")
+    c.add(eth8023("01:80:c2:00:00:00", "02:00:00:00:00:11", llc(0x42, 0x42, 3) + body[:40]),
+          "MSTP BPDU cut short", cut=14 + 3 + 40)
+    c.add(eth8023("02:00:00:00:00:22", "02:00:00:00:00:11", llc(0x04, 0x05, 0xaf) + bytes([0x81, 1, 0])),
+          "LLC XID between different SAPs")
+    c.add(eth8023("02:00:00:00:00:22", "02:00:00:00:00:11", struct.pack("!BBH", 0x10, 0x10, 0x0a01)),
+          "LLC information frame (I format)")
+    # PPP control protocols over PPPoE session
+    def ppp_cp(proto, code, ident, data):
+        return struct.pack("!H", proto) + struct.pack("!BBH", code, ident, 4 + len(data)) + data
+    lcp = bytes([1, 4, 0x05, 0xd4, 3, 5, 0xc2, 0x23, 5, 5, 6, 0x11, 0x22, 0x33, 0x44, 7, 2, 8, 2,
+                 13, 3, 6, 0, 6, 0, 0x0c, 0xaa, 0xbb, 0x99, 3, 0])
+    for proto, code, data, desc in (
+            (0xc021, 1, lcp, "LCP Conf-Request: MRU, CHAP MD5, magic, PFC, ACFC, callback, vendor, unknown"),
+            (0x8021, 1, bytes([3, 6, 10, 0, 0, 1, 129, 6, 192, 0, 2, 53, 2, 6, 0, 0x2d, 15, 1]),
+             "IPCP Conf-Request: IP-Addr, Pri-DNS, VJ compression"),
+            (0x8057, 2, bytes([1, 10]) + bytes(range(1, 9)), "IP6CP Conf-Ack with an interface ID"),
+            (0xc021, 9, struct.pack("!I", 0x01020304) + b"data", "LCP Echo-Request with trailing data"),
+            (0xc021, 8, struct.pack("!H", 0x8281) + b"\x01\x02\x03\x04", "LCP Prot-Reject of MPLSCP"),
+            (0xc021, 12, struct.pack("!I", 7) + b"hello", "LCP Identification with a message"),
+            (0xc021, 13, struct.pack("!II", 7, 60), "LCP Time-Remaining"),
+            (0xc021, 5, b"bye", "LCP Term-Request"),
+            (0x80fd, 1, bytes([0x11, 6, 0, 0, 0, 1]), "CCP Conf-Request (options not decoded)")):
+        c.add(eth(MB, MA, 0x8864, pppoe(0, 0x1234, ppp_cp(proto, code, 1, data)), pad=True), "PPPoE session " + desc)
+    return c
+
+
 # ---------------------------------------------------------------- main
 
 def main(argv):
     outdir = argv[1] if len(argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     os.makedirs(outdir, exist_ok=True)
     caps = [build_ether_ipv4(), build_ether_ipv6(), build_ether_encap(), build_ether_l2(),
-            build_ether_short(), build_demo(), build_ether_chains()] + build_sll() + build_raw_family() + \
+            build_ether_short(), build_demo(), build_ether_chains(), build_ether_app()] + build_sll() + build_raw_family() + \
         build_null_loop()
     rows = ["file\tlinktype\tlinktype_num\tpacket\tcaplen\tlen\tdescription"]
     for c in caps:

@@ -81,6 +81,7 @@ static void build(struct decode_ctx *c, const struct decode_hdr *h, const uint8_
 {
 	c->out.len = 0;
 	c->truncated = 0;
+	c->llc_len = 0;
 	reset_fields(&c->f);
 	c->count++;
 	if (c->o.number)
@@ -143,10 +144,16 @@ static uint32_t link_hdr_len(struct decode_ctx *c, struct cursor *cu)
 			off += 4;
 			t = cur_u16(cu, off);
 		}
-		return off + 2;
+		return off + 2 + c->llc_len;
 	}
-	case DECODE_DLT_LINUX_SLL: return 16;
-	case DECODE_DLT_LINUX_SLL2: return 20;
+	case DECODE_DLT_LINUX_SLL:
+	case DECODE_DLT_LINUX_SLL2: {
+		uint32_t hl = c->dlt == DECODE_DLT_LINUX_SLL ? 16 : 20;
+		unsigned t = cur_u16(cu, c->dlt == DECODE_DLT_LINUX_SLL ? 14 : 0);
+		for (; t == 0x8100 && cur_avail(cu, hl, 4); hl += 4)
+			t = cur_u16(cu, hl + 2);
+		return hl + c->llc_len;
+	}
 	case DECODE_DLT_NULL:
 	case DECODE_DLT_LOOP: return 4;
 	default: return 0;

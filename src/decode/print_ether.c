@@ -101,7 +101,8 @@ static unsigned vlan_tags(struct decode_ctx *c, struct cursor *cu, uint32_t *len
 			if (type > 1500) {
 				ethertype_text(c, type);
 				ob_str(&c->out, ", ");
-			}
+			} else
+				ob_str(&c->out, "802.3"); /* and no length: tcpdump's */
 		}
 		cur_skip(cu, 4);
 		*len = *len >= 4 ? *len - 4 : 0;
@@ -149,11 +150,13 @@ ether:
 	unsigned type = cur_u16(cu, 12);
 	if (c->o.link) {
 		macs(c, cu);
-		if (type <= 1500)
-			ob_str(&c->out, "802.3");
-		else
+		if (type <= 1500) {
+			/* tcpdump: the 802.3 length when it is the shorter */
+			ob_fmt(&c->out, "802.3, length %u: ", type < len - 14 ? type : len - 14);
+		} else {
 			ethertype_text(c, type);
-		ob_fmt(&c->out, ", length %u: ", len);
+			ob_fmt(&c->out, ", length %u: ", len);
+		}
 	} else {
 		uint8_t d[6], s[6];
 		cur_copy(cu, 0, d, 6);
@@ -289,19 +292,4 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		}
 		print_unknown_hex(c, cu);
 	}
-}
-
-void print_llc(struct decode_ctx *c, struct cursor *cu, uint32_t len)
-{
-	layer(c, "llc");
-	if (!cur_avail(cu, 0, 3)) {
-		trunc_mark(c, "llc");
-		return;
-	}
-	unsigned dsap = cur_u8(cu, 0), ssap = cur_u8(cu, 1), ctl = cur_u8(cu, 2);
-	ob_fmt(&c->out, "LLC, dsap Unknown (0x%02x) %s, ssap Unknown (0x%02x) %s, ctrl 0x%02x: ",
-	       dsap & 0xfe, dsap & 1 ? "Group" : "Individual", ssap & 0xfe,
-	       ssap & 1 ? "Response" : "Command", ctl);
-	(void)len;
-	print_unknown_hex(c, cu);
 }

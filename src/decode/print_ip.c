@@ -87,9 +87,10 @@ uint32_t cksum_pseudo(const struct decode_ctx *c, unsigned proto, uint32_t len)
 {
 	uint32_t sum = 0;
 	int n = c->ip.ver == 6 ? 16 : 4;
+	const uint8_t *d = c->ip.ver == 6 ? c->ip.ckdst : c->ip.dst;
 	for (int i = 0; i < n; i += 2)
 		sum += (uint32_t)(c->ip.src[i] << 8 | c->ip.src[i + 1]) +
-		       (uint32_t)(c->ip.dst[i] << 8 | c->ip.dst[i + 1]);
+		       (uint32_t)(d[i] << 8 | d[i + 1]);
 	return sum + proto + (len & 0xffff) + (len >> 16);
 }
 

@@ -11,51 +11,65 @@ static void addr_at(struct decode_ctx *c, struct cursor *cu, uint32_t at)
 	ob_ip6(&c->out, a);
 }
 
-/* Returns the header's length, 0 when truncated. */
+/* rt6_print: the routing header (types 0 and 2 with addresses, 4 the
+ * segment list); its length, 0 when tcpdump stops (truncated: " [|rt6]",
+ * or invalid). */
 static uint32_t routing(struct decode_ctx *c, struct cursor *cu)
 {
-	unsigned hl = cur_u8(cu, 1), type = cur_u8(cu, 2), left = cur_u8(cu, 3);
-	uint32_t n = (hl + 1) * 8;
-	ob_str(&c->out, "RT6 (");
-	if (!cur_avail(cu, 0, 8)) {
-		trunc_mark(c, "rt6");
+	struct obuf *o = &c->out;
+	ob_str(o, "RT6");
+	if (!cur_avail(cu, 1, 1))
+		goto trunc;
+	unsigned hl = cur_u8(cu, 1), type;
+	ob_fmt(o, " (len=%u", hl);
+	if (!cur_avail(cu, 2, 1))
+		goto trunc;
+	type = cur_u8(cu, 2);
+	ob_fmt(o, ", type=%u", type);
+	if (type == 0)
+		ob_str(o, " [Deprecated]");
+	if (!cur_avail(cu, 3, 1))
+		goto trunc;
+	ob_fmt(o, ", segleft=%u", cur_u8(cu, 3));
+	if (type == 0 || type == 2) {
+		if (!cur_avail(cu, 4, 4))
+			goto trunc;
+		uint32_t rsv = cur_u32(cu, 4);
+		if (rsv || c->o.verbose)
+			ob_fmt(o, ", rsv=0x%0x", rsv);
+	} else if (type == 4) {
+		if (!cur_avail(cu, 4, 1))
+			goto trunc;
+		ob_fmt(o, ", last-entry=%u", cur_u8(cu, 4));
+		if (!cur_avail(cu, 5, 1))
+			goto trunc;
+		if (cur_u8(cu, 5) || c->o.verbose)
+			ob_fmt(o, ", flags=0x%0x", cur_u8(cu, 5));
+		if (!cur_avail(cu, 6, 2))
+			goto trunc;
+		ob_fmt(o, ", tag=%x", cur_u16(cu, 6));
+	} else {
+		ob_str(o, " (unknown type) (invalid)");
 		return 0;
 	}
-	ob_fmt(&c->out, "len=%u, type=%u", hl, type);
-	if (type == 0)
-		ob_str(&c->out, " [Deprecated]");
-	ob_fmt(&c->out, ", segleft=%u, ", left);
-	uint32_t at = 8, count = hl / 2;
-	if (type == 4) {
-		unsigned last = cur_u8(cu, 4);
-		ob_fmt(&c->out, "last-entry=%u, ", last);
-		if (c->o.verbose)
-			ob_fmt(&c->out, "flags=0x%0x, ", cur_u8(cu, 5));
-		ob_fmt(&c->out, "tag=%x", cur_u16(cu, 6));
-		if (hl != (last + 1) * 2) {
-			ob_fmt(&c->out, " (invalid length %u) (invalid)", hl);
-			return 0;
-		}
-		ob_str(&c->out, ", ");
-		count = last + 1;
-	} else if (type == 2) {
-		count = 1;
-	} else if (type != 0) {
-		ob_str(&c->out, ") ");
-		return cur_avail(cu, 0, n) ? n : 0;
+	if (hl % 2 == 1) {
+		ob_fmt(o, " (invalid length %u) (invalid)", hl);
+		return 0;
 	}
-	for (uint32_t i = 0; i < count; i++, at += 16) {
-		if (!cur_avail(cu, at, 16)) {
-			trunc_mark(c, "rt6");
-			return 0;
-		}
-		if (i)
-			ob_str(&c->out, ", ");
-		ob_fmt(&c->out, "[%u]", i);
+	for (uint32_t i = 0, at = 8; i < hl / 2; i++, at += 16) {
+		if (!cur_avail(cu, at, 16))
+			goto trunc;
+		ob_fmt(o, ", [%u]", i);
 		addr_at(c, cu, at);
+		/* ip6_finddst: the last address, or a segment list's first */
+		if (type != 4 || i == 0)
+			cur_copy(cu, at, c->ip.ckdst, 16);
 	}
-	ob_str(&c->out, ") ");
-	return cur_avail(cu, 0, n) ? n : 0;
+	ob_str(o, ") ");
+	return (hl + 1) * 8;
+trunc:
+	trunc_whole(c, "rt6");
+	return 0;
 }
 
 /* -v's options of a hop-by-hop or destination header of N bytes; 0 when
@@ -120,6 +134,7 @@ void print_ip6(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	c->ip.ver = 6;
 	cur_copy(cu, 8, c->ip.src, 16);
 	cur_copy(cu, 24, c->ip.dst, 16);
+	memcpy(c->ip.ckdst, c->ip.dst, 16);
 	c->f.ipver = 6;
 	c->f.ttl = cur_u8(cu, 7);
 	c->f.iplen = total;
@@ -145,6 +160,7 @@ void print_ip6(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	uint32_t left = total > 40 ? total - 40 : 0;
 	c->ip.direct = 1;
 	c->ip.frag = 0;
+	int hbh = 0;
 	for (int first = 1;; first = 0) {
 		if (first && nh != 6 && nh != 17 && nh != 132) {
 			ob_str(&c->out, c->f.src);
@@ -155,10 +171,24 @@ void print_ip6(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		uint32_t n;
 		switch (nh) {
 		case 0:
+			if (hbh || !first) {
+				ob_str(&c->out,
+				       hbh ? "[The Hop-by-Hop Options header was already found]"
+					   : "[The Hop-by-Hop Options header don't follow "
+					     "the IPv6 header]");
+				ob_str(&c->out, " (invalid)");
+				return;
+			}
+			hbh = 1;
+			/* fall through */
 		case 60:
 			n = ((uint32_t)cur_u8(&p, 1) + 1) * 8;
-			if (!cur_avail(&p, 0, 2) || !cur_avail(&p, 0, n)) {
+			if (!cur_avail(&p, 0, 2)) { /* tcpdump's GET_U_1 unwinds */
 				trunc_whole(c, nh ? "dstopt" : "hbhopt");
+				return;
+			}
+			if (!cur_avail(&p, 0, n)) { /* its ND_TCHECK_LEN does not */
+				trunc_mark(c, nh ? "dstopt" : "hbhopt");
 				return;
 			}
 			layer(c, nh ? "ip6-dstopt" : "ip6-hbh");

@@ -92,7 +92,7 @@ static int options(struct decode_ctx *c, struct cursor *cu, uint32_t hl, int rev
 {
 	ob_str(&c->out, ", options [");
 	uint32_t at = 20, left = hl - 20;
-	int first = 1;
+	int first = 1, later = 0;
 	while (left > 0) {
 		if (!first)
 			ob_chr(&c->out, ',');
@@ -112,8 +112,10 @@ static int options(struct decode_ctx *c, struct cursor *cu, uint32_t hl, int rev
 			len--;
 		}
 		left--;
-		if (opt == 30 || opt == 20)
-			layer(c, "tcp-mptcp"); /* MPTCP, SCPS: not decoded yet */
+		if (opt == 30)
+			layer(c, "tcp-mptcp"); /* print_mptcp.c */
+		if (opt == 20)
+			layer(c, "tcp-scps"); /* SCPS: not decoded */
 		const char *name = opt_name(opt);
 		if (name)
 			ob_str(&c->out, name);
@@ -191,6 +193,18 @@ static int options(struct decode_ctx *c, struct cursor *cu, uint32_t hl, int rev
 			}
 			break;
 		}
+		case 30: {
+			NEED(dl = len - 1);
+			struct cursor mo = *cu;
+			cur_skip(&mo, at - 2);
+			mo = cur_sub(&mo, len + 1);
+			int r = print_mptcp(c, &mo, len + 1, cur_u8(cu, 13));
+			if (r < 0)
+				return 0;
+			if (!r)
+				goto bad;
+			break;
+		}
 		case 28: {
 			NEED(dl = 2);
 			unsigned v = cur_u16(cu, at);
@@ -218,12 +232,15 @@ static int options(struct decode_ctx *c, struct cursor *cu, uint32_t hl, int rev
 			ob_fmt(&c->out, "[len %u]", len + 1);
 		if (opt == 0)
 			break;
+		later = 1;
 	}
 	ob_chr(&c->out, ']');
 	return 1;
-bad:
+bad: /* tcpdump stops the packet there, closing the list after a first option */
 	ob_str(&c->out, "[bad opt]");
-	return 1;
+	if (later)
+		ob_chr(&c->out, ']');
+	return 0;
 trunc:
 	trunc_mark(c, "tcp");
 	return 0;
@@ -387,7 +404,7 @@ static void payload(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsig
 	if (sp == 80 || dp == 80 || sp == 8080 || dp == 8080)
 		http(c, cu, len);
 	else if (sp == 53 || dp == 53)
-		print_dns(c, cu, len, 1);
+		print_dns(c, cu, len, DNS_TCP);
 	else if (sp == 179 || dp == 179) {
 		layer(c, "bgp");
 		ob_str(&c->out, ": BGP");

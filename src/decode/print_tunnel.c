@@ -97,21 +97,77 @@ trunc:
 void print_vxlan(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
 	layer(c, "vxlan");
-	if (!cur_avail(cu, 0, 8)) {
-		ob_str(&c->out, "VXLAN, ");
+	ob_str(&c->out, "VXLAN");
+	if (len < 8) {
+		ob_str(&c->out, " (invalid)");
+		return;
+	}
+	if (!cur_avail(cu, 0, 1))
+		goto trunc;
+	unsigned fl = cur_u8(cu, 0);
+	ob_fmt(&c->out, ", flags [%s] (0x%02x), ", fl & 8 ? "I" : "invalid", fl);
+	if (!cur_avail(cu, 4, 3))
+		goto trunc;
+	ob_fmt(&c->out, "vni %u\n", cur_u24(cu, 4));
+	if (!cur_avail(cu, 7, 1)) {
 		trunc_mark(c, "vxlan");
 		return;
 	}
-	ob_fmt(&c->out, "VXLAN, flags [%s] (0x%02x), vni %u\n", cur_u8(cu, 0) & 8 ? "I" : ".",
-	       cur_u8(cu, 0), cur_u24(cu, 4));
 	cur_skip(cu, 8);
-	inner_ether(c, cu, len >= 8 ? len - 8 : 0);
+	inner_ether(c, cu, len - 8);
+	return;
+trunc:
+	trunc_whole(c, "vxlan");
+}
+
+static const char *geneve_class(unsigned k)
+{
+	switch (k) {
+	case 0x0100: return "Linux";
+	case 0x0101: return "Open vSwitch";
+	case 0x0102: return "Open Virtual Networking (OVN)";
+	case 0x0103: return "In-band Network Telemetry (INT)";
+	case 0x0104: return "VMware";
+	default: return k <= 0xff ? "Standard" : k >= 0xfff0 ? "Experimental" : "Unknown";
+	}
+}
+
+/* geneve_opts_print: -v's options, LEN bytes of them at CU. */
+static void geneve_opts(struct decode_ctx *c, struct cursor *cu, uint32_t len)
+{
+	const char *sep = "";
+	for (uint32_t at = 0; len > 0;) {
+		ob_str(&c->out, sep);
+		sep = ", ";
+		unsigned k = cur_u16(cu, at), type = cur_u8(cu, at + 2);
+		unsigned ol = 4 + (cur_u8(cu, at + 3) & 0x1f) * 4;
+		ob_fmt(&c->out, "class %s (0x%x) type 0x%x%s len %u", geneve_class(k), k, type,
+		       type & 0x80 ? "(C)" : "", ol);
+		if (ol > len) {
+			ob_str(&c->out, " [bad length]");
+			return;
+		}
+		if (c->o.verbose > 1 && ol > 4) {
+			ob_str(&c->out, " data");
+			for (unsigned i = 4; i < ol; i += 4)
+				ob_fmt(&c->out, " %08x", cur_u32(cu, at + i));
+		}
+		at += ol;
+		len -= ol;
+	}
 }
 
 void print_geneve(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
+	static const char *const fnames[] = {"O", "C", "R1", "R2", "R3", "R4", "R5", "R6"};
 	layer(c, "geneve");
+	if (c->o.verbose)
+		layer(c, "geneve-v");
 	ob_str(&c->out, "Geneve");
+	if (len < 8) {
+		ob_fmt(&c->out, " [length %u < 8] (invalid)", len);
+		return;
+	}
 	if (!cur_avail(cu, 0, 8)) {
 		trunc_mark(c, "geneve");
 		return;
@@ -121,8 +177,11 @@ void print_geneve(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		ob_fmt(&c->out, " ERROR: unknown-version %u", vo >> 6);
 		return;
 	}
-	ob_fmt(&c->out, ", Flags [%s%s%s], vni 0x%x", fl & 0x80 ? "O" : "", fl & 0x40 ? "C" : "",
-	       fl & 0xc0 ? "" : "none", cur_u24(cu, 4));
+	ob_str(&c->out, ", Flags [");
+	for (int i = 0; i < 8; i++)
+		if (fl & (0x80 >> i))
+			ob_str(&c->out, fnames[i]);
+	ob_fmt(&c->out, "%s], vni 0x%x", fl ? "" : "none", cur_u24(cu, 4));
 	if (cur_u8(cu, 7))
 		ob_fmt(&c->out, ", rsvd 0x%x", cur_u8(cu, 7));
 	if (c->o.link) {
@@ -130,25 +189,26 @@ void print_geneve(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		ob_fmt(&c->out, ", proto %s (0x%04x)", n[0] == 'U' ? "unknown" : n, prot);
 	}
 	uint32_t ol = (vo & 0x3f) * 4;
-	len = len >= 8 ? len - 8 : 0;
+	len -= 8;
 	if (len < ol) {
 		ob_fmt(&c->out, " truncated-geneve - %u bytes missing", ol - len);
 		return;
 	}
-	if (ol) {
-		ob_str(&c->out, ", options");
-		if (c->o.verbose) {
-			layer(c, "geneve-v");
-			return;
-		}
-		ob_fmt(&c->out, " [%u bytes]", ol);
-	}
-	ob_str(&c->out, c->o.verbose > 1 ? "\n\t" : ": ");
 	cur_skip(cu, 8);
-	if (!cur_skip(cu, ol)) {
+	if (!cur_avail(cu, 0, ol)) {
 		trunc_mark(c, "geneve");
 		return;
 	}
+	if (ol) {
+		ob_str(&c->out, ", options [");
+		if (c->o.verbose)
+			geneve_opts(c, cu, ol);
+		else
+			ob_fmt(&c->out, "%u bytes", ol);
+		ob_chr(&c->out, ']');
+	}
+	ob_str(&c->out, c->o.verbose ? "\n\t" : ": ");
+	cur_skip(cu, ol);
 	len -= ol;
 	if (print_ethertype(c, cu, len, prot))
 		return;
@@ -318,7 +378,9 @@ void print_pppoe(struct decode_ctx *c, struct cursor *cu, uint32_t len, int disc
 	}
 	ob_chr(&c->out, ' ');
 	cur_skip(cu, 6);
-	struct cursor p = cur_sub(cu, plen);
+	/* the window stays the capture's: tcpdump's PPP control printers read
+	 * past the PPPoE length into a frame's padding */
+	struct cursor p = *cu;
 	if (!cur_avail(&p, 0, 2)) {
 		trunc_whole(c, "ppp");
 		return;
@@ -330,10 +392,11 @@ void print_pppoe(struct decode_ctx *c, struct cursor *cu, uint32_t len, int disc
 
 static const char *cp_code(unsigned code)
 {
-	static const char *const n[] = {NULL,	       "Conf-Request", "Conf-Ack",   "Conf-Nack",
-					"Conf-Reject", "Term-Request", "Term-Ack",   "Code-Reject",
-					"Prot-Reject", "Echo-Request", "Echo-Reply", "Disc-Req",
-					"Ident",       "Time-Rem",     "Reset-Req",  "Reset-Ack"};
+	static const char *const n[] = {
+		"Vendor-Extension", "Conf-Request", "Conf-Ack",	   "Conf-Nack",	  "Conf-Reject",
+		"Term-Request",	    "Term-Ack",	    "Code-Reject", "Prot-Reject", "Echo-Request",
+		"Echo-Reply",	    "Disc-Req",	    "Ident",	   "Time-Rem",	  "Reset-Req",
+		"Reset-Ack"};
 	return code < 16 && n[code] ? n[code] : "Unknown Opcode";
 }
 
@@ -352,9 +415,10 @@ void print_ppp_proto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsi
 						  : "unknown";
 		ob_fmt(&c->out, "%s (0x%04x), length %u: ", n, proto, len + 2);
 	}
+	struct cursor own = cur_sub(cu, len); /* CU may run on past LEN */
 	switch (proto) {
-	case 0x0021: print_ip(c, cu, len); return;
-	case 0x0057: print_ip6(c, cu, len); return;
+	case 0x0021: print_ip(c, &own, len); return;
+	case 0x0057: print_ip6(c, &own, len); return;
 	case 0xc021: cp = "LCP"; break;
 	case 0x8021: cp = "IPCP"; break;
 	case 0x8057: cp = "IP6CP"; break;
@@ -364,7 +428,7 @@ void print_ppp_proto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsi
 	layer(c, cp ? "ppp-cp" : "ppp-other");
 	if (!cp) {
 		ob_fmt(&c->out, "unknown PPP protocol (0x%04x)", proto);
-		print_unknown_hex(c, cu);
+		print_unknown_hex(c, &own);
 		return;
 	}
 	if (c->o.verbose)
@@ -377,4 +441,6 @@ void print_ppp_proto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsi
 	unsigned code = cur_u8(cu, 0);
 	ob_fmt(&c->out, "%s (0x%02x), id %u, length %u", cp_code(code), code, cur_u8(cu, 1),
 	       len + 2);
+	if (c->o.verbose)
+		print_ppp_cp_verbose(c, cu, len, proto);
 }

@@ -95,6 +95,10 @@ void print_udp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 			print_dns(c, &p, plen, 0);
 			return;
 		}
+		if (sp == 5353 || dp == 5353) {
+			print_dns(c, &p, plen, DNS_MDNS);
+			return;
+		}
 		if (sp == 67 || dp == 67 || sp == 68 || dp == 68) {
 			print_bootp(c, &p, plen);
 			return;

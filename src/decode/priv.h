@@ -69,7 +69,8 @@ struct decode_ctx {
 	int dlt;
 	struct obuf out;
 	struct fields f;
-	int truncated; /* this packet's printout has a " [|proto]" */
+	int truncated;	  /* this packet's printout has a " [|proto]" */
+	uint32_t llc_len; /* the link layer's LLC/SNAP header, for -x's start */
 	uint64_t count;
 	int64_t prev_sec, first_sec;
 	uint32_t prev_nsec, first_nsec;
@@ -81,8 +82,9 @@ struct decode_ctx {
 	struct hdr_ipinfo {
 		int ver;
 		uint8_t src[16], dst[16];
-		int direct; /* the transport header follows the IP header directly */
-		int frag;   /* the datagram is a fragment */
+		uint8_t ckdst[16]; /* IPv6: the final destination a routing header names */
+		int direct;	   /* the transport header follows the IP header directly */
+		int frag;	   /* the datagram is a fragment */
 		uint32_t len;
 	} ip;
 };
@@ -118,13 +120,18 @@ unsigned cksum_shouldbe(unsigned sum, unsigned s);
 void print_ipproto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned proto);
 const char *ipproto_name(unsigned proto);
 void print_tcp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+/* The MPTCP option of LEN bytes at CU (its kind byte), FLAGS the TCP
+ * header's: 1 printed, 0 malformed ("[bad opt]"), -1 cut short (marked). */
+int print_mptcp(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned flags);
 void print_udp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_icmp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_icmp6(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_igmp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_gre(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_sctp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
-void print_dns(struct decode_ctx *c, struct cursor *cu, uint32_t len, int tcp);
+/* HOW: DNS_TCP (the 2-byte length prefix), DNS_MDNS (mDNS's class bits). */
+enum { DNS_TCP = 1, DNS_MDNS = 2 };
+void print_dns(struct decode_ctx *c, struct cursor *cu, uint32_t len, int how);
 void print_ntp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_bootp(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_vxlan(struct decode_ctx *c, struct cursor *cu, uint32_t len);
@@ -132,6 +139,12 @@ void print_geneve(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_mpls(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_pppoe(struct decode_ctx *c, struct cursor *cu, uint32_t len, int discovery);
 void print_ppp_proto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned proto);
+/* print_ppp.c: -v's body of a PPP control packet (CU at its code byte,
+ * LEN the PPP payload's length); tcpdump's names of PPP protocols. */
+void print_ppp_cp_verbose(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned proto);
+const char *ppp_proto_name(unsigned proto);
+/* print_llc.c: tcpdump's names of OUIs ("Unknown"). */
+const char *oui_name(uint32_t oui);
 
 /* One line of text at AT (txtproto style); index after it or 0. */
 uint32_t txt_line(struct decode_ctx *c, struct cursor *cu, const char *prefix, uint32_t at,

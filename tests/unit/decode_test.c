@@ -140,6 +140,132 @@ static void json_object(void **state)
 	assert_string_equal(s + strlen(s) - 2, "}\n");
 }
 
+/* An IPv4 packet of PROTO from 10.0.0.1 to 10.0.0.2 around L4 (N bytes);
+ * the length of the whole in *LEN. */
+static const uint8_t *ip4(unsigned proto, const uint8_t *l4, uint32_t n, uint32_t *len)
+{
+	static uint8_t b[1500];
+	const uint8_t h[] = {0x45,
+			     0,
+			     (uint8_t)((20 + n) >> 8),
+			     (uint8_t)(20 + n),
+			     0,
+			     1,
+			     0,
+			     0,
+			     64,
+			     (uint8_t)proto,
+			     0,
+			     0,
+			     10,
+			     0,
+			     0,
+			     1,
+			     10,
+			     0,
+			     0,
+			     2};
+	memcpy(b, h, 20);
+	memcpy(b + 20, l4, n);
+	*len = 20 + n;
+	return b;
+}
+
+/* UDP from SP to DP around PAYLOAD (N bytes), checksum 0. */
+static const uint8_t *udp(unsigned sp, unsigned dp, const uint8_t *payload, uint32_t n,
+			  uint32_t *len)
+{
+	static uint8_t u[1400];
+	const uint8_t h[] = {(uint8_t)(sp >> 8),
+			     (uint8_t)sp,
+			     (uint8_t)(dp >> 8),
+			     (uint8_t)dp,
+			     (uint8_t)((8 + n) >> 8),
+			     (uint8_t)(8 + n),
+			     0,
+			     0};
+	memcpy(u, h, 8);
+	memcpy(u + 8, payload, n);
+	return ip4(17, u, 8 + n, len);
+}
+
+static void dns_names(void **state)
+{
+	(void)state;
+	/* response: 1 question a.example A, 1 answer (pointer to 12) A 192.0.2.1 */
+	const uint8_t m[] = {0x12, 0x34, 0x81, 0x80, 0,	  1,	0,    1, 0, 0,	 0, 0, 1,    'a', 7,
+			     'e',  'x',	 'a',  'm',  'p', 'l',	'e',  0, 0, 1,	 0, 1, 0xc0, 12,  0,
+			     1,	   0,	 1,    0,    0,	  0x0e, 0x10, 0, 4, 192, 0, 2, 1};
+	struct decode_opts o = {0};
+	uint32_t n;
+	const uint8_t *p = udp(53, 40000, m, sizeof(m), &n);
+	assert_string_equal(print(&o, DECODE_DLT_RAW, p, n, n),
+			    "IP 10.0.0.1.53 > 10.0.0.2.40000: 4660 1/0/0 A 192.0.2.1 (43)\n");
+	o.verbose = 1; /* -v: the owner name, through the pointer */
+	assert_non_null(strstr(print(&o, DECODE_DLT_RAW, p, n, n),
+			       ": 4660 1/0/0 a.example. A 192.0.2.1 (43)\n"));
+	/* a pointer forwards (to itself) is refused, not followed */
+	uint8_t f[sizeof(m)];
+	memcpy(f, m, sizeof(m));
+	f[28] = 27;
+	p = udp(53, 40000, f, sizeof(f), &n);
+	assert_non_null(
+		strstr(print(&o, DECODE_DLT_RAW, p, n, n), ": 4660 1/0/0 <BAD PTR> [|domain]\n"));
+	/* cut inside the answer's data */
+	o.verbose = 0;
+	p = udp(53, 40000, m, sizeof(m), &n);
+	assert_string_equal(print(&o, DECODE_DLT_RAW, p, n - 2, n),
+			    "IP 10.0.0.1.53 > 10.0.0.2.40000: 4660 1/0/0 A [|domain]\n");
+}
+
+static void dns_over_tcp_prefix(void **state)
+{
+	(void)state;
+	const uint8_t t[] = {0x9c, 0x40, 0, 53, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0,
+			     0, 0, 0,
+			     /* prefix 99, then a 12-byte header */
+			     0, 99, 0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+	struct decode_opts o = {0};
+	uint32_t n;
+	const uint8_t *p = ip4(6, t, sizeof(t), &n);
+	assert_non_null(strstr(print(&o, DECODE_DLT_RAW, p, n, n),
+			       "length 14 [prefix length(99) != length(12)] (invalid)\n"));
+}
+
+static void mptcp_dss(void **state)
+{
+	(void)state;
+	const uint8_t t[] = {0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 1, 0xa0, 0x10, 0xff, 0xff, 0,
+			     0, 0, 0,
+			     /* MPTCP DSS: ack 5 (4 bytes), seq 6 subseq 7 len 100 */
+			     30, 18, 0x20, 0x05, 0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 100, 0, 0};
+	struct decode_opts o = {0};
+	uint32_t n;
+	const uint8_t *p = ip4(6, t, sizeof(t), &n);
+	assert_non_null(
+		strstr(print(&o, DECODE_DLT_RAW, p, n, n),
+		       "options [mptcp 18 dss ack 5 seq 6 subseq 7 len 100,eol], length 0\n"));
+}
+
+static void stp_config_bpdu(void **state)
+{
+	(void)state;
+	uint8_t f[60] = {1, 0x80, 0xc2, 0, 0, 0, 2, 0, 0, 0, 0, 0x11, 0, 38, 0x42, 0x42, 3};
+	const uint8_t b[] = {0, 0, 0, 0, 0, 0x80, 0,	2,    0, 0, 0, 0,  0x10, 0, 0, 0,  4, 0x80,
+			     0, 2, 0, 0, 0, 0,	  0x11, 0x80, 1, 1, 0, 20, 0,	 2, 0, 15, 0};
+	memcpy(f + 17, b, sizeof(b));
+	struct decode_opts o = {0};
+	assert_string_equal(
+		print(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
+		"STP 802.1d, Config, Flags [none], bridge-id 8000.02:00:00:00:00:11.8001, "
+		"length 35\n");
+	o.link = 1;
+	assert_non_null(
+		strstr(print(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
+		       ", 802.3, length 38: LLC, dsap STP (0x42) Individual, ssap STP (0x42) "
+		       "Command, ctrl 0x03: STP 802.1d"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +277,10 @@ int main(void)
 		cmocka_unit_test(arp_request),
 		cmocka_unit_test(hex_dump),
 		cmocka_unit_test(json_object),
+		cmocka_unit_test(dns_names),
+		cmocka_unit_test(dns_over_tcp_prefix),
+		cmocka_unit_test(mptcp_dss),
+		cmocka_unit_test(stp_config_bpdu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
