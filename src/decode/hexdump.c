@@ -7,11 +7,13 @@ static char graph(uint8_t ch)
 	return ch > 0x20 && ch < 0x7f ? (char)ch : '.';
 }
 
-static void line(struct obuf *b, uint32_t off, struct cursor *cu, uint32_t n, int ascii)
+static void line(struct obuf *b, uint32_t off, struct cursor *cu, uint32_t n, int ascii,
+		 const char *ident)
 {
 	uint8_t p[16];
 	cur_copy(cu, off, p, n);
-	ob_str(b, "\n\t0x");
+	ob_str(b, ident);
+	ob_str(b, "0x");
 	ob_hex(b, off, 4);
 	ob_str(b, ": ");
 	uint32_t col = 0;
@@ -37,7 +39,14 @@ void print_hex(struct decode_ctx *c, struct cursor *cu, int ascii)
 {
 	uint32_t n = cur_left(cu);
 	for (uint32_t off = 0; off < n; off += 16)
-		line(&c->out, off, cu, n - off < 16 ? n - off : 16, ascii);
+		line(&c->out, off, cu, n - off < 16 ? n - off : 16, ascii, "\n\t");
+}
+
+void print_hex_ident(struct decode_ctx *c, struct cursor *cu, const char *ident, int ascii)
+{
+	uint32_t n = cur_left(cu);
+	for (uint32_t off = 0; off < n; off += 16)
+		line(&c->out, off, cu, n - off < 16 ? n - off : 16, ascii, ident);
 }
 
 void print_ascii(struct decode_ctx *c, struct cursor *cu)

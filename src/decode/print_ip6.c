@@ -26,6 +26,11 @@ static uint32_t routing(struct decode_ctx *c, struct cursor *cu)
 		ob_str(&c->out, " [Deprecated]");
 	ob_fmt(&c->out, ", segleft=%u, ", left);
 	uint32_t at = 8, count = hl / 2;
+	if (!c->ip.ckset++ && !(hl & 1) && hl && (type == 0 || type == 2 || type == 4) &&
+	    cur_avail(cu, type == 4 ? 8 : hl * 8 - 8, 16)) /* tcpdump's ip6_finddst() */
+		cur_copy(cu, type == 4 ? 8 : hl * 8 - 8, c->ip.ckdst, 16);
+	if ((type == 0 || type == 2) && (cur_u32(cu, 4) || c->o.verbose))
+		ob_fmt(&c->out, "rsv=0x%x, ", cur_u32(cu, 4));
 	if (type == 4) {
 		unsigned last = cur_u8(cu, 4);
 		ob_fmt(&c->out, "last-entry=%u, ", last);
@@ -120,6 +125,7 @@ void print_ip6(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	c->ip.ver = 6;
 	cur_copy(cu, 8, c->ip.src, 16);
 	cur_copy(cu, 24, c->ip.dst, 16);
+	memcpy(c->ip.ckdst, c->ip.dst, 16), c->ip.ckset = 0;
 	c->f.ipver = 6;
 	c->f.ttl = cur_u8(cu, 7);
 	c->f.iplen = total;

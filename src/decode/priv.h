@@ -81,8 +81,10 @@ struct decode_ctx {
 	struct hdr_ipinfo {
 		int ver;
 		uint8_t src[16], dst[16];
-		int direct; /* the transport header follows the IP header directly */
-		int frag;   /* the datagram is a fragment */
+		uint8_t ckdst[16]; /* the checksum's destination: a route's last hop */
+		int ckset;	   /* IPv6: a routing header set ckdst */
+		int direct;	   /* the transport header follows the IP header directly */
+		int frag;	   /* the datagram is a fragment */
 		uint32_t len;
 	} ip;
 };
@@ -133,6 +135,14 @@ void print_mpls(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 void print_pppoe(struct decode_ctx *c, struct cursor *cu, uint32_t len, int discovery);
 void print_ppp_proto(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned proto);
 
+/* print_icmp6_nd.c: ND options, MLD; tcpdump's rtpref and bittok2str(). */
+int icmp6_nd_opts(struct decode_ctx *c, struct cursor *cu, uint32_t at, int32_t resid);
+void icmp6_mld(struct decode_ctx *c, struct cursor *cu);
+int icmp6_mld2_report(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+int icmp6_mld2_query(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+const char *icmp6_rtpref(unsigned v);
+void ob_bits(struct obuf *b, uint32_t v, const uint32_t *bits, const char *const *names, int n);
+
 /* One line of text at AT (txtproto style); index after it or 0. */
 uint32_t txt_line(struct decode_ctx *c, struct cursor *cu, const char *prefix, uint32_t at,
 		  uint32_t len, const char *proto);
@@ -142,6 +152,9 @@ void tcp_state_free(struct decode_ctx *c);
 /* hexdump.c: -x/-X (ASCII set) and -A of the bytes left in CU. */
 void print_hex(struct decode_ctx *c, struct cursor *cu, int ascii);
 void print_ascii(struct decode_ctx *c, struct cursor *cu);
+/* tcpdump's hex_print() (hex_and_ascii_print() with ASCII): lines of
+ * -x's (-X's) layout, each after IDENT. */
+void print_hex_ident(struct decode_ctx *c, struct cursor *cu, const char *ident, int ascii);
 /* The default hex dump tcpdump prints for protocols it does not know. */
 void print_unknown_hex(struct decode_ctx *c, struct cursor *cu);
 /* tstamp.c */
