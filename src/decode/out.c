@@ -20,19 +20,15 @@ void ob_grow(struct obuf *b, size_t n)
 	b->cap = cap;
 }
 
-void ob_mem(struct obuf *b, const char *s, size_t n)
-{
-	if (b->len + n >= b->cap)
-		ob_grow(b, n);
-	if (b->len + n >= b->cap)
-		return;
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-}
+const char ob_hexdigits[16] = "0123456789abcdef";
 
-void ob_str(struct obuf *b, const char *s)
+void ob_mem_big(struct obuf *b, const char *s, size_t n)
 {
-	ob_mem(b, s, strlen(s));
+	char *d = ob_room(b, n);
+	if (!d)
+		return;
+	memcpy(d, s, n);
+	b->len += n;
 }
 
 void ob_u(struct obuf *b, uint64_t v)
@@ -57,10 +53,13 @@ void ob_i(struct obuf *b, int64_t v)
 
 void ob_hex(struct obuf *b, uint64_t v, int width)
 {
-	static const char digits[] = "0123456789abcdef";
+	if (width == 2 && v < 256) {
+		ob_hex2(b, (unsigned)v);
+		return;
+	}
 	char t[20], *p = t + sizeof(t);
 	do {
-		*--p = digits[v & 15];
+		*--p = ob_hexdigits[v & 15];
 		v >>= 4;
 		width--;
 	} while (v || width > 0);

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "cursor.h"
@@ -28,11 +29,49 @@ static inline void ob_chr(struct obuf *b, char ch)
 	if (b->len + 1 < b->cap)
 		b->s[b->len++] = ch;
 }
-void ob_mem(struct obuf *b, const char *s, size_t n);
-void ob_str(struct obuf *b, const char *s);
+/* Room for N more bytes at the end of B: where to write them, or NULL
+ * (allocation failed: the text is dropped).  Commit with b->len += n. */
+static inline char *ob_room(struct obuf *b, size_t n)
+{
+	if (b->len + n >= b->cap) {
+		ob_grow(b, n);
+		if (b->len + n >= b->cap)
+			return NULL;
+	}
+	return b->s + b->len;
+}
+void ob_mem_big(struct obuf *b, const char *s, size_t n);
+static inline void ob_mem(struct obuf *b, const char *s, size_t n)
+{
+	if (n > 16) {
+		ob_mem_big(b, s, n);
+		return;
+	}
+	char *d = ob_room(b, n); /* the usual few characters: no call */
+	if (!d)
+		return;
+	for (size_t i = 0; i < n; i++)
+		d[i] = s[i];
+	b->len += n;
+}
+static inline void ob_str(struct obuf *b, const char *s)
+{
+	ob_mem(b, s, strlen(s));
+}
 void ob_u(struct obuf *b, uint64_t v); /* decimal */
 void ob_i(struct obuf *b, int64_t v);
 void ob_hex(struct obuf *b, uint64_t v, int width); /* lower-case, zero-padded */
+extern const char ob_hexdigits[16];
+/* One byte as two hex digits. */
+static inline void ob_hex2(struct obuf *b, unsigned v)
+{
+	char *d = ob_room(b, 2);
+	if (!d)
+		return;
+	d[0] = ob_hexdigits[(v >> 4) & 15];
+	d[1] = ob_hexdigits[v & 15];
+	b->len += 2;
+}
 void ob_fmt(struct obuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Address and port formatting (addr.c). */
