@@ -420,7 +420,7 @@ static void flags_text(char *s, unsigned fl)
 
 static void verbose_cksum(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
-	if (c->ip.ver != 4 && c->ip.ver != 6)
+	if ((c->ip.ver != 4 && c->ip.ver != 6) || c->ip.frag) /* a fragment: no checksum */
 		return;
 	if (!cur_avail(cu, 0, len))
 		return;
