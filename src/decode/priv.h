@@ -182,6 +182,10 @@ int icmp6_mld2_query(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 const char *icmp6_rtpref(unsigned v);
 void ob_bits(struct obuf *b, uint32_t v, const uint32_t *bits, const char *const *names, int n);
 
+/* print_igmp.c: IGMPv3 reports, PIMv1, mtrace (0: truncated; -1: not one). */
+int igmp_v3_report(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+int igmp_more(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned type);
+
 /* One line of text at AT (txtproto style); index after it or 0. */
 uint32_t txt_line(struct decode_ctx *c, struct cursor *cu, const char *prefix, uint32_t at,
 		  uint32_t len, const char *proto);
