@@ -226,11 +226,9 @@ static int body(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned 
 		ob_str(&c->out, " to ");
 		addr_at(c, cu, 8);
 		return v ? icmp6_nd_opts(c, cu, 40, (int32_t)len - 40) : 1;
-	case 138:
+	case 138: /* router renumbering: not decoded */ layer(c, "icmp6-other"); return 1;
 	case 139:
-	case 140: /* router renumbering, node information: not decoded */
-		layer(c, "icmp6-other");
-		return 1;
+	case 140: return icmp6_nodeinfo(c, cu, len); /* print_icmp6_ni.c */
 	case 141:
 	case 142: return 1;
 	case 143: return icmp6_mld2_report(c, cu, len);

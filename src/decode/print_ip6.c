@@ -24,7 +24,12 @@ static uint32_t routing(struct decode_ctx *c, struct cursor *cu)
 	ob_fmt(&c->out, "len=%u, type=%u", hl, type);
 	if (type == 0)
 		ob_str(&c->out, " [Deprecated]");
-	ob_fmt(&c->out, ", segleft=%u, ", left);
+	ob_fmt(&c->out, ", segleft=%u", left);
+	if (type != 0 && type != 2 && type != 4) { /* as print-rt6.c */
+		ob_str(&c->out, " (unknown type) (invalid)");
+		return 0;
+	}
+	ob_str(&c->out, ", ");
 	uint32_t at = 8, count = hl / 2;
 	if (!c->ip.ckset++ && !(hl & 1) && hl && (type == 0 || type == 2 || type == 4) &&
 	    cur_avail(cu, type == 4 ? 8 : hl * 8 - 8, 16)) /* tcpdump's ip6_finddst() */
@@ -45,9 +50,6 @@ static uint32_t routing(struct decode_ctx *c, struct cursor *cu)
 		count = last + 1;
 	} else if (type == 2) {
 		count = 1;
-	} else if (type != 0) {
-		ob_str(&c->out, ") ");
-		return cur_avail(cu, 0, n) ? n : 0;
 	}
 	for (uint32_t i = 0; i < count; i++, at += 16) {
 		if (!cur_avail(cu, at, 16)) {

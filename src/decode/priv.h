@@ -180,6 +180,7 @@ void icmp6_mld(struct decode_ctx *c, struct cursor *cu);
 int icmp6_mld2_report(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 int icmp6_mld2_query(struct decode_ctx *c, struct cursor *cu, uint32_t len);
 const char *icmp6_rtpref(unsigned v);
+int icmp6_nodeinfo(struct decode_ctx *c, struct cursor *cu, uint32_t len); /* print_icmp6_ni.c */
 void ob_bits(struct obuf *b, uint32_t v, const uint32_t *bits, const char *const *names, int n);
 
 /* print_igmp.c: IGMPv3 reports, PIMv1, mtrace (0: truncated; -1: not one). */
