@@ -145,8 +145,17 @@ static uint32_t link_hdr_len(struct decode_ctx *c, struct cursor *cu)
 		}
 		return off + 2;
 	}
-	case DECODE_DLT_LINUX_SLL: return 16;
-	case DECODE_DLT_LINUX_SLL2: return 20;
+	case DECODE_DLT_LINUX_SLL:
+	case DECODE_DLT_LINUX_SLL2: {
+		/* VLAN tags after the header count as link layer, as on Ethernet */
+		uint32_t off = c->dlt == DECODE_DLT_LINUX_SLL ? 16 : 20;
+		unsigned t = cur_u16(cu, c->dlt == DECODE_DLT_LINUX_SLL ? 14 : 0);
+		while ((t == 0x8100 || t == 0x88a8 || t == 0x9100) && cur_avail(cu, off, 4)) {
+			t = cur_u16(cu, off + 2);
+			off += 4;
+		}
+		return off;
+	}
 	case DECODE_DLT_NULL:
 	case DECODE_DLT_LOOP: return 4;
 	default: return 0;

@@ -238,7 +238,7 @@ void print_ip(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
 	layer(c, "ip");
 	if (!cur_avail(cu, 0, 1)) {
-		trunc_mark(c, "ip");
+		trunc_whole(c, "ip"); /* IP_V()'s GET_U_1 unwinds: -x dumps it all */
 		return;
 	}
 	unsigned v = cur_u8(cu, 0) >> 4, hl = (cur_u8(cu, 0) & 15) * 4;

@@ -225,7 +225,7 @@ bad:
 	ob_str(&c->out, "[bad opt]");
 	return 1;
 trunc:
-	trunc_mark(c, "tcp");
+	trunc_whole(c, "tcp"); /* tcpdump's GET_ macros unwind: -x dumps it all */
 	return 0;
 }
 
