@@ -205,12 +205,9 @@ static void quoted(struct decode_ctx *c, struct cursor *cu)
 	uint32_t ilen = cur_u16(cu, 10);
 	struct fields f = c->f;
 	struct hdr_ipinfo ip = c->ip;
-	int link = c->o.link;
 	cur_skip(cu, 8);
 	struct cursor in = cur_sub(cu, ilen);
-	c->o.link = 0;
-	print_ip(c, &in, ilen);
-	c->o.link = link;
+	print_ip(c, &in, ilen); /* with -e, no "IP " as tcpdump */
 	c->f = f;
 	c->ip = ip;
 }
