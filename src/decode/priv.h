@@ -115,7 +115,9 @@ struct decode_ctx {
 	int have_prev;
 	struct tm tm; /* localtime of tm_sec, when tm_valid */
 	int64_t tm_sec;
-	int tm_valid;
+	int tm_valid, tm_date;
+	char tm_text[32]; /* tm_sec's "[date ]HH:MM:SS" */
+	size_t tm_textlen;
 	struct tcp_conv *tcp[TCP_HASH];
 	struct hdr_ipinfo {
 		int ver;
