@@ -1,44 +1,86 @@
 /* addr.c - addresses and text from packets, as tcpdump prints them with -n:
  * names are never looked up (no resolver call can block the printer). */
-#include <arpa/inet.h>
-
 #include "priv.h"
 
-static void ob_dec8(struct obuf *b, unsigned v)
+static char *dec8(char *o, unsigned v)
 {
-	char t[3];
-	int n = 0;
 	if (v >= 100)
-		t[n++] = (char)('0' + v / 100);
+		*o++ = (char)('0' + v / 100);
 	if (v >= 10)
-		t[n++] = (char)('0' + v / 10 % 10);
-	t[n++] = (char)('0' + v % 10);
-	ob_mem(b, t, (size_t)n);
+		*o++ = (char)('0' + v / 10 % 10);
+	*o++ = (char)('0' + v % 10);
+	return o;
 }
 
 void ob_ip4(struct obuf *b, const uint8_t a[4])
 {
+	char d[16], *o = d;
 	for (int i = 0; i < 4; i++) {
 		if (i)
-			ob_chr(b, '.');
-		ob_dec8(b, a[i]);
+			*o++ = '.';
+		o = dec8(o, a[i]);
 	}
+	ob_mem(b, d, (size_t)(o - d));
 }
 
+/* As inet_ntop(): the longest run of two or more zero groups (the first of
+ * equals) as "::", IPv4-mapped and -compatible addresses' last 32 bits as
+ * a dotted quad. */
 void ob_ip6(struct obuf *b, const uint8_t a[16])
 {
-	char t[INET6_ADDRSTRLEN];
-	if (inet_ntop(AF_INET6, a, t, sizeof(t)))
-		ob_str(b, t);
+	unsigned w[8];
+	int best = -1, blen = 0;
+	for (int i = 0, run = 0; i < 8; i++) {
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		run = w[i] ? 0 : run + 1;
+		if (run > blen) {
+			blen = run;
+			best = i - run + 1;
+		}
+	}
+	if (blen < 2)
+		best = -1;
+	char d[48], *o = d; /* B may be a fixed field (struct fields): no room to spare */
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + blen) {
+			if (i == best)
+				*o++ = ':';
+			continue;
+		}
+		if (i)
+			*o++ = ':';
+		if (i == 6 && best == 0 && (blen == 6 || (blen == 5 && w[5] == 0xffff))) {
+			o = dec8(o, a[12]);
+			for (int j = 13; j < 16; j++) {
+				*o++ = '.';
+				o = dec8(o, a[j]);
+			}
+			break;
+		}
+		int started = 0;
+		for (int sh = 12; sh >= 0; sh -= 4) {
+			unsigned x = (w[i] >> sh) & 15;
+			if (x || started || sh == 0) {
+				*o++ = ob_hexdigits[x];
+				started = 1;
+			}
+		}
+	}
+	if (best >= 0 && best + blen == 8)
+		*o++ = ':';
+	ob_mem(b, d, (size_t)(o - d));
 }
 
 void ob_mac(struct obuf *b, const uint8_t a[6])
 {
+	char d[17], *o = d;
 	for (int i = 0; i < 6; i++) {
 		if (i)
-			ob_chr(b, ':');
-		ob_hex(b, a[i], 2);
+			*o++ = ':';
+		*o++ = ob_hexdigits[a[i] >> 4];
+		*o++ = ob_hexdigits[a[i] & 15];
 	}
+	ob_mem(b, d, 17);
 }
 
 /* tcpdump's nd_printjn style: printable ASCII as is, the rest escaped. */

@@ -148,11 +148,14 @@ static uint32_t link_hdr_len(struct decode_ctx *c, struct cursor *cu)
 	}
 	case DECODE_DLT_LINUX_SLL:
 	case DECODE_DLT_LINUX_SLL2: {
-		uint32_t hl = c->dlt == DECODE_DLT_LINUX_SLL ? 16 : 20;
+		/* VLAN tags after the header count as link layer, as on Ethernet */
+		uint32_t off = c->dlt == DECODE_DLT_LINUX_SLL ? 16 : 20;
 		unsigned t = cur_u16(cu, c->dlt == DECODE_DLT_LINUX_SLL ? 14 : 0);
-		for (; t == 0x8100 && cur_avail(cu, hl, 4); hl += 4)
-			t = cur_u16(cu, hl + 2);
-		return hl + c->llc_len;
+		while ((t == 0x8100 || t == 0x88a8 || t == 0x9100) && cur_avail(cu, off, 4)) {
+			t = cur_u16(cu, off + 2);
+			off += 4;
+		}
+		return off + c->llc_len;
 	}
 	case DECODE_DLT_NULL:
 	case DECODE_DLT_LOOP: return 4;

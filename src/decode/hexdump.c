@@ -7,37 +7,60 @@ static char graph(uint8_t ch)
 	return ch > 0x20 && ch < 0x7f ? (char)ch : '.';
 }
 
-static void line(struct obuf *b, uint32_t off, struct cursor *cu, uint32_t n, int ascii)
+static void line(struct obuf *b, uint32_t off, struct cursor *cu, uint32_t n, int ascii,
+		 const char *ident)
 {
 	uint8_t p[16];
 	cur_copy(cu, off, p, n);
-	ob_str(b, "\n\t0x");
-	ob_hex(b, off, 4);
-	ob_str(b, ": ");
-	uint32_t col = 0;
+	size_t il = strlen(ident);
+	char *d = ob_room(b, il + 80);
+	if (!d)
+		return;
+	char *o = d;
+	memcpy(o, ident, il);
+	o += il;
+	*o++ = '0';
+	*o++ = 'x';
+	int digits = 4; /* "%04x" */
+	while (digits < 8 && (off >> (4 * digits)))
+		digits++;
+	for (int sh = 4 * digits - 4; sh >= 0; sh -= 4)
+		*o++ = ob_hexdigits[(off >> sh) & 15];
+	*o++ = ':';
+	*o++ = ' ';
+	char *hex = o;
 	for (uint32_t i = 0; i < n; i += 2) {
-		ob_chr(b, ' ');
-		ob_hex(b, p[i], 2);
-		col += 3;
+		*o++ = ' ';
+		*o++ = ob_hexdigits[p[i] >> 4];
+		*o++ = ob_hexdigits[p[i] & 15];
 		if (i + 1 < n) {
-			ob_hex(b, p[i + 1], 2);
-			col += 2;
+			*o++ = ob_hexdigits[p[i + 1] >> 4];
+			*o++ = ob_hexdigits[p[i + 1] & 15];
 		}
 	}
-	if (!ascii)
-		return;
-	for (; col < 40; col++)
-		ob_chr(b, ' ');
-	ob_str(b, "  ");
-	for (uint32_t i = 0; i < n; i++)
-		ob_chr(b, graph(p[i]));
+	if (ascii) {
+		while (o - hex < 40)
+			*o++ = ' ';
+		*o++ = ' ';
+		*o++ = ' ';
+		for (uint32_t i = 0; i < n; i++)
+			*o++ = graph(p[i]);
+	}
+	b->len += (size_t)(o - d);
 }
 
 void print_hex(struct decode_ctx *c, struct cursor *cu, int ascii)
 {
 	uint32_t n = cur_left(cu);
 	for (uint32_t off = 0; off < n; off += 16)
-		line(&c->out, off, cu, n - off < 16 ? n - off : 16, ascii);
+		line(&c->out, off, cu, n - off < 16 ? n - off : 16, ascii, "\n\t");
+}
+
+void print_hex_ident(struct decode_ctx *c, struct cursor *cu, const char *ident, int ascii)
+{
+	uint32_t n = cur_left(cu);
+	for (uint32_t off = 0; off < n; off += 16)
+		line(&c->out, off, cu, n - off < 16 ? n - off : 16, ascii, ident);
 }
 
 void print_ascii(struct decode_ctx *c, struct cursor *cu)

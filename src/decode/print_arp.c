@@ -68,7 +68,7 @@ void print_arp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	unsigned hln = cur_u8(cu, 4), pln = cur_u8(cu, 5), op = cur_u16(cu, 6);
 	uint32_t sha = 8, spa = sha + hln, tha = spa + pln, tpa = tha + hln;
 	if (!cur_avail(cu, 0, 8) || !cur_avail(cu, tpa, pln)) {
-		trunc_mark(c, "arp");
+		trunc_whole(c, "arp"); /* tcpdump's ND_TCHECK: its -x dumps it all */
 		return;
 	}
 	if (!c->o.link)
@@ -127,7 +127,9 @@ void print_arp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		ob_str(&c->out, " at ");
 		paddr(c, cu, spa, pro, pln);
 		break;
-	default: print_unknown_hex(c, cu); return;
+	default: /* tcpdump's ND_DEFAULTPRINT, whatever the options */
+		print_hex_ident(c, cu, "\n\t", 1);
+		return;
 	}
 out:
 	c->f.length = len;

@@ -11,48 +11,145 @@ static const char *opt_name(unsigned o)
 	case 0: return "EOL";
 	case 1: return "NOP";
 	case 7: return "RR";
-	case 68: return "TS";
-	case 130: return "SECURITY";
+	case 68: return "timestamp";
+	case 130: return "security";
 	case 131: return "LSRR";
-	case 136: return "SATID";
 	case 137: return "SSRR";
 	case 148: return "RA";
 	default: return NULL;
 	}
 }
 
-/* -v's "options (...)"; the simple ones only, others by number. */
-static void options(struct decode_ctx *c, struct cursor *cu, uint32_t n)
+/* RR, LSRR, SSRR: the addresses, "," after those already visited. */
+static int opt_route(struct decode_ctx *c, struct cursor *cu, uint32_t at, unsigned n)
 {
-	ob_str(&c->out, ", options (");
-	uint32_t at = 20;
-	int first = 1;
-	while (at < 20 + n) {
+	if (n < 3) {
+		ob_fmt(&c->out, " [bad length %u]", n);
+		return 1;
+	}
+	if ((n + 1) & 3)
+		ob_fmt(&c->out, " [bad length %u]", n);
+	unsigned ptr = (unsigned)cur_u8(cu, at + 2) - 1;
+	if (ptr < 3 || ((ptr + 1) & 3) || ptr > n + 1)
+		ob_fmt(&c->out, " [bad ptr %u]", cur_u8(cu, at + 2));
+	for (unsigned i = 3; i < n; i += 4) {
+		uint8_t a[4];
+		if (!cur_copy(cu, at + i, a, 4))
+			return 0;
+		ob_chr(&c->out, ' ');
+		ob_ip4(&c->out, a);
+		if (ptr > i)
+			ob_chr(&c->out, ',');
+	}
+	return 1;
+}
+
+/* The timestamp option (RFC 791): " TS{TYPE N@addr ... ^ }". */
+static int opt_ts(struct decode_ctx *c, struct cursor *cu, uint32_t at, unsigned n)
+{
+	if (n < 4) {
+		ob_fmt(&c->out, "[bad length %u]", n);
+		return 1;
+	}
+	ob_str(&c->out, " TS{");
+	unsigned fl = cur_u8(cu, at + 3), hop = (fl & 15) != 0 ? 8 : 4, i = 0;
+	if ((n - 4) & (hop - 1))
+		ob_fmt(&c->out, "[bad length %u]", n);
+	unsigned ptr = (unsigned)cur_u8(cu, at + 2) - 1;
+	if (ptr < 4 || ((ptr - 4) & (hop - 1)) || ptr > n + 1)
+		ob_fmt(&c->out, "[bad ptr %u]", cur_u8(cu, at + 2));
+	static const char *const kind[] = {"TSONLY", "TS+ADDR", NULL, "PRESPEC"};
+	if ((fl & 15) > 3 || !kind[fl & 15]) {
+		ob_fmt(&c->out, "[bad ts type %u]", fl & 15);
+	} else {
+		ob_str(&c->out, kind[fl & 15]);
+		for (i = 4; i < n; i += hop) {
+			if (!cur_avail(cu, at + i, hop))
+				return 0;
+			ob_str(&c->out, ptr == i ? " ^ " : " ");
+			ob_u(&c->out, cur_u32(cu, at + i + hop - 4));
+			ob_chr(&c->out, '@');
+			if (hop == 8) {
+				uint8_t a[4];
+				cur_copy(cu, at + i, a, 4);
+				ob_ip4(&c->out, a);
+			}
+		}
+	}
+	if (ptr == i)
+		ob_str(&c->out, " ^ ");
+	if (fl >> 4)
+		ob_fmt(&c->out, " [%u hops not recorded]} ", fl >> 4);
+	else
+		ob_chr(&c->out, '}');
+	return 1;
+}
+
+/* -v's "options (...)" as tcpdump's ip_optprint(); 0 when truncated. */
+static int options(struct decode_ctx *c, struct cursor *cu, uint32_t n)
+{
+	uint32_t at = 20, end = 20 + n;
+	for (const char *sep = ""; at < end; sep = ",") {
 		unsigned code = cur_u8(cu, at), olen = 1;
 		const char *name = opt_name(code);
-		if (!first)
-			ob_chr(&c->out, ',');
-		first = 0;
+		ob_str(&c->out, sep);
 		if (name)
 			ob_str(&c->out, name);
 		else
 			ob_fmt(&c->out, "unknown %u", code);
 		if (code > 1) {
 			olen = cur_u8(cu, at + 1);
-			if (olen < 2 || olen > 20 + n - at) {
+			if (olen < 2) {
 				ob_fmt(&c->out, " [bad length %u]", olen);
-				break;
+				return 1;
 			}
-			if (code == 148 && olen == 4 && cur_u16(cu, at + 2))
-				ob_fmt(&c->out, " value %u", cur_u16(cu, at + 2));
-			else if (code == 148 && olen != 4)
-				ob_fmt(&c->out, " [bad length %u]", olen);
 		}
-		if (code == 0)
+		if (olen > end - at) {
+			ob_fmt(&c->out, " [bad length %u]", olen);
+			return 1;
+		}
+		if (!cur_avail(cu, at, olen))
+			return 0;
+		int ok = 1;
+		switch (code) {
+		case 0: return 1;
+		case 68: ok = opt_ts(c, cu, at, olen); break;
+		case 7:
+		case 131:
+		case 137: ok = opt_route(c, cu, at, olen); break;
+		case 148:
+			if (olen < 4)
+				ob_fmt(&c->out, " [bad length %u]", olen);
+			else if (cur_u16(cu, at + 2))
+				ob_fmt(&c->out, " value %u", cur_u16(cu, at + 2));
 			break;
+		default: break;
+		}
+		if (!ok)
+			return 0;
 		at += olen;
 	}
-	ob_chr(&c->out, ')');
+	return 1;
+}
+
+/* The destination the transport checksum's pseudo-header holds: the last
+ * hop of a source route (tcpdump's ip_finddst()). */
+static void final_dst(struct decode_ctx *c, struct cursor *cu, unsigned hl)
+{
+	for (uint32_t at = 20, olen; at < hl; at += olen) {
+		unsigned code = cur_u8(cu, at);
+		if (code == 0)
+			return;
+		olen = code == 1 ? 1 : cur_u8(cu, at + 1);
+		if (olen < 2 && code != 1)
+			return;
+		if (olen > hl - at || !cur_avail(cu, at, olen))
+			return;
+		if ((code == 131 || code == 137) && olen >= 7) {
+			cur_copy(cu, at + olen - 4, c->ip.ckdst, 4);
+			return;
+		}
+	}
 }
 
 /* One's-complement sum of N bytes at AT of CU (all captured: callers test). */
@@ -87,14 +184,13 @@ uint32_t cksum_pseudo(const struct decode_ctx *c, unsigned proto, uint32_t len)
 {
 	uint32_t sum = 0;
 	int n = c->ip.ver == 6 ? 16 : 4;
-	const uint8_t *d = c->ip.ver == 6 ? c->ip.ckdst : c->ip.dst;
 	for (int i = 0; i < n; i += 2)
 		sum += (uint32_t)(c->ip.src[i] << 8 | c->ip.src[i + 1]) +
-		       (uint32_t)(d[i] << 8 | d[i + 1]);
+		       (uint32_t)(c->ip.ckdst[i] << 8 | c->ip.ckdst[i + 1]);
 	return sum + proto + (len & 0xffff) + (len >> 16);
 }
 
-static void verbose_hdr(struct decode_ctx *c, struct cursor *cu, unsigned hl, unsigned proto)
+static int verbose_hdr(struct decode_ctx *c, struct cursor *cu, unsigned hl, unsigned proto)
 {
 	unsigned tos = cur_u8(cu, 1), ttl = cur_u8(cu, 8), off = cur_u16(cu, 6);
 	static const char *const ecn[] = {"", ",ECT(1)", ",ECT(0)", ",CE"};
@@ -102,17 +198,23 @@ static void verbose_hdr(struct decode_ctx *c, struct cursor *cu, unsigned hl, un
 	if (ttl >= 1)
 		ob_fmt(&c->out, ", ttl %u", ttl);
 	char fl[16] = "";
-	if (off & 0x8000)
-		strcat(fl, "rsvd");
+	if (off & 0x2000)
+		strcat(fl, "+");
 	if (off & 0x4000)
 		strcat(fl, fl[0] ? ", DF" : "DF");
-	if (off & 0x2000)
-		strcat(fl, fl[0] ? ", +" : "+");
+	if (off & 0x8000)
+		strcat(fl, fl[0] ? ", rsvd" : "rsvd");
 	const char *pn = ipproto_name(proto);
 	ob_fmt(&c->out, ", id %u, offset %u, flags [%s], proto %s (%u), length %u", cur_u16(cu, 4),
 	       (off & 0x1fff) * 8, fl[0] ? fl : "none", pn, proto, cur_u16(cu, 2));
-	if (hl > 20)
-		options(c, cu, hl - 20);
+	if (hl > 20) {
+		ob_str(&c->out, ", options (");
+		if (!options(c, cu, hl - 20)) {
+			ob_chr(&c->out, ')');
+			return 0;
+		}
+		ob_chr(&c->out, ')');
+	}
 	if (cur_avail(cu, 0, hl)) {
 		uint16_t s = cksum_fold(cksum_add(cu, 0, hl, 0));
 		if (s) {
@@ -121,6 +223,7 @@ static void verbose_hdr(struct decode_ctx *c, struct cursor *cu, unsigned hl, un
 		}
 	}
 	ob_str(&c->out, ")\n    ");
+	return 1;
 }
 
 static void addrs(struct decode_ctx *c, const char *sep)
@@ -135,7 +238,7 @@ void print_ip(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
 	layer(c, "ip");
 	if (!cur_avail(cu, 0, 1)) {
-		trunc_mark(c, "ip");
+		trunc_whole(c, "ip"); /* IP_V()'s GET_U_1 unwinds: -x dumps it all */
 		return;
 	}
 	unsigned v = cur_u8(cu, 0) >> 4, hl = (cur_u8(cu, 0) & 15) * 4;
@@ -186,8 +289,13 @@ void print_ip(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	memcpy(c->ip.dst, d, 4);
 	c->ip.direct = 1;
 	c->ip.frag = (off & 0x3fff) != 0;
-	if (c->o.verbose)
-		verbose_hdr(c, cu, hl, proto);
+	memcpy(c->ip.ckdst, d, 4);
+	if (hl > 20)
+		final_dst(c, cu, hl);
+	if (c->o.verbose && !verbose_hdr(c, cu, hl, proto)) {
+		trunc_whole(c, "ip");
+		return;
+	}
 	struct cursor pl = cur_sub(cu, tl < len ? tl : len);
 	if ((off & 0x1fff) == 0) {
 		if (proto != 6 && proto != 17 && proto != 132)
@@ -232,14 +340,18 @@ void print_ah(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		trunc_mark(c, "ah");
 		return;
 	}
-	ob_fmt(&c->out, "AH(spi=0x%08x", cur_u32(cu, 4));
+	ob_str(&c->out, "AH(");
 	if (c->o.verbose)
-		ob_fmt(&c->out, ",sumlen=%u", alen - 12);
-	ob_fmt(&c->out, ",seq=0x%x", cur_u32(cu, 8));
-	if (alen > 12 && cur_avail(cu, 12, alen - 12)) {
-		ob_str(&c->out, ",icv=0x");
-		for (uint32_t i = 12; i < alen; i++)
-			ob_hex(&c->out, cur_u8(cu, i), 2);
+		ob_fmt(&c->out, "length=%u(%u-bytes),", cur_u8(cu, 1), alen);
+	if (cur_u16(cu, 2))
+		ob_fmt(&c->out, "reserved=0x%x[MustBeZero],", cur_u16(cu, 2));
+	ob_fmt(&c->out, "spi=0x%08x,seq=0x%x,icv=0x", cur_u32(cu, 4), cur_u32(cu, 8));
+	for (uint32_t i = 12; i < alen; i++) {
+		if (!cur_avail(cu, i, 1)) {
+			trunc_whole(c, "ah");
+			return;
+		}
+		ob_hex(&c->out, cur_u8(cu, i), 2);
 	}
 	ob_str(&c->out, "): ");
 	if (!cur_skip(cu, alen)) {

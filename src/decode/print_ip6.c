@@ -56,13 +56,14 @@ static uint32_t routing(struct decode_ctx *c, struct cursor *cu)
 		ob_fmt(o, " (invalid length %u) (invalid)", hl);
 		return 0;
 	}
+	int setck = !c->ip.ckset++; /* ip6_finddst reads the first routing header */
 	for (uint32_t i = 0, at = 8; i < hl / 2; i++, at += 16) {
 		if (!cur_avail(cu, at, 16))
 			goto trunc;
 		ob_fmt(o, ", [%u]", i);
 		addr_at(c, cu, at);
 		/* ip6_finddst: the last address, or a segment list's first */
-		if (type != 4 || i == 0)
+		if (setck && (type != 4 || i == 0))
 			cur_copy(cu, at, c->ip.ckdst, 16);
 	}
 	ob_str(o, ") ");
@@ -134,7 +135,7 @@ void print_ip6(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	c->ip.ver = 6;
 	cur_copy(cu, 8, c->ip.src, 16);
 	cur_copy(cu, 24, c->ip.dst, 16);
-	memcpy(c->ip.ckdst, c->ip.dst, 16);
+	memcpy(c->ip.ckdst, c->ip.dst, 16), c->ip.ckset = 0;
 	c->f.ipver = 6;
 	c->f.ttl = cur_u8(cu, 7);
 	c->f.iplen = total;

@@ -101,15 +101,23 @@ void print_igmp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		ip4_at(c, cu, 4);
 		break;
 	case 0x22:
-		ob_fmt(&c->out, "igmp v3 report, %u group record(s)", cur_u16(cu, 6));
-		if (c->o.verbose)
-			layer(c, "igmp-other");
+		ob_str(&c->out, "igmp v3 report");
+		if (!igmp_v3_report(c, cu, len)) { /* print_igmp.c */
+			trunc_mark(c, "igmp");
+			return;
+		}
 		break;
-	default:
-		/* DVMRP, PIMv1, mtrace: not decoded */
+	default: {
+		int r = igmp_more(c, cu, len, type); /* print_igmp.c */
+		if (r == 0)
+			return;
+		if (r > 0)
+			break;
+		/* DVMRP: not decoded */
 		layer(c, "igmp-other");
 		ob_fmt(&c->out, "igmp-%u", type);
 		return;
+	}
 	}
 	if (c->o.verbose && len >= 4 && cur_avail(cu, 0, len) &&
 	    cksum_fold(cksum_add(cu, 0, len, 0)))

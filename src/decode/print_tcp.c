@@ -242,7 +242,7 @@ bad: /* tcpdump stops the packet there, closing the list after a first option */
 		ob_chr(&c->out, ']');
 	return 0;
 trunc:
-	trunc_mark(c, "tcp");
+	trunc_whole(c, "tcp"); /* tcpdump's GET_ macros unwind: -x dumps it all */
 	return 0;
 }
 
@@ -437,7 +437,7 @@ static void flags_text(char *s, unsigned fl)
 
 static void verbose_cksum(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
-	if (c->ip.ver != 4 && c->ip.ver != 6)
+	if ((c->ip.ver != 4 && c->ip.ver != 6) || c->ip.frag) /* a fragment: no checksum */
 		return;
 	if (!cur_avail(cu, 0, len))
 		return;

@@ -42,10 +42,25 @@ void print_gre(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	}
 	if (c->o.verbose)
 		layer(c, "gre-v");
+	if (c->o.verbose) { /* tcpdump's gre_flag_values */
+		static const uint32_t bits[] = {0x8000, 0x4000, 0x2000, 0x1000, 0x0800, 0x0080};
+		static const char *const names[] = {
+			"checksum present",  "routing present",	       "key present",
+			"sequence# present", "source routing present", "ack present"};
+		ob_str(&c->out, ", Flags [");
+		ob_bits(&c->out, fl, bits, names, 6);
+		ob_chr(&c->out, ']');
+	}
 	unsigned prot = cur_u16(cu, 2);
 	uint32_t at = 4;
-	if (ver == 0 && (fl & 0xc000))
+	if (ver == 0 && (fl & 0xc000)) {
+		if (!cur_avail(cu, 4, 4))
+			goto trunc;
+		if (c->o.verbose)
+			ob_fmt(&c->out, ", sum 0x%x", cur_u16(cu, 4));
+		ob_fmt(&c->out, ", off 0x%x", cur_u16(cu, 6));
 		at += 4;
+	}
 	if (fl & 0x2000) {
 		if (!cur_avail(cu, at, 4))
 			goto trunc;

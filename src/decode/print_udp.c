@@ -85,7 +85,7 @@ void print_udp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		trunc_mark(c, "udp");
 		return;
 	}
-	if (c->o.verbose && c->ip.direct >= 0)
+	if (c->o.verbose && c->ip.direct >= 0 && !c->ip.frag) /* a fragment: no checksum */
 		verbose_cksum(c, cu, ulen);
 	c->f.length = ul;
 	struct cursor p = *cu;

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "cursor.h"
@@ -28,11 +29,49 @@ static inline void ob_chr(struct obuf *b, char ch)
 	if (b->len + 1 < b->cap)
 		b->s[b->len++] = ch;
 }
-void ob_mem(struct obuf *b, const char *s, size_t n);
-void ob_str(struct obuf *b, const char *s);
+/* Room for N more bytes at the end of B: where to write them, or NULL
+ * (allocation failed: the text is dropped).  Commit with b->len += n. */
+static inline char *ob_room(struct obuf *b, size_t n)
+{
+	if (b->len + n >= b->cap) {
+		ob_grow(b, n);
+		if (b->len + n >= b->cap)
+			return NULL;
+	}
+	return b->s + b->len;
+}
+void ob_mem_big(struct obuf *b, const char *s, size_t n);
+static inline void ob_mem(struct obuf *b, const char *s, size_t n)
+{
+	if (n > 16) {
+		ob_mem_big(b, s, n);
+		return;
+	}
+	char *d = ob_room(b, n); /* the usual few characters: no call */
+	if (!d)
+		return;
+	for (size_t i = 0; i < n; i++)
+		d[i] = s[i];
+	b->len += n;
+}
+static inline void ob_str(struct obuf *b, const char *s)
+{
+	ob_mem(b, s, strlen(s));
+}
 void ob_u(struct obuf *b, uint64_t v); /* decimal */
 void ob_i(struct obuf *b, int64_t v);
 void ob_hex(struct obuf *b, uint64_t v, int width); /* lower-case, zero-padded */
+extern const char ob_hexdigits[16];
+/* One byte as two hex digits. */
+static inline void ob_hex2(struct obuf *b, unsigned v)
+{
+	char *d = ob_room(b, 2);
+	if (!d)
+		return;
+	d[0] = ob_hexdigits[(v >> 4) & 15];
+	d[1] = ob_hexdigits[v & 15];
+	b->len += 2;
+}
 void ob_fmt(struct obuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Address and port formatting (addr.c). */
@@ -77,12 +116,15 @@ struct decode_ctx {
 	int have_prev;
 	struct tm tm; /* localtime of tm_sec, when tm_valid */
 	int64_t tm_sec;
-	int tm_valid;
+	int tm_valid, tm_date;
+	char tm_text[32]; /* tm_sec's "[date ]HH:MM:SS" */
+	size_t tm_textlen;
 	struct tcp_conv *tcp[TCP_HASH];
 	struct hdr_ipinfo {
 		int ver;
 		uint8_t src[16], dst[16];
-		uint8_t ckdst[16]; /* IPv6: the final destination a routing header names */
+		uint8_t ckdst[16]; /* the checksum's destination: a route's last hop */
+		int ckset;	   /* IPv6: a routing header set ckdst */
 		int direct;	   /* the transport header follows the IP header directly */
 		int frag;	   /* the datagram is a fragment */
 		uint32_t len;
@@ -146,6 +188,19 @@ const char *ppp_proto_name(unsigned proto);
 /* print_llc.c: tcpdump's names of OUIs ("Unknown"). */
 const char *oui_name(uint32_t oui);
 
+/* print_icmp6_nd.c: ND options, MLD; tcpdump's rtpref and bittok2str(). */
+int icmp6_nd_opts(struct decode_ctx *c, struct cursor *cu, uint32_t at, int32_t resid);
+void icmp6_mld(struct decode_ctx *c, struct cursor *cu);
+int icmp6_mld2_report(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+int icmp6_mld2_query(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+const char *icmp6_rtpref(unsigned v);
+int icmp6_nodeinfo(struct decode_ctx *c, struct cursor *cu, uint32_t len); /* print_icmp6_ni.c */
+void ob_bits(struct obuf *b, uint32_t v, const uint32_t *bits, const char *const *names, int n);
+
+/* print_igmp.c: IGMPv3 reports, PIMv1, mtrace (0: truncated; -1: not one). */
+int igmp_v3_report(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+int igmp_more(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned type);
+
 /* One line of text at AT (txtproto style); index after it or 0. */
 uint32_t txt_line(struct decode_ctx *c, struct cursor *cu, const char *prefix, uint32_t at,
 		  uint32_t len, const char *proto);
@@ -155,6 +210,9 @@ void tcp_state_free(struct decode_ctx *c);
 /* hexdump.c: -x/-X (ASCII set) and -A of the bytes left in CU. */
 void print_hex(struct decode_ctx *c, struct cursor *cu, int ascii);
 void print_ascii(struct decode_ctx *c, struct cursor *cu);
+/* tcpdump's hex_print() (hex_and_ascii_print() with ASCII): lines of
+ * -x's (-X's) layout, each after IDENT. */
+void print_hex_ident(struct decode_ctx *c, struct cursor *cu, const char *ident, int ascii);
 /* The default hex dump tcpdump prints for protocols it does not know. */
 void print_unknown_hex(struct decode_ctx *c, struct cursor *cu);
 /* tstamp.c */

@@ -26,13 +26,31 @@ static void two(struct obuf *b, int v)
 	ob_chr(b, (char)('0' + v % 10));
 }
 
+/* "[YYYY-MM-DD ]HH:MM:SS" of SEC into T; its length. */
+static size_t sec_text(char *t, const struct tm *tm, int date)
+{
+	struct obuf b = {t, 0, 32};
+	if (date) {
+		ob_fmt(&b, "%04d-", tm->tm_year + 1900);
+		two(&b, tm->tm_mon + 1);
+		ob_chr(&b, '-');
+		two(&b, tm->tm_mday);
+		ob_chr(&b, ' ');
+	}
+	two(&b, tm->tm_hour);
+	ob_chr(&b, ':');
+	two(&b, tm->tm_min);
+	ob_chr(&b, ':');
+	two(&b, tm->tm_sec);
+	return b.len;
+}
+
 static void hms(struct decode_ctx *c, int64_t sec, uint32_t nsec, int date)
 {
-	/* one conversion a second of capture, not one a packet */
-	struct tm tm;
-	if (c->tm_valid && c->tm_sec == sec) {
-		tm = c->tm;
-	} else {
+	/* one conversion and one formatting a second of capture, not one a
+	 * packet: the text of the second is kept */
+	if (!c->tm_valid || c->tm_sec != sec || c->tm_date != date) {
+		struct tm tm;
 		time_t t = (time_t)sec;
 		if (!localtime_r(&t, &tm)) {
 			ob_str(&c->out, "[Error converting time]");
@@ -40,20 +58,11 @@ static void hms(struct decode_ctx *c, int64_t sec, uint32_t nsec, int date)
 		}
 		c->tm = tm;
 		c->tm_sec = sec;
+		c->tm_date = date;
+		c->tm_textlen = sec_text(c->tm_text, &tm, date);
 		c->tm_valid = 1;
 	}
-	if (date) {
-		ob_fmt(&c->out, "%04d-", tm.tm_year + 1900);
-		two(&c->out, tm.tm_mon + 1);
-		ob_chr(&c->out, '-');
-		two(&c->out, tm.tm_mday);
-		ob_chr(&c->out, ' ');
-	}
-	two(&c->out, tm.tm_hour);
-	ob_chr(&c->out, ':');
-	two(&c->out, tm.tm_min);
-	ob_chr(&c->out, ':');
-	two(&c->out, tm.tm_sec);
+	ob_mem(&c->out, c->tm_text, c->tm_textlen);
 	frac(c, nsec);
 }
 
