@@ -324,6 +324,11 @@ static int emit_block(struct em *e, const struct ir_block *b, const int *lbl, in
 		emit_to_reject(e);
 		return 0;
 	}
+	const struct sw *sw = sw_root(e, b);
+	if (sw) {
+		sw_emit(e, sw, lbl);
+		return 4;
+	}
 	int t = lbl[b->succ[1]->id], f = lbl[b->succ[0]->id];
 	uint32_t kc = b->lhs->k;
 	if (!b->rhs && (b->lhs->kind == IR_V_CONST || hook_anc_known(e, b->lhs, &kc))) {
@@ -403,15 +408,18 @@ static int emit_view(struct em *e, struct ir_block **list, size_t n, int entry)
 		int next = i + 1 < n && list[i + 1]->op != IR_RET ? lbl[list[i + 1]->id] : -2;
 		int go = emit_block(e, b, lbl, next);
 		win_end(e);
-		for (int s = 0; s < 2; s++) {
-			const struct ir_block *to = b->succ[s];
-			if (!(go & (1 << s)) || to->op == IR_RET)
+		const struct ir_block *const *to = (const struct ir_block *const *)b->succ;
+		size_t nto = 2;
+		if (go == 4)
+			nto = sw_exits(sw_root(e, b), &to), go = -1;
+		for (size_t s = 0; s < nto; s++) {
+			if ((go >= 0 && !(go & (1 << s))) || to[s]->op == IR_RET)
 				continue;
-			if (!seen[to->id])
-				in[to->id] = e->s;
+			if (!seen[to[s]->id])
+				in[to[s]->id] = e->s;
 			else
-				reg_meet(&in[to->id], &e->s);
-			seen[to->id] = 1;
+				reg_meet(&in[to[s]->id], &e->s);
+			seen[to[s]->id] = 1;
 		}
 	}
 	rc = e->err ? -1 : 0;
@@ -444,6 +452,7 @@ static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_
 		diag_set(d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
 		goto done;
 	}
+	hook_regs(&e);
 	e.lbl_accept = code_label(&e.c);
 	e.lbl_reject = code_label(&e.c);
 	hook_views(&e, used);
@@ -451,6 +460,8 @@ static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_
 		for (int lin = 0; lin < 2; lin++)
 			entry[lin][v] = code_label(&e.c);
 	hook_prologue(&e, ir->nslots, used, entry);
+	if (o->optimize && sw_plan(&e, list, n) < 0)
+		goto done;
 	/* tc: the program for linear skbs first (most packets), then the one
 	 * that reads beyond the linear part with bpf_skb_load_bytes */
 	for (int m = linear_copy ? 0 : 1; m < 2 && !e.err; m++)
@@ -473,6 +484,7 @@ static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_
 	out->hook = o->hook;
 	rc = 0;
 done:
+	sw_free(&e);
 	free(list);
 	free(e.uses);
 	free(e.stamp);

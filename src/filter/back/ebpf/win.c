@@ -134,7 +134,8 @@ static void guard(struct em *e, int ptr, int32_t len, int lbl)
 	int t = reg_alloc(e);
 	code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), t, ptr, 0, 0);
 	code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_K), t, 0, 0, len);
-	code_jmp(&e->c, OP(BPF_JMP, lbl == e->lbl_reject ? BPF_JGT : BPF_JLE, BPF_X), t, 8, 0, lbl);
+	code_jmp(&e->c, OP(BPF_JMP, lbl == e->lbl_reject ? BPF_JGT : BPF_JLE, BPF_X), t, e->rend, 0,
+		 lbl);
 }
 
 /* Pointer to BASE (+ W->min) in R: checked index, data + index. */
@@ -161,9 +162,9 @@ static int window_base(struct em *e, struct win *w, int *ri)
 			code_jmp(&e->c, OP(BPF_JMP, BPF_JLT, BPF_K), rb, 0, w->need, e->lbl_reject);
 		if (w->delta)
 			code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_K), rb, 0, 0, w->delta);
-		code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_X), rb, 7, 0, 0);
+		code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_X), rb, e->rdata, 0, 0);
 	} else {
-		code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), rb, 7, 0, 0);
+		code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), rb, e->rdata, 0, 0);
 	}
 	if (w->min)
 		code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_K), rb, 0, 0, w->min);
@@ -173,16 +174,16 @@ static int window_base(struct em *e, struct win *w, int *ri)
 static void window_xdp(struct em *e, struct win *w)
 {
 	if (!w->base) {
-		w->reg = 7;
+		w->reg = e->rdata;
 		if ((uint32_t)w->ext > e->s.checked) {
 			e->need_reject = 1;
-			guard(e, 7, w->ext, e->lbl_reject);
+			guard(e, e->rdata, w->ext, e->lbl_reject);
 			e->s.checked = (uint32_t)w->ext;
 		}
 		return;
 	}
-	for (int i = 0; i < NPOOL; i++) { /* a pointer an earlier block checked */
-		int r = ebpf_pool[i];
+	for (int i = 0; i < e->npool; i++) { /* a pointer an earlier block checked */
+		int r = e->pool[i];
 		struct loc *l = &e->s.reg[r];
 		if (!l->ptr || l->v != w->base || l->need < w->need)
 			continue;
@@ -281,7 +282,7 @@ void win_block_pre(struct em *e)
 {
 	if (e->pre > e->s.checked && e->pre + 4 <= XDP_MAX_OFF) {
 		e->need_reject = 1;
-		guard(e, 7, (int32_t)e->pre, e->lbl_reject);
+		guard(e, e->rdata, (int32_t)e->pre, e->lbl_reject);
 		e->s.checked = e->pre;
 	}
 }
