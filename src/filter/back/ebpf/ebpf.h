@@ -81,6 +81,18 @@ void code_jmp(struct code *c, uint8_t op, int dst, int src, int32_t imm, int lab
  * resolve labels into OUT.  0 or -1 (out of memory, or a jump out of
  * range: errno-free, the caller reports). */
 int code_finish(struct code *c, int optimize, struct filter_ebpf_prog *out);
+/* Registers an instruction reads (USE) and writes (DEF), as bit masks. */
+void code_use_def(const struct filter_ebpf_insn *i, uint32_t *use, uint32_t *def);
+/* Registers live into each instruction (IN, n + 2 zeroed words), skipping
+ * those marked in DEL (may be NULL). */
+void code_liveness(const struct code *c, const uint8_t *del, uint32_t *in);
+/* Delete the instructions marked in DEL; labels move to the next survivor. */
+int code_compact(struct code *c, const uint8_t *del);
+/* ret.c: returns folded into the jumps to them; 1 changed, 0 not, -1 out
+ * of memory. */
+int code_fold_returns(struct code *c);
+/* After it: 'r0 = K' where r0 is K already, 'exit' before 'exit'. */
+int code_tidy_returns(struct code *c);
 
 /* ---- stack layout (offsets from r10) -------------------------------- */
 
@@ -130,7 +142,8 @@ struct em {
 	struct state s;
 	uint32_t pinned; /* registers in use by the current operation */
 	uint32_t tick;
-	int *uses; /* per value id: references not yet consumed */
+	int *uses;  /* per value id: references not yet consumed */
+	int *buses; /* per value id: of those, loads from it (it is their index) */
 	uint32_t *stamp, cur;
 	struct win w[MAXWIN];
 	int nw, buf_used;

@@ -210,8 +210,10 @@ static int compute(struct em *e, const struct ir_val *v)
 		break;
 	case IR_V_LOAD:
 		r = load(e, v->a, v->k, v->size, &raw);
-		if (v->a)
+		if (v->a) {
 			consume(e, v->a);
+			e->buses[v->a->id]--;
+		}
 		break;
 	case IR_V_MSH:
 		r = load(e, NULL, v->k, 1, &raw);
@@ -352,6 +354,8 @@ static void count_uses(struct em *e, const struct ir_val *v, uint8_t *seen)
 	if (seen[v->id])
 		return;
 	seen[v->id] = 1;
+	if (v->kind == IR_V_LOAD && v->a)
+		e->buses[v->a->id]++;
 	count_uses(e, v->a, seen);
 	count_uses(e, v->b, seen);
 }
@@ -380,6 +384,7 @@ static int emit_view(struct em *e, struct ir_block **list, size_t n, int entry)
 	if (!lbl || !in || !seen || !vseen || !g)
 		goto done;
 	memset(e->uses, 0, (ir->nvals + 1) * sizeof(*e->uses));
+	memset(e->buses, 0, (ir->nvals + 1) * sizeof(*e->buses));
 	for (size_t i = 0; i < n; i++) {
 		const struct ir_block *b = list[i];
 		lbl[b->id] = lbl_of(e, b);
@@ -441,6 +446,7 @@ static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_
 	struct em e = {.ir = ir, .o = o, .d = d};
 	struct ir_block **list = calloc(ir->nblocks + 1, sizeof(*list));
 	e.uses = calloc(ir->nvals + 1, sizeof(*e.uses));
+	e.buses = calloc(ir->nvals + 1, sizeof(*e.buses));
 	e.stamp = calloc(ir->nvals + 1, sizeof(*e.stamp));
 	e.c.tail_insn = SIZE_MAX;
 	e.linear_copy = linear_copy;
@@ -448,7 +454,7 @@ static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_
 	memset(out, 0, sizeof(*out));
 	out->prog_array_insn = SIZE_MAX;
 	size_t n = list ? ir_order(ir, list) : 0;
-	if (!e.uses || !e.stamp || n == 0) {
+	if (!e.uses || !e.buses || !e.stamp || n == 0) {
 		diag_set(d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
 		goto done;
 	}
@@ -487,6 +493,7 @@ done:
 	sw_free(&e);
 	free(list);
 	free(e.uses);
+	free(e.buses);
 	free(e.stamp);
 	free(e.c.v);
 	free(e.c.lpos);

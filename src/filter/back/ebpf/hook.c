@@ -100,7 +100,7 @@ static int xdp_needs_ctx(const struct em *e)
 void hook_regs(struct em *e)
 {
 	static const int tc_pool[] = {0, 1, 2, 3, 4, 5, 9};
-	static const int xdp_pool[] = {0, 3, 4, 5, 6, 7, 8, 9};
+	static const int xdp_pool[] = {3, 4, 5, 0, 6, 7, 8, 9}; /* r0 last: ret.c */
 	int n = 0;
 	if (tc(e)) {
 		e->rctx = 6, e->rdata = 7, e->rend = 8;

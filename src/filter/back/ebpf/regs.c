@@ -100,7 +100,7 @@ static int callee_saved(int r)
 }
 
 /* What taking R costs: 0 free, 1 it holds a value not wanted again (or a
- * checked pointer), 2 either but a callee-saved register not yet written
+ * checked pointer) or it is r0, 2 either but a callee-saved register not yet written
  * (the JIT saves and restores it), 3 a value still wanted (a spill). */
 static int alloc_cost(const struct em *e, int r)
 {
@@ -109,7 +109,8 @@ static int alloc_cost(const struct em *e, int r)
 		return 3;
 	if (callee_saved(r) && !(e->callee_used & (1u << r)))
 		return 2;
-	return l->v != NULL;
+	/* r0 is worth keeping free: ret.c sets it in front of a jump */
+	return l->v != NULL || r == 0;
 }
 
 int reg_alloc(struct em *e)

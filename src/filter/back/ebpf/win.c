@@ -5,6 +5,7 @@
 #include "back/ebpf/ebpf.h"
 
 #include <linux/bpf.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 struct pload {
@@ -138,28 +139,70 @@ static void guard(struct em *e, int ptr, int32_t len, int lbl)
 		 lbl);
 }
 
-/* Pointer to BASE (+ W->min) in R: checked index, data + index. */
-static int window_base(struct em *e, struct win *w, int *ri)
+/* A bound on V that the verifier knows too (it tracks loads of a byte and
+ * ALU with constants, not byte swaps nor scratch slots), or UINT64_MAX. */
+static uint64_t vmax(const struct ir_val *v)
+{
+	const uint64_t top = 0xffffffffu;
+	uint64_t a = v->a ? vmax(v->a) : UINT64_MAX, k = v->b ? vmax(v->b) : UINT64_MAX, r;
+	switch (v->kind) {
+	case IR_V_CONST: return v->k;
+	case IR_V_MSH: return 60;
+	case IR_V_LOAD: return v->size == 1 ? 255 : UINT64_MAX;
+	case IR_V_BIN: break;
+	default: return UINT64_MAX;
+	}
+	if (a > top || k > top)
+		return UINT64_MAX;
+	switch (v->op) {
+	case IR_AND: return a < k ? a : k;
+	case IR_ADD: r = a + k; break;
+	case IR_LSH: r = k < 32 ? a << k : UINT64_MAX; break;
+	case IR_RSH: return a;
+	case IR_MUL: r = a * k; break;
+	default: return UINT64_MAX;
+	}
+	return r > top ? UINT64_MAX : r;
+}
+
+/* Pointer to BASE (+ W->min) in R: checked index, data + index.  TAKE:
+ * the index's register may become the pointer when nothing but loads from
+ * BASE wants the index again. */
+static int window_base(struct em *e, struct win *w, int *ri, int take)
 {
 	*ri = -1;
 	if (w->base) {
 		*ri = emit_nval(e, w->base);
 		reg_pin(e, *ri);
 	}
-	int rb = reg_alloc(e);
-	reg_pin(e, rb);
+	if (e->err)
+		return 0;
+	int rb;
+	if (w->base && take && e->uses[w->base->id] <= e->buses[w->base->id]) {
+		rb = *ri;
+		reg_forget(e, rb);
+		*ri = -1;
+	} else {
+		rb = reg_alloc(e);
+		reg_pin(e, rb);
+		if (w->base)
+			code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), rb, *ri, 0, 0);
+	}
 	if (e->err)
 		return 0;
 	if (w->base) {
-		code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), rb, *ri, 0, 0);
-		e->need_reject = 1;
 		/* direct windows are under 32 KiB: an index beyond rejects, and the
 		 * pointer can be checked further later without leaving the
 		 * verifier's 64 KiB */
 		int32_t lim = (emit_direct(e) ? XDP_MAX_OFF : MAX_PKT_OFF - w->ext) - 4;
-		code_jmp(&e->c, OP(BPF_JMP, BPF_JGT, BPF_K), rb, 0, lim, e->lbl_reject);
-		if (w->need > 0) /* the view's shift needs the offset past the tag */
+		if (vmax(w->base) > (uint64_t)lim) {
+			e->need_reject = 1;
+			code_jmp(&e->c, OP(BPF_JMP, BPF_JGT, BPF_K), rb, 0, lim, e->lbl_reject);
+		}
+		if (w->need > 0) { /* the view's shift needs the offset past the tag */
+			e->need_reject = 1;
 			code_jmp(&e->c, OP(BPF_JMP, BPF_JLT, BPF_K), rb, 0, w->need, e->lbl_reject);
+		}
 		if (w->delta)
 			code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_K), rb, 0, 0, w->delta);
 		code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_X), rb, e->rdata, 0, 0);
@@ -198,7 +241,7 @@ static void window_xdp(struct em *e, struct win *w)
 		return;
 	}
 	int ri;
-	w->reg = window_base(e, w, &ri);
+	w->reg = window_base(e, w, &ri, 1);
 	guard(e, w->reg, w->ext, e->lbl_reject);
 	if (ri >= 0)
 		reg_unpin(e, ri);
@@ -230,7 +273,7 @@ static void window_tc(struct em *e, struct win *w)
 	}
 	int16_t buf = (int16_t)at;
 	e->buf_used = at + span - STK_BUF;
-	w->reg = window_base(e, w, &ri);
+	w->reg = window_base(e, w, &ri, 0);
 	if (e->err)
 		return;
 	int fast = code_label(&e->c);
