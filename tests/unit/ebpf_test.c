@@ -586,6 +586,30 @@ static void host_lists(void **state)
 	}
 }
 
+/* ip6 protochain: a step reads the next header and the length of one
+ * extension header with one guard for both (a block's loads share it), and
+ * the walk still gives libpcap's verdicts on whole and cut chains. */
+static void walk_guards(void **state)
+{
+	(void)state;
+	/* Ethernet, IPv6 (next: hop-by-hop), hop-by-hop (next: TCP, 8 bytes), TCP */
+	uint8_t f[14 + 40 + 8 + 20] = {
+		[12] = 0x86, [13] = 0xdd, [14] = 0x60, [20] = 0, [54] = 6, [55] = 0};
+	struct filter_ebpf_prog p;
+	xdp("ip6 protochain 6", &p);
+	size_t guards = 0;
+	for (size_t i = 0; i < p.len; i++)
+		guards += p.insns[i].code == (BPF_JMP | BPF_JGT | BPF_X);
+	/* the first (21 bytes), then one per step and kind of header (128 steps) */
+	assert_true(guards <= 1 + 2 * 128);
+	assert_int_equal(run(&p, f, sizeof(f)), XDP_PASS);
+	assert_int_equal(run(&p, f, 56), XDP_PASS); /* the chain ends inside the frame */
+	assert_int_equal(run(&p, f, 55), XDP_DROP); /* the header's length is cut */
+	f[54] = 17;
+	assert_int_equal(run(&p, f, sizeof(f)), XDP_DROP);
+	filter_ebpf_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -594,7 +618,7 @@ int main(void)
 		cmocka_unit_test(guard_placement), cmocka_unit_test(guards_merged),
 		cmocka_unit_test(verdicts),	   cmocka_unit_test(vlan_views),
 		cmocka_unit_test(observe),	   cmocka_unit_test(registers),
-		cmocka_unit_test(host_lists),
+		cmocka_unit_test(host_lists),	   cmocka_unit_test(walk_guards),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -151,6 +151,8 @@ struct em {
 	int linear;	 /* tc: the copy for skbs whose linear part is the whole packet */
 	int linear_copy; /* tc: that copy exists */
 	uint32_t pre;	 /* direct windows: the extent the block may check up front */
+	const struct ir_block *blk; /* the block being emitted */
+	int seg;		    /* its segment: store SEG, or the test after them */
 	int lbl_accept, lbl_reject;
 	int need_accept, need_reject;
 	int rctx, rdata, rend; /* the context (-1: dropped), data, data_end */

@@ -307,7 +307,9 @@ static int emit_block(struct em *e, const struct ir_block *b, const int *lbl, in
 {
 	if (emit_direct(e))
 		win_block_pre(e);
-	for (const struct ir_stmt *s = b->stmts; s; s = s->next) {
+	e->blk = b;
+	e->seg = 0;
+	for (const struct ir_stmt *s = b->stmts; s; s = s->next, e->seg++) {
 		if (s->v->faults || win_begin(e, s->v, NULL)) {
 			if (s->v->faults)
 				emit_to_reject(e);

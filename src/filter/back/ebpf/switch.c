@@ -14,8 +14,8 @@
 #include <string.h>
 
 enum {
-	SW_MIN_TESTS = 4, /* fewer tests are emitted one by one */
-	SW_LEAF_POINTS = 3,
+	SW_MIN_TESTS = 4,   /* fewer tests are emitted one by one */
+	SW_LEAF_POINTS = 6, /* == tests not taken are cheaper than a search */
 };
 
 struct sw {
@@ -130,16 +130,56 @@ static void unmark(struct sw_plan *p, const struct ir_block *const *members, siz
 		p->of[members[i]->id] = to;
 }
 
+/* How many == tests intervals [I, J) of S take as a chain around exit
+ * DFLT, or SIZE_MAX when one goes elsewhere over a range. */
+static size_t chain_tests(const struct sw *s, size_t i, size_t j, const struct ir_block *dflt)
+{
+	size_t tests = 0;
+	for (size_t k = i; k < j; k++)
+		if (s->to[k] != dflt) {
+			if (s->lo[k + 1] - s->lo[k] > SW_LEAF_POINTS)
+				return SIZE_MAX;
+			tests += (size_t)(s->lo[k + 1] - s->lo[k]);
+		}
+	return tests;
+}
+
+/* The exit of [I, J) that leaves the fewest == tests, their count in *N. */
+static const struct ir_block *chain_default(const struct sw *s, size_t i, size_t j, size_t *n)
+{
+	const struct ir_block *best = s->to[i];
+	*n = SIZE_MAX;
+	for (size_t k = i; k < j; k++) {
+		size_t t = chain_tests(s, i, j, s->to[k]);
+		if (t < *n)
+			*n = t, best = s->to[k];
+	}
+	return best;
+}
+
+/* Whether S is a chain of == tests anyway. */
+static int one_chain(const struct sw *s)
+{
+	size_t n;
+	chain_default(s, 0, s->nint, &n);
+	return n <= SW_LEAF_POINTS;
+}
+
+static void sw_clear(struct sw *s)
+{
+	free(s->lo);
+	free(s->to);
+	free(s->exits);
+	memset(s, 0, sizeof(*s));
+}
+
 void sw_free(struct em *e)
 {
 	struct sw_plan *p = e->sw;
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->r[i].lo);
-		free(p->r[i].to);
-		free(p->r[i].exits);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		sw_clear(&p->r[i]);
 	free(p->r);
 	free(p->of);
 	free(p);
@@ -190,6 +230,11 @@ int sw_plan(struct em *e, struct ir_block *const *list, size_t n)
 		s->ntests = m;
 		if (intervals(s, p->of, (uint32_t)p->n, members, m) < 0)
 			goto done;
+		if (one_chain(s)) { /* as the blocks would be emitted anyway */
+			unmark(p, members, m, -1);
+			sw_clear(s);
+			continue;
+		}
 		unmark(p, members + 1, m - 1, -2);
 		p->n++;
 	}
@@ -218,20 +263,13 @@ static void search(struct em *e, const struct sw *s, int r, size_t i, size_t j, 
 		return;
 	}
 	/* a default exit with a few single values around it: == tests */
-	const struct ir_block *dflt = s->to[i];
-	size_t points = 0;
-	int chain = 1;
-	for (size_t k = i; k < j && chain; k++) {
-		if (s->lo[k + 1] - s->lo[k] == 1 && s->to[k] != dflt)
-			points++;
-		else if (s->to[k] != dflt)
-			chain = 0;
-	}
-	if (chain && points <= SW_LEAF_POINTS) {
+	size_t tests;
+	const struct ir_block *dflt = chain_default(s, i, j, &tests);
+	if (tests <= SW_LEAF_POINTS) {
 		for (size_t k = i; k < j; k++)
-			if (s->to[k] != dflt)
+			for (uint64_t x = s->lo[k]; s->to[k] != dflt && x < s->lo[k + 1]; x++)
 				code_jmp(&e->c, OP(BPF_JMP32, BPF_JEQ, BPF_K), r, 0,
-					 (int32_t)(uint32_t)s->lo[k], lbl[s->to[k]->id]);
+					 (int32_t)(uint32_t)x, lbl[s->to[k]->id]);
 		code_jmp(&e->c, OP(BPF_JMP, BPF_JA, BPF_K), 0, 0, 0, lbl[dflt->id]);
 		return;
 	}

@@ -88,6 +88,49 @@ static uint8_t align_mask(int32_t phys, uint8_t size)
 	return m;
 }
 
+/* The furthest byte (+1) past BASE that loads of V read. */
+static int32_t reach_from(struct em *e, const struct ir_val *v, const struct ir_val *base)
+{
+	if (!v || e->stamp[v->id] == e->cur)
+		return 0;
+	e->stamp[v->id] = e->cur;
+	int32_t a = reach_from(e, v->a, base), b = reach_from(e, v->b, base);
+	int32_t r = a > b ? a : b;
+	if (v->kind == IR_V_LOAD && v->a == base && (int32_t)(v->k + v->size) > r)
+		r = (int32_t)(v->k + v->size);
+	return r;
+}
+
+/* In a direct window, the furthest byte past BASE that the rest of the
+ * block (from segment E->seg on) reads while BASE keeps its value (no
+ * store to a slot it reads comes between).  Every segment of a block runs,
+ * and a fault in any rejects, so one guard may cover them all. */
+static int32_t block_reach(struct em *e, const struct ir_val *base)
+{
+	const struct ir_block *b = e->blk;
+	int32_t r = 0;
+	uint32_t written = 0;
+	int seg = 0;
+	if (!b)
+		return 0;
+	e->cur++;
+	for (const struct ir_stmt *s = b->stmts; s; s = s->next, seg++) {
+		if (written & base->uses_mem)
+			return r;
+		if (seg > e->seg) {
+			int32_t x = reach_from(e, s->v, base);
+			r = x > r ? x : r;
+		}
+		if (seg >= e->seg)
+			written |= 1u << s->slot;
+	}
+	if ((written & base->uses_mem) || b->op == IR_RET)
+		return r;
+	int32_t x = reach_from(e, b->lhs, base), y = reach_from(e, b->rhs, base);
+	x = x > y ? x : y;
+	return x > r ? x : r;
+}
+
 /* Windows: one per base at XDP; at tc, split so one helper call copies
  * each into a buffer where every load is aligned. */
 static void plan_windows(struct em *e, struct plan *p)
@@ -117,6 +160,12 @@ static void plan_windows(struct em *e, struct plan *p)
 		}
 		e->w[e->nw++] = (struct win){
 			l->base, emit_direct(e) ? 0 : l->phys, end, -1, l->need, l->delta, am};
+	}
+	for (int i = 0; i < e->nw && emit_direct(e) && e->o->optimize; i++) {
+		struct win *w = &e->w[i];
+		int32_t r = w->base ? block_reach(e, w->base) : 0;
+		if (r > w->ext && r + 4 <= XDP_MAX_OFF)
+			w->ext = r;
 	}
 }
 
@@ -178,7 +227,8 @@ static int window_base(struct em *e, struct win *w, int *ri, int take)
 	if (e->err)
 		return 0;
 	int rb;
-	if (w->base && take && e->uses[w->base->id] <= e->buses[w->base->id]) {
+	if (w->base && take && e->uses[w->base->id] > 0 &&
+	    e->uses[w->base->id] <= e->buses[w->base->id]) {
 		rb = *ri;
 		reg_forget(e, rb);
 		*ri = -1;
