@@ -511,8 +511,7 @@ static void observe(void **state)
 }
 
 /* XDP programs write no callee-saved register (r6-r9), which the JIT
- * would save and restore on every run, and end in their only 'exit' but
- * for paths that return without a jump. */
+ * would save and restore on every run, and end in their only 'exit'. */
 static void registers(void **state)
 {
 	(void)state;
@@ -526,6 +525,11 @@ static void registers(void **state)
 			if (cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX)
 				assert_true(p.insns[i].dst_reg < 6);
 		}
+		/* the JIT's epilogue goes where the first 'exit' is: only one */
+		size_t exits = 0;
+		for (size_t i = 0; i < p.len; i++)
+			exits += p.insns[i].code == (BPF_JMP | BPF_EXIT);
+		assert_int_equal(exits, 1);
 		assert_int_equal(p.insns[p.len - 1].code, BPF_JMP | BPF_EXIT);
 		filter_ebpf_release(&p);
 	}

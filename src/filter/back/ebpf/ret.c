@@ -1,13 +1,14 @@
 /* ret.c - returns folded into the jumps that lead to them (code_finish's
  * last peephole step; see ebpf.h).
  *
- * The JIT emits one epilogue, at the end of the program: an 'exit' before
- * the last instruction becomes a jump to it.  So a conditional jump to a
- * return block ('r0 = K; exit') costs two taken jumps, and 'goto' to one
- * two as well.  Instead, where the jump's test does not read r0 and the
- * path that falls through writes r0 before reading it, 'r0 = K' moves in
- * front of the jump, which then goes straight to the last 'exit'; a 'goto'
- * to a return block becomes a copy of it.  Then a 'r0 = K' where r0 is
+ * The x86 JIT emits one epilogue, at the first 'exit' of the program, and
+ * makes every other 'exit' a jump to it.  So a conditional jump to a return
+ * block ('r0 = K; exit') costs two taken jumps, and 'goto' to one two as
+ * well.  Instead, where the jump's test does not read r0 and the path that
+ * falls through writes r0 before reading it, 'r0 = K' moves in front of the
+ * jump, which then goes straight to the last 'exit'; a 'goto' to a return
+ * block becomes 'r0 = K; goto' that exit, and so does every other 'exit',
+ * so that the program has one, at its end.  Then a 'r0 = K' where r0 is
  * known to be K already goes away. */
 #include "back/ebpf/ebpf.h"
 
@@ -67,7 +68,7 @@ static int fold(struct code *c, const uint32_t *live, int last_exit)
 			e.tgt = last_exit;
 			v[n++] = e;
 		} else {
-			v[n++] = (struct einsn){{BPF_JMP | BPF_EXIT, 0, 0, 0, 0}, -1};
+			v[n++] = (struct einsn){{BPF_JMP | BPF_JA, 0, 0, 0, 0}, last_exit};
 		}
 	}
 	map[c->n] = (long)n;
@@ -125,6 +126,14 @@ int code_fold_returns(struct code *c)
 	code_liveness(c, NULL, live);
 	int rc = fold(c, live, last_exit);
 	free(live);
+	/* the JIT puts the epilogue at the first 'exit' and makes the others
+	 * jumps to it: one 'exit', at the end, where the paths fall through */
+	for (size_t i = 0; rc >= 0 && i + 1 < c->n; i++)
+		if (c->v[i].in.code == (BPF_JMP | BPF_EXIT)) {
+			c->v[i].in.code = BPF_JMP | BPF_JA;
+			c->v[i].tgt = last_exit;
+			rc = 1;
+		}
 	return rc;
 }
 
