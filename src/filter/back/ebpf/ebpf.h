@@ -7,7 +7,9 @@
  * cache with spills to 8-byte stack slots (regs.c); the block walk and
  * value materialisation (emit.c); the guarded windows the loads go through
  * (win.c) and the guaranteed extents that let a block check up front what
- * its accepting paths read (guard.c); and the listings (dump.c).
+ * its accepting paths read (guard.c); the switches, tests of one value
+ * against many constants as one search (switch.c); the returns folded
+ * into the jumps to them (ret.c); and the listings (dump.c).
  *
  * At tc the program comes twice, unless that makes it too long: a copy for
  * linear skbs (where data..data_end is the whole packet, so a failed guard
