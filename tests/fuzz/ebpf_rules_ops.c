@@ -59,12 +59,8 @@ static void scalar_op(uint8_t op, struct reg *a, const struct reg *b)
 		hi = m;
 		break;
 	}
-	case BPF_DIV: hi = a->umax; break;
-	case BPF_MOD:
-		hi = er_const(b) && b->umin ? b->umin - 1 : a->umax;
-		if (!er_const(b) || !b->umin)
-			hi = a->umax > b->umax ? a->umax : b->umax;
-		break;
+	case BPF_DIV:
+	case BPF_MOD: break; /* the kernel tracks no bounds through them: unknown */
 	case BPF_LSH:
 		if (er_const(b) && b->umin < 64 && (a->umax << b->umin) >> b->umin == a->umax)
 			lo = a->umin << b->umin, hi = a->umax << b->umin;
@@ -131,6 +127,10 @@ static int ptr_op(struct walk *w, size_t pc, struct state *st, uint8_t op, struc
 			       names[d->type]);
 	if (op == BPF_SUB)
 		return er_fail(w, pc, "a variable subtracted from a packet pointer");
+	if (s.umax >= 1u << 29) /* the kernel's BPF_MAX_VAR_OFF */
+		return er_fail(w, pc,
+			       "math between a packet pointer and a register with "
+			       "unbounded value");
 	d->umin = add_sat(d->umin, s.umin);
 	d->umax = add_sat(d->umax, s.umax);
 	d->id = ++st->next_id;

@@ -15,7 +15,9 @@
  * Prints the agreement table (checker OK / BAD / UNDECIDED against kernel
  * accepts / refuses) and every disagreement: checker OK where the kernel
  * refuses (the checker misses a rule) or BAD where the kernel accepts (the
- * checker is stricter than the kernel).  Exit 0 when no disagreement, 1 with
+ * checker is stricter than the kernel; not when the kernel never reaches the
+ * instruction the checker names: it accepts the program with an invalid
+ * opcode there).  Exit 0 when no disagreement, 1 with
  * one, 2 on a usage or set-up error, 77 when not root.
  */
 #include <bpf/bpf.h>
@@ -46,6 +48,7 @@ struct tally {
 	size_t n[3][2]; /* [checker verdict][kernel accepted] */
 	size_t shown, bad;
 	size_t stricter; /* BAD by a rule beyond the kernel's, kernel accepts */
+	size_t dead;	 /* BAD at an instruction the kernel proves unreachable */
 	int verbose;
 	size_t generated; /* programs from the compiler */
 	size_t refused;	  /* expressions the compiler refused for a hook */
@@ -80,6 +83,25 @@ static const char *log_tail(void)
 	return t;
 }
 
+/* Whether the kernel never reaches instruction AT of P: it still accepts
+ * the program with 'r10 = 0' there (the verifier checks only what it
+ * walks, and proves some branches never taken; opcodes it checks for all). */
+static int kernel_skips(const struct bpf_insn *p, size_t len, enum filter_hook hook, size_t at)
+{
+	struct bpf_insn *q = malloc(len * sizeof *q);
+	int skips;
+
+	if (!q || at >= len) {
+		free(q);
+		return 0;
+	}
+	memcpy(q, p, len * sizeof *q);
+	q[at] = (struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 10};
+	skips = kernel_accepts(q, len, hook);
+	free(q);
+	return skips;
+}
+
 /* Check one program both ways and count it; WHAT names it. */
 static void judge(struct tally *t, const struct bpf_insn *p, size_t len, enum filter_hook hook,
 		  size_t prog_array, const char *what)
@@ -88,10 +110,14 @@ static void judge(struct tally *t, const struct bpf_insn *p, size_t len, enum fi
 	enum ebpf_rules_verdict v =
 		ebpf_rules_check((const struct filter_ebpf_insn *)p, len, hook, prog_array, &r);
 	int k = kernel_accepts(p, len, hook);
-	int disagree = (v == EBPF_RULES_OK && !k) || (v == EBPF_RULES_BAD && k && !r.beyond_kernel);
+	int dead =
+		v == EBPF_RULES_BAD && k && !r.beyond_kernel && kernel_skips(p, len, hook, r.insn);
+	int disagree = (v == EBPF_RULES_OK && !k) ||
+		       (v == EBPF_RULES_BAD && k && !r.beyond_kernel && !dead);
 
 	t->n[v][k]++;
 	t->stricter += v == EBPF_RULES_BAD && k && r.beyond_kernel;
+	t->dead += dead;
 	if (!disagree && !t->verbose)
 		return;
 	if (disagree)
@@ -292,7 +318,8 @@ int main(int argc, char **argv)
 	printf("checker BAD       %14zu  %14zu\n", t.n[1][1], t.n[1][0]);
 	printf("checker UNDECIDED %14zu  %14zu\n", t.n[2][1], t.n[2][0]);
 	printf("%zu disagreements (%zu more BAD by the checker's own rule on uninitialised "
-	       "stack, which the kernel does not hold root to)\n",
-	       t.bad, t.stricter);
+	       "stack, which the kernel does not hold root to; %zu BAD at an instruction the "
+	       "kernel proves unreachable and never checks)\n",
+	       t.bad, t.stricter, t.dead);
 	return t.bad ? 1 : 0;
 }

@@ -4,7 +4,8 @@
 # XDP and tc programs for the project's expression lists (and the shared
 # corpus' when present), 1000 of them with one instruction changed, and the
 # bench's clang-built XDP programs with 300 mutants, and fails if the checker
-# calls a program good that the kernel refuses, or bad that it accepts.
+# calls a program good that the kernel refuses, or bad that it accepts (unless
+# at an instruction the kernel never reaches, which it does not check).
 # Needs root (bpf()); 77 otherwise.
 set -u
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}

@@ -33,6 +33,13 @@ int ek_probe(void)
  * an XDP program differs only in the two xdp_md loads of the prologue
  * (data and data_end become u64 loads from struct xdp_buff), unless it
  * removed dead code (then the lengths differ and nothing is compared). */
+static int prologue_ctx_load(const struct bpf_insn *ours, const struct bpf_insn *kern, size_t i)
+{
+	return i <= 2 && ours->code == (BPF_LDX | BPF_MEM | BPF_W) &&
+	       kern->code == (BPF_LDX | BPF_MEM | BPF_DW) && ours->dst_reg == kern->dst_reg &&
+	       ours->src_reg == kern->src_reg && (ours->off == 0 || ours->off == 4);
+}
+
 static void compare_xlated(int fd, const struct filter_ebpf_prog *ep, const char *expr)
 {
 	struct bpf_prog_info info = {0};
@@ -53,8 +60,8 @@ static void compare_xlated(int fd, const struct filter_ebpf_prog *ep, const char
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (i == 1 || i == 2) /* r7 = data, r8 = data_end */
-			continue;
+		if (prologue_ctx_load((const struct bpf_insn *)&ep->insns[i], &x[i], i))
+			continue; /* data, data_end */
 		if (memcmp(&x[i], &ep->insns[i], sizeof(x[i]))) {
 			printf("XLATED-DIFFERS '%s' at instruction %zu\n", expr, i);
 			ek_xlated_bad++;

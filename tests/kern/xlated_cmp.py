@@ -29,36 +29,37 @@ CALL = re.compile(r"^call (\w+)#(\d+)$")
 # None for both, our opcode, a regex for our text, the kernel's sequence as
 # (opcode, regex) pairs), where {1}, {2} stand for our regex's groups and N
 # for any offset into the kernel's own structures.  Loads from the context
-# (r6 holds it from the first instruction on) at the uapi offset become
+# (r6, or r1 in an XDP prologue: ctx_base) at the uapi offset become
 # loads from the kernel's structures; divisions by a register get the
-# kernel's guard for a zero divisor.
+# kernel's guard for a zero divisor.  At XDP without a context register the
+# prologue reads data and data_end from r1 (ctx_base below).
 N = r"\d+"
-CTXLD = r"r(\d) = \*\(u32 \*\)\(r6 \+%d\)"
+CTXLD = r"r(\d) = \*\(u32 \*\)\(r([16]) \+%d\)"
 RULES = [
     ("xdp_md->data: xdp_buff->data (u64)", "xdp", "61", CTXLD % 0,
-     [("79", r"r{1} = \*\(u64 \*\)\(r6 \+N\)")]),
+     [("79", r"r{1} = \*\(u64 \*\)\(r{2} \+N\)")]),
     ("xdp_md->data_end: xdp_buff->data_end (u64)", "xdp", "61", CTXLD % 4,
-     [("79", r"r{1} = \*\(u64 \*\)\(r6 \+N\)")]),
+     [("79", r"r{1} = \*\(u64 \*\)\(r{2} \+N\)")]),
     ("xdp_md->ingress_ifindex: xdp_buff->rxq->dev->ifindex", "xdp", "61", CTXLD % 12,
-     [("79", r"r{1} = \*\(u64 \*\)\(r6 \+N\)"), ("79", r"r{1} = \*\(u64 \*\)\(r{1} \+N\)"),
+     [("79", r"r{1} = \*\(u64 \*\)\(r{2} \+N\)"), ("79", r"r{1} = \*\(u64 \*\)\(r{1} \+N\)"),
       ("61", r"r{1} = \*\(u32 \*\)\(r{1} \+N\)")]),
     ("__sk_buff->len: sk_buff->len", "tc", "61", CTXLD % 0,
-     [("61", r"r{1} = \*\(u32 \*\)\(r6 \+N\)")]),
+     [("61", r"r{1} = \*\(u32 \*\)\(r{2} \+N\)")]),
     ("__sk_buff->pkt_type: sk_buff's pkt_type bits", "tc", "61", CTXLD % 4,
-     [("71", r"r{1} = \*\(u8 \*\)\(r6 \+N\)"), ("54", r"w{1} &= \d+")]),
+     [("71", r"r{1} = \*\(u8 \*\)\(r{2} \+N\)"), ("54", r"w{1} &= \d+")]),
     ("__sk_buff->vlan_present: sk_buff->vlan_all != 0", "tc", "61", CTXLD % 20,
-     [("61", r"r{1} = \*\(u32 \*\)\(r6 \+N\)"), ("15", r"if r{1} == 0x0 goto pc\+1"),
+     [("61", r"r{1} = \*\(u32 \*\)\(r{2} \+N\)"), ("15", r"if r{1} == 0x0 goto pc\+1"),
       ("b4", r"w{1} = 1")]),
     ("__sk_buff->vlan_tci: sk_buff->vlan_tci (u16)", "tc", "61", CTXLD % 24,
-     [("69", r"r{1} = \*\(u16 \*\)\(r6 \+N\)")]),
+     [("69", r"r{1} = \*\(u16 \*\)\(r{2} \+N\)")]),
     ("__sk_buff->vlan_proto: sk_buff->vlan_proto (u16)", "tc", "61", CTXLD % 28,
-     [("69", r"r{1} = \*\(u16 \*\)\(r6 \+N\)")]),
+     [("69", r"r{1} = \*\(u16 \*\)\(r{2} \+N\)")]),
     ("__sk_buff->ifindex: sk_buff->dev->ifindex", "tc", "61", CTXLD % 40,
-     [("79", r"r{1} = \*\(u64 \*\)\(r6 \+N\)"), ("61", r"r{1} = \*\(u32 \*\)\(r{1} \+N\)")]),
+     [("79", r"r{1} = \*\(u64 \*\)\(r{2} \+N\)"), ("61", r"r{1} = \*\(u32 \*\)\(r{1} \+N\)")]),
     ("__sk_buff->data: sk_buff->data (u64)", "tc", "61", CTXLD % 76,
-     [("79", r"r{1} = \*\(u64 \*\)\(r6 \+N\)")]),
+     [("79", r"r{1} = \*\(u64 \*\)\(r{2} \+N\)")]),
     ("__sk_buff->data_end: the control block's data_end (u64)", "tc", "61", CTXLD % 80,
-     [("79", r"r{1} = \*\(u64 \*\)\(r6 \+N\)")]),
+     [("79", r"r{1} = \*\(u64 \*\)\(r{2} \+N\)")]),
     ("w/w: a zero divisor gives 0", None, "3c", r"w(\d) /= w(\d)",
      [("56", r"if w{2} != 0x0 goto pc\+2"), ("ac", r"w{1} \^= w{1}"), ("05", r"goto pc\+1"),
       ("3c", r"w{1} /= w{2}")]),
@@ -74,7 +75,7 @@ def rewrite(hook, o, kern, j):
     applies but the kernel does something else, or None."""
     for name, h, op, rx, seq in RULES:
         m = re.fullmatch(rx, o[2]) if op == o[1] and h in (None, hook) else None
-        if not m:
+        if not m or not ctx_base(rx, m, o):
             continue
         got = kern[j:j + len(seq)]
         for g, (kop, krx) in zip(got, seq):
@@ -84,6 +85,13 @@ def rewrite(hook, o, kern, j):
                 return name, 0
         return (name, len(seq)) if len(got) == len(seq) else (name, 0)
     return None
+
+
+def ctx_base(rx, m, o):
+    """Whether a context load's base register holds the context: r6 from
+    the first instruction on, or r1 in the prologue (instructions 0 and 1,
+    before data overwrites it)."""
+    return not rx.startswith(CTXLD[:8]) or m.group(2) == "6" or o[0] <= 1
 
 
 def parse(path):

@@ -101,7 +101,7 @@ static long target(const struct code *c, size_t i)
 }
 
 /* Delete the instructions marked in DEL; labels move to the next survivor. */
-static int compact(struct code *c, const uint8_t *del)
+int code_compact(struct code *c, const uint8_t *del)
 {
 	long *map = malloc((c->n + 1) * sizeof(*map));
 	if (!map)
@@ -216,7 +216,7 @@ static int unreachable(struct code *c, uint8_t *del)
 }
 
 /* Registers an instruction reads (USE) and writes (DEF), as bit masks. */
-static void use_def(const struct filter_ebpf_insn *i, uint32_t *use, uint32_t *def)
+void code_use_def(const struct filter_ebpf_insn *i, uint32_t *use, uint32_t *def)
 {
 	uint8_t cls = BPF_CLASS(i->code), op = BPF_OP(i->code);
 	uint32_t d = 1u << i->dst_reg, s = 1u << i->src_reg;
@@ -247,24 +247,20 @@ static void use_def(const struct filter_ebpf_insn *i, uint32_t *use, uint32_t *d
 	}
 }
 
-/* Remove register writes that nothing reads (side-effect free ones). */
-static int dead_writes(struct code *c, uint8_t *del)
+void code_liveness(const struct code *c, const uint8_t *del, uint32_t *in)
 {
-	uint32_t *in = calloc(c->n + 2, sizeof(*in));
-	if (!in)
-		return -1;
 	for (int changed = 1, rounds = 0; changed && rounds < 64; rounds++) {
 		changed = 0;
 		for (size_t j = c->n; j-- > 0;) {
 			const struct einsn *e = &c->v[j];
 			uint32_t use, def, out = 0;
-			use_def(&e->in, &use, &def);
+			code_use_def(&e->in, &use, &def);
 			if (e->tgt >= 0)
 				out |= in[target(c, j)];
 			if (!is_ja(&e->in) && !is_exit(&e->in))
 				out |= in[j + (is_ldimm64(&e->in) ? 2 : 1)];
 			uint32_t v = use | (out & ~def);
-			if (del[j])
+			if (del && del[j])
 				v = out;
 			if (v != in[j]) {
 				in[j] = v;
@@ -272,6 +268,15 @@ static int dead_writes(struct code *c, uint8_t *del)
 			}
 		}
 	}
+}
+
+/* Remove register writes that nothing reads (side-effect free ones). */
+static int dead_writes(struct code *c, uint8_t *del)
+{
+	uint32_t *in = calloc(c->n + 2, sizeof(*in));
+	if (!in)
+		return -1;
+	code_liveness(c, del, in);
 	int changes = 0;
 	for (size_t j = 0; j < c->n; j++) {
 		const struct einsn *e = &c->v[j];
@@ -279,7 +284,7 @@ static int dead_writes(struct code *c, uint8_t *del)
 		if (del[j] || (cls != BPF_ALU && cls != BPF_ALU64 && cls != BPF_LDX))
 			continue;
 		uint32_t use, def, out = 0;
-		use_def(&e->in, &use, &def);
+		code_use_def(&e->in, &use, &def);
 		if (e->tgt < 0 && j + 1 < c->n)
 			out = in[j + 1];
 		if (e->in.dst_reg != 10 && !(out & def)) {
@@ -365,13 +370,8 @@ static int far_jumps(struct code *c)
 	return -1;
 }
 
-int code_finish(struct code *c, int optimize, struct filter_ebpf_prog *out)
+static int cleanup(struct code *c, int optimize)
 {
-	if (c->err)
-		return -1;
-	for (size_t l = 0; l < c->nl; l++)
-		if (c->lpos[l] >= (long)c->n)
-			return -1; /* a label after the last instruction: a backend bug */
 	for (int round = 0; round < 16; round++) {
 		int changes = 0;
 		for (int pass = 0; pass < 3; pass++) {
@@ -389,7 +389,7 @@ int code_finish(struct code *c, int optimize, struct filter_ebpf_prog *out)
 						 : dead_writes(c, del);
 			}
 			free(lab);
-			if (ch < 0 || compact(c, del) < 0) {
+			if (ch < 0 || code_compact(c, del) < 0) {
 				free(del);
 				return -1;
 			}
@@ -398,6 +398,26 @@ int code_finish(struct code *c, int optimize, struct filter_ebpf_prog *out)
 		}
 		if (!changes)
 			break;
+	}
+	return 0;
+}
+
+int code_finish(struct code *c, int optimize, struct filter_ebpf_prog *out)
+{
+	if (c->err)
+		return -1;
+	for (size_t l = 0; l < c->nl; l++)
+		if (c->lpos[l] >= (long)c->n)
+			return -1; /* a label after the last instruction: a backend bug */
+	if (cleanup(c, optimize) < 0)
+		return -1;
+	if (optimize) {
+		int f = code_fold_returns(c);
+		if (f < 0 || (f > 0 && cleanup(c, optimize) < 0))
+			return -1;
+		for (int round = 0; round < 4 && f > 0; round++)
+			if ((f = code_tidy_returns(c)) < 0 || (f > 0 && cleanup(c, optimize) < 0))
+				return -1;
 	}
 	if (far_jumps(c) < 0)
 		return -1;

@@ -7,15 +7,23 @@
  * cache with spills to 8-byte stack slots (regs.c); the block walk and
  * value materialisation (emit.c); the guarded windows the loads go through
  * (win.c) and the guaranteed extents that let a block check up front what
- * its accepting paths read (guard.c); and the listings (dump.c).
+ * its accepting paths read (guard.c); the switches, tests of one value
+ * against many constants as one search (switch.c); the returns folded
+ * into the jumps to them (ret.c); and the listings (dump.c).
  *
  * At tc the program comes twice, unless that makes it too long: a copy for
  * linear skbs (where data..data_end is the whole packet, so a failed guard
  * rejects, as at XDP) and a copy that reads what lies beyond the linear
  * part with bpf_skb_load_bytes() into a stack buffer.
  *
- * Register use: r6 the context, r7 the start and r8 the end of the direct
- * packet window (data/data_end), r10 the frame; r0-r5 and r9 hold IR values.
+ * Register use (the hook's profile, hook_regs()): at tc, r6 the context, r7
+ * the start and r8 the end of the direct packet window (data/data_end), and
+ * r0-r5, r9 hold IR values (helper calls clobber r1-r5).  At XDP, which
+ * calls no helper, r1 holds data and r2 data_end, the context is dropped
+ * after the prologue (or kept in r6 when a tail call or a context field
+ * needs it), and IR values go to r0, r3-r5 first: the JIT saves and
+ * restores every callee-saved register (r6-r9) a program writes, so those
+ * come last.  r10 is the frame.
  * Stack (below r10): IR scratch slots, value spills, the save area for
  * helper calls at tc, and buffers for bpf_skb_load_bytes.
  *
@@ -75,6 +83,18 @@ void code_jmp(struct code *c, uint8_t op, int dst, int src, int32_t imm, int lab
  * resolve labels into OUT.  0 or -1 (out of memory, or a jump out of
  * range: errno-free, the caller reports). */
 int code_finish(struct code *c, int optimize, struct filter_ebpf_prog *out);
+/* Registers an instruction reads (USE) and writes (DEF), as bit masks. */
+void code_use_def(const struct filter_ebpf_insn *i, uint32_t *use, uint32_t *def);
+/* Registers live into each instruction (IN, n + 2 zeroed words), skipping
+ * those marked in DEL (may be NULL). */
+void code_liveness(const struct code *c, const uint8_t *del, uint32_t *in);
+/* Delete the instructions marked in DEL; labels move to the next survivor. */
+int code_compact(struct code *c, const uint8_t *del);
+/* ret.c: returns folded into the jumps to them; 1 changed, 0 not, -1 out
+ * of memory. */
+int code_fold_returns(struct code *c);
+/* After it: 'r0 = K' where r0 is K already, 'exit' before 'exit'. */
+int code_tidy_returns(struct code *c);
 
 /* ---- stack layout (offsets from r10) -------------------------------- */
 
@@ -86,7 +106,7 @@ enum {
 	STK_BUF = -512,	  /* load-bytes buffers: [STK_BUF, STK_BUF + BUF_SIZE) */
 	BUF_SIZE = 168,
 	WIN_SPAN = 64, /* the widest window one helper call copies */
-	NPOOL = 7,     /* r0-r5, r9 */
+	NPOOL = 8,     /* registers for IR values, at most */
 	MAXWIN = 16,
 };
 
@@ -124,7 +144,8 @@ struct em {
 	struct state s;
 	uint32_t pinned; /* registers in use by the current operation */
 	uint32_t tick;
-	int *uses; /* per value id: references not yet consumed */
+	int *uses;  /* per value id: references not yet consumed */
+	int *buses; /* per value id: of those, loads from it (it is their index) */
 	uint32_t *stamp, cur;
 	struct win w[MAXWIN];
 	int nw, buf_used;
@@ -132,12 +153,19 @@ struct em {
 	int linear;	 /* tc: the copy for skbs whose linear part is the whole packet */
 	int linear_copy; /* tc: that copy exists */
 	uint32_t pre;	 /* direct windows: the extent the block may check up front */
+	const struct ir_block *blk; /* the block being emitted */
+	int seg;		    /* its segment: store SEG, or the test after them */
 	int lbl_accept, lbl_reject;
 	int need_accept, need_reject;
+	int rctx, rdata, rend; /* the context (-1: dropped), data, data_end */
+	int pool[NPOOL], npool;
+	uint32_t callee_used; /* callee-saved registers written so far */
+	struct sw_plan *sw;   /* switch.c */
 	int err;
 };
 
-extern const int ebpf_pool[NPOOL];
+/* The hook's register profile into E (rctx, rdata, rend, pool). */
+void hook_regs(struct em *e);
 
 void reg_meet(struct state *into, const struct state *from);
 int reg_find(const struct em *e, const struct ir_val *v);
@@ -187,6 +215,22 @@ void win_block_pre(struct em *e);
  * would reject, so a block may check it up front (cbpfc's "guaranteed
  * guard"), and later blocks need no guard of their own. */
 void guard_extents(struct em *e, struct ir_block *const *list, size_t n, uint32_t *g);
+
+/* ---- switch.c: tests of one value against constants, merged -------- */
+
+struct sw;
+/* Find the switches among LIST (N blocks, topological order): 0, or -1
+ * (out of memory, reported). */
+int sw_plan(struct em *e, struct ir_block *const *list, size_t n);
+void sw_free(struct em *e);
+/* The switch B starts, or NULL. */
+const struct sw *sw_root(const struct em *e, const struct ir_block *b);
+/* Whether B is a block of a switch other than its first. */
+int sw_inside(const struct em *e, const struct ir_block *b);
+/* The value's load, then the search; jumps to LBL[exit block id]. */
+void sw_emit(struct em *e, const struct sw *s, const int *lbl);
+/* Where the switch goes on: *EXITS, and how many. */
+size_t sw_exits(const struct sw *s, const struct ir_block *const **exits);
 
 /* ---- hook.c: the hook profiles ------------------------------------- */
 

@@ -210,8 +210,10 @@ static int compute(struct em *e, const struct ir_val *v)
 		break;
 	case IR_V_LOAD:
 		r = load(e, v->a, v->k, v->size, &raw);
-		if (v->a)
+		if (v->a) {
 			consume(e, v->a);
+			e->buses[v->a->id]--;
+		}
 		break;
 	case IR_V_MSH:
 		r = load(e, NULL, v->k, 1, &raw);
@@ -305,7 +307,9 @@ static int emit_block(struct em *e, const struct ir_block *b, const int *lbl, in
 {
 	if (emit_direct(e))
 		win_block_pre(e);
-	for (const struct ir_stmt *s = b->stmts; s; s = s->next) {
+	e->blk = b;
+	e->seg = 0;
+	for (const struct ir_stmt *s = b->stmts; s; s = s->next, e->seg++) {
 		if (s->v->faults || win_begin(e, s->v, NULL)) {
 			if (s->v->faults)
 				emit_to_reject(e);
@@ -323,6 +327,11 @@ static int emit_block(struct em *e, const struct ir_block *b, const int *lbl, in
 	if ((b->lhs && b->lhs->faults) || (b->rhs && b->rhs->faults)) {
 		emit_to_reject(e);
 		return 0;
+	}
+	const struct sw *sw = sw_root(e, b);
+	if (sw) {
+		sw_emit(e, sw, lbl);
+		return 4;
 	}
 	int t = lbl[b->succ[1]->id], f = lbl[b->succ[0]->id];
 	uint32_t kc = b->lhs->k;
@@ -347,6 +356,8 @@ static void count_uses(struct em *e, const struct ir_val *v, uint8_t *seen)
 	if (seen[v->id])
 		return;
 	seen[v->id] = 1;
+	if (v->kind == IR_V_LOAD && v->a)
+		e->buses[v->a->id]++;
 	count_uses(e, v->a, seen);
 	count_uses(e, v->b, seen);
 }
@@ -375,6 +386,7 @@ static int emit_view(struct em *e, struct ir_block **list, size_t n, int entry)
 	if (!lbl || !in || !seen || !vseen || !g)
 		goto done;
 	memset(e->uses, 0, (ir->nvals + 1) * sizeof(*e->uses));
+	memset(e->buses, 0, (ir->nvals + 1) * sizeof(*e->buses));
 	for (size_t i = 0; i < n; i++) {
 		const struct ir_block *b = list[i];
 		lbl[b->id] = lbl_of(e, b);
@@ -403,15 +415,18 @@ static int emit_view(struct em *e, struct ir_block **list, size_t n, int entry)
 		int next = i + 1 < n && list[i + 1]->op != IR_RET ? lbl[list[i + 1]->id] : -2;
 		int go = emit_block(e, b, lbl, next);
 		win_end(e);
-		for (int s = 0; s < 2; s++) {
-			const struct ir_block *to = b->succ[s];
-			if (!(go & (1 << s)) || to->op == IR_RET)
+		const struct ir_block *const *to = (const struct ir_block *const *)b->succ;
+		size_t nto = 2;
+		if (go == 4)
+			nto = sw_exits(sw_root(e, b), &to), go = -1;
+		for (size_t s = 0; s < nto; s++) {
+			if ((go >= 0 && !(go & (1 << s))) || to[s]->op == IR_RET)
 				continue;
-			if (!seen[to->id])
-				in[to->id] = e->s;
+			if (!seen[to[s]->id])
+				in[to[s]->id] = e->s;
 			else
-				reg_meet(&in[to->id], &e->s);
-			seen[to->id] = 1;
+				reg_meet(&in[to[s]->id], &e->s);
+			seen[to[s]->id] = 1;
 		}
 	}
 	rc = e->err ? -1 : 0;
@@ -433,6 +448,7 @@ static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_
 	struct em e = {.ir = ir, .o = o, .d = d};
 	struct ir_block **list = calloc(ir->nblocks + 1, sizeof(*list));
 	e.uses = calloc(ir->nvals + 1, sizeof(*e.uses));
+	e.buses = calloc(ir->nvals + 1, sizeof(*e.buses));
 	e.stamp = calloc(ir->nvals + 1, sizeof(*e.stamp));
 	e.c.tail_insn = SIZE_MAX;
 	e.linear_copy = linear_copy;
@@ -440,10 +456,11 @@ static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_
 	memset(out, 0, sizeof(*out));
 	out->prog_array_insn = SIZE_MAX;
 	size_t n = list ? ir_order(ir, list) : 0;
-	if (!e.uses || !e.stamp || n == 0) {
+	if (!e.uses || !e.buses || !e.stamp || n == 0) {
 		diag_set(d, FILTER_ERR_NOMEM, 0, 0, "out of memory");
 		goto done;
 	}
+	hook_regs(&e);
 	e.lbl_accept = code_label(&e.c);
 	e.lbl_reject = code_label(&e.c);
 	hook_views(&e, used);
@@ -451,6 +468,8 @@ static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_
 		for (int lin = 0; lin < 2; lin++)
 			entry[lin][v] = code_label(&e.c);
 	hook_prologue(&e, ir->nslots, used, entry);
+	if (o->optimize && sw_plan(&e, list, n) < 0)
+		goto done;
 	/* tc: the program for linear skbs first (most packets), then the one
 	 * that reads beyond the linear part with bpf_skb_load_bytes */
 	for (int m = linear_copy ? 0 : 1; m < 2 && !e.err; m++)
@@ -473,8 +492,10 @@ static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_
 	out->hook = o->hook;
 	rc = 0;
 done:
+	sw_free(&e);
 	free(list);
 	free(e.uses);
+	free(e.buses);
 	free(e.stamp);
 	free(e.c.v);
 	free(e.c.lpos);

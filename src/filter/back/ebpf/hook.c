@@ -62,7 +62,7 @@ uint32_t hook_view_checked(enum view v)
 
 static void ctx_load(struct em *e, int dst, int off)
 {
-	code_put(&e->c, OP(BPF_LDX, BPF_MEM, BPF_W), dst, 6, (int16_t)off, 0);
+	code_put(&e->c, OP(BPF_LDX, BPF_MEM, BPF_W), dst, e->rctx, (int16_t)off, 0);
 }
 
 static void dispatch(struct em *e, const int *used, const int *entry)
@@ -73,26 +73,64 @@ static void dispatch(struct em *e, const int *used, const int *entry)
 		code_jmp(c, OP(BPF_JMP32, BPF_JNE, BPF_K), 0, 0, 0, entry[VIEW_META]);
 	}
 	if (used[VIEW_PEEL]) {
-		code_put(c, OP(BPF_ALU64, BPF_MOV, BPF_X), 0, 7, 0, 0);
+		code_put(c, OP(BPF_ALU64, BPF_MOV, BPF_X), 0, e->rdata, 0, 0);
 		code_put(c, OP(BPF_ALU64, BPF_ADD, BPF_K), 0, 0, 0, PEEL_NEED);
-		code_jmp(c, OP(BPF_JMP, BPF_JGT, BPF_X), 0, 8, 0, entry[VIEW_PLAIN]);
-		code_put(c, OP(BPF_LDX, BPF_MEM, BPF_H), 0, 7, 12, 0);
+		code_jmp(c, OP(BPF_JMP, BPF_JGT, BPF_X), 0, e->rend, 0, entry[VIEW_PLAIN]);
+		code_put(c, OP(BPF_LDX, BPF_MEM, BPF_H), 0, e->rdata, 12, 0);
 		code_jmp(c, OP(BPF_JMP32, BPF_JEQ, BPF_K), 0, 0, BE16(0x8100), entry[VIEW_PEEL]);
 		code_jmp(c, OP(BPF_JMP32, BPF_JEQ, BPF_K), 0, 0, BE16(0x88a8), entry[VIEW_PEEL]);
 	}
 	code_jmp(c, OP(BPF_JMP, BPF_JA, BPF_K), 0, 0, 0, entry[VIEW_PLAIN]);
 }
 
+/* Whether an XDP program reads its context after the prologue. */
+static int xdp_needs_ctx(const struct em *e)
+{
+	if (e->o->accept == FILTER_EBPF_TAIL_CALL)
+		return 1;
+	const struct ir *ir = e->ir;
+	for (uint32_t h = 0; h < ir->hsize; h++)
+		for (const struct ir_val *v = ir->htab[h]; v; v = v->hnext)
+			if (v->kind == IR_V_ANC && v->k != SKF_AD_VLAN_TAG &&
+			    v->k != SKF_AD_VLAN_TAG_PRESENT)
+				return 1; /* a field of struct xdp_md */
+	return 0;
+}
+
+void hook_regs(struct em *e)
+{
+	static const int tc_pool[] = {0, 1, 2, 3, 4, 5, 9};
+	static const int xdp_pool[] = {3, 4, 5, 0, 6, 7, 8, 9}; /* r0 last: ret.c */
+	int n = 0;
+	if (tc(e)) {
+		e->rctx = 6, e->rdata = 7, e->rend = 8;
+		for (size_t i = 0; i < sizeof(tc_pool) / sizeof(tc_pool[0]); i++)
+			e->pool[n++] = tc_pool[i];
+	} else {
+		e->rctx = xdp_needs_ctx(e) ? 6 : -1, e->rdata = 1, e->rend = 2;
+		for (size_t i = 0; i < sizeof(xdp_pool) / sizeof(xdp_pool[0]); i++)
+			if (xdp_pool[i] != e->rctx)
+				e->pool[n++] = xdp_pool[i];
+	}
+	e->npool = n;
+}
+
 void hook_prologue(struct em *e, uint32_t nslots, const int *used, const int (*entry)[NVIEWS])
 {
 	struct code *c = &e->c;
-	code_put(c, OP(BPF_ALU64, BPF_MOV, BPF_X), 6, 1, 0, 0);
 	if (tc(e)) {
+		code_put(c, OP(BPF_ALU64, BPF_MOV, BPF_X), 6, 1, 0, 0);
 		ctx_load(e, 7, offsetof(struct __sk_buff, data));
 		ctx_load(e, 8, offsetof(struct __sk_buff, data_end));
 	} else {
-		ctx_load(e, 7, offsetof(struct xdp_md, data));
-		ctx_load(e, 8, offsetof(struct xdp_md, data_end));
+		int ctx = e->rctx < 0 ? 1 : e->rctx;
+		if (e->rctx >= 0)
+			code_put(c, OP(BPF_ALU64, BPF_MOV, BPF_X), e->rctx, 1, 0, 0);
+		/* data_end first: r1 is the context until data overwrites it */
+		code_put(c, OP(BPF_LDX, BPF_MEM, BPF_W), e->rend, ctx,
+			 offsetof(struct xdp_md, data_end), 0);
+		code_put(c, OP(BPF_LDX, BPF_MEM, BPF_W), e->rdata, ctx,
+			 offsetof(struct xdp_md, data), 0);
 	}
 	for (uint32_t k = 0; k < nslots && k < IR_MEMWORDS; k++)
 		code_put(c, OP(BPF_ST, BPF_MEM, BPF_DW), 10, 0, (int16_t)(STK_MEM - 8 * (int)k), 0);
@@ -118,8 +156,8 @@ int hook_len(struct em *e)
 	if (tc(e)) {
 		ctx_load(e, r, offsetof(struct __sk_buff, len));
 	} else {
-		code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), r, 8, 0, 0);
-		code_put(&e->c, OP(BPF_ALU64, BPF_SUB, BPF_X), r, 7, 0, 0);
+		code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), r, e->rend, 0, 0);
+		code_put(&e->c, OP(BPF_ALU64, BPF_SUB, BPF_X), r, e->rdata, 0, 0);
 	}
 	if (e->view == VIEW_PEEL)
 		code_put(&e->c, OP(BPF_ALU, BPF_SUB, BPF_K), r, 0, 0, 4);
@@ -146,7 +184,7 @@ static int vlan_anc(struct em *e, int tag)
 			code_put(c, OP(BPF_ALU, BPF_MOV, BPF_K), r, 0, 0, 1);
 			break;
 		}
-		code_put(c, OP(BPF_LDX, BPF_MEM, BPF_H), r, 7, 14, 0);
+		code_put(c, OP(BPF_LDX, BPF_MEM, BPF_H), r, e->rdata, 14, 0);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		code_put(c, OP(BPF_ALU, BPF_END, BPF_TO_BE), r, 0, 0, 16);
 #endif
@@ -299,7 +337,7 @@ void hook_epilogues(struct em *e)
 		return;
 	code_place(c, e->lbl_accept);
 	if (e->o->accept == FILTER_EBPF_TAIL_CALL) {
-		code_put(c, OP(BPF_ALU64, BPF_MOV, BPF_X), 1, 6, 0, 0);
+		code_put(c, OP(BPF_ALU64, BPF_MOV, BPF_X), 1, e->rctx, 0, 0);
 		c->tail_insn = c->n;
 		code_put(c, OP(BPF_LD, BPF_DW, BPF_IMM), 2, 0, 0, 0);
 		code_put(c, 0, 0, 0, 0, 0);

@@ -6,8 +6,6 @@
 
 #include <linux/bpf.h>
 
-const int ebpf_pool[NPOOL] = {0, 1, 2, 3, 4, 5, 9};
-
 static int same(const struct loc *a, const struct loc *b)
 {
 	return a->v == b->v && a->raw == b->raw && a->ptr == b->ptr &&
@@ -28,9 +26,9 @@ void reg_meet(struct state *into, const struct state *from)
 
 int reg_find(const struct em *e, const struct ir_val *v)
 {
-	for (int i = 0; i < NPOOL; i++)
-		if (e->s.reg[ebpf_pool[i]].v == v && !e->s.reg[ebpf_pool[i]].ptr)
-			return ebpf_pool[i];
+	for (int i = 0; i < e->npool; i++)
+		if (e->s.reg[e->pool[i]].v == v && !e->s.reg[e->pool[i]].ptr)
+			return e->pool[i];
 	return -1;
 }
 
@@ -96,32 +94,47 @@ static void evict(struct em *e, int r)
 	l->v = NULL;
 }
 
+static int callee_saved(int r)
+{
+	return r >= 6 && r <= 9;
+}
+
+/* What taking R costs: 0 free, 1 it holds a value not wanted again (or a
+ * checked pointer) or it is r0, 2 either but a callee-saved register not yet written
+ * (the JIT saves and restores it), 3 a value still wanted (a spill). */
+static int alloc_cost(const struct em *e, int r)
+{
+	const struct loc *l = &e->s.reg[r];
+	if (l->v && wanted(e, l))
+		return 3;
+	if (callee_saved(r) && !(e->callee_used & (1u << r)))
+		return 2;
+	/* r0 is worth keeping free: ret.c sets it in front of a jump */
+	return l->v != NULL || r == 0;
+}
+
 int reg_alloc(struct em *e)
 {
-	int victim = -1;
-	for (int i = 0; i < NPOOL; i++) {
-		int r = ebpf_pool[i];
+	int best = -1, bc = 4;
+	for (int i = 0; i < e->npool; i++) {
+		int r = e->pool[i];
 		if (e->pinned & (1u << r))
 			continue;
-		const struct loc *l = &e->s.reg[r];
-		if (!l->v)
-			return r;
-		if (victim < 0) {
-			victim = r;
-			continue;
+		int c = alloc_cost(e, r);
+		if (c < bc || (c == bc && c == 3 && e->s.reg[r].lru < e->s.reg[best].lru)) {
+			best = r;
+			bc = c;
 		}
-		const struct loc *b = &e->s.reg[victim];
-		int lw = wanted(e, l), bw = wanted(e, b);
-		if (lw < bw || (lw == bw && l->lru < b->lru))
-			victim = r;
 	}
-	if (victim < 0) {
+	if (best < 0) {
 		e->err = diag_set(e->d, FILTER_ERR_LIMIT, 0, 0,
 				  "the expression needs more registers at once than eBPF has");
 		return 0;
 	}
-	evict(e, victim);
-	return victim;
+	evict(e, best);
+	if (callee_saved(best))
+		e->callee_used |= 1u << best;
+	return best;
 }
 
 int reg_unspill(struct em *e, const struct ir_val *v)

@@ -5,6 +5,7 @@
 #include "back/ebpf/ebpf.h"
 
 #include <linux/bpf.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 struct pload {
@@ -87,6 +88,49 @@ static uint8_t align_mask(int32_t phys, uint8_t size)
 	return m;
 }
 
+/* The furthest byte (+1) past BASE that loads of V read. */
+static int32_t reach_from(struct em *e, const struct ir_val *v, const struct ir_val *base)
+{
+	if (!v || e->stamp[v->id] == e->cur)
+		return 0;
+	e->stamp[v->id] = e->cur;
+	int32_t a = reach_from(e, v->a, base), b = reach_from(e, v->b, base);
+	int32_t r = a > b ? a : b;
+	if (v->kind == IR_V_LOAD && v->a == base && (int32_t)(v->k + v->size) > r)
+		r = (int32_t)(v->k + v->size);
+	return r;
+}
+
+/* In a direct window, the furthest byte past BASE that the rest of the
+ * block (from segment E->seg on) reads while BASE keeps its value (no
+ * store to a slot it reads comes between).  Every segment of a block runs,
+ * and a fault in any rejects, so one guard may cover them all. */
+static int32_t block_reach(struct em *e, const struct ir_val *base)
+{
+	const struct ir_block *b = e->blk;
+	int32_t r = 0;
+	uint32_t written = 0;
+	int seg = 0;
+	if (!b)
+		return 0;
+	e->cur++;
+	for (const struct ir_stmt *s = b->stmts; s; s = s->next, seg++) {
+		if (written & base->uses_mem)
+			return r;
+		if (seg > e->seg) {
+			int32_t x = reach_from(e, s->v, base);
+			r = x > r ? x : r;
+		}
+		if (seg >= e->seg)
+			written |= 1u << s->slot;
+	}
+	if ((written & base->uses_mem) || b->op == IR_RET)
+		return r;
+	int32_t x = reach_from(e, b->lhs, base), y = reach_from(e, b->rhs, base);
+	x = x > y ? x : y;
+	return x > r ? x : r;
+}
+
 /* Windows: one per base at XDP; at tc, split so one helper call copies
  * each into a buffer where every load is aligned. */
 static void plan_windows(struct em *e, struct plan *p)
@@ -117,6 +161,12 @@ static void plan_windows(struct em *e, struct plan *p)
 		e->w[e->nw++] = (struct win){
 			l->base, emit_direct(e) ? 0 : l->phys, end, -1, l->need, l->delta, am};
 	}
+	for (int i = 0; i < e->nw && emit_direct(e) && e->o->optimize; i++) {
+		struct win *w = &e->w[i];
+		int32_t r = w->base ? block_reach(e, w->base) : 0;
+		if (r > w->ext && r + 4 <= XDP_MAX_OFF)
+			w->ext = r;
+	}
 }
 
 const struct win *win_for(const struct em *e, const struct ir_val *base, int32_t phys, uint8_t size)
@@ -134,36 +184,80 @@ static void guard(struct em *e, int ptr, int32_t len, int lbl)
 	int t = reg_alloc(e);
 	code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), t, ptr, 0, 0);
 	code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_K), t, 0, 0, len);
-	code_jmp(&e->c, OP(BPF_JMP, lbl == e->lbl_reject ? BPF_JGT : BPF_JLE, BPF_X), t, 8, 0, lbl);
+	code_jmp(&e->c, OP(BPF_JMP, lbl == e->lbl_reject ? BPF_JGT : BPF_JLE, BPF_X), t, e->rend, 0,
+		 lbl);
 }
 
-/* Pointer to BASE (+ W->min) in R: checked index, data + index. */
-static int window_base(struct em *e, struct win *w, int *ri)
+/* A bound on V that the verifier knows too (it tracks loads of a byte and
+ * ALU with constants, not byte swaps nor scratch slots), or UINT64_MAX. */
+static uint64_t vmax(const struct ir_val *v)
+{
+	const uint64_t top = 0xffffffffu;
+	uint64_t a = v->a ? vmax(v->a) : UINT64_MAX, k = v->b ? vmax(v->b) : UINT64_MAX, r;
+	switch (v->kind) {
+	case IR_V_CONST: return v->k;
+	case IR_V_MSH: return 60;
+	case IR_V_LOAD: return v->size == 1 ? 255 : UINT64_MAX;
+	case IR_V_BIN: break;
+	default: return UINT64_MAX;
+	}
+	if (a > top || k > top)
+		return UINT64_MAX;
+	switch (v->op) {
+	case IR_AND: return a < k ? a : k;
+	case IR_ADD: r = a + k; break;
+	case IR_LSH: r = k < 32 ? a << k : UINT64_MAX; break;
+	case IR_RSH: return a;
+	case IR_MUL: r = a * k; break;
+	default: return UINT64_MAX;
+	}
+	return r > top ? UINT64_MAX : r;
+}
+
+/* Pointer to BASE (+ W->min) in R: checked index, data + index.  TAKE:
+ * the index's register may become the pointer when nothing but loads from
+ * BASE wants the index again. */
+static int window_base(struct em *e, struct win *w, int *ri, int take)
 {
 	*ri = -1;
 	if (w->base) {
 		*ri = emit_nval(e, w->base);
 		reg_pin(e, *ri);
 	}
-	int rb = reg_alloc(e);
-	reg_pin(e, rb);
+	if (e->err)
+		return 0;
+	int rb;
+	if (w->base && take && e->uses[w->base->id] > 0 &&
+	    e->uses[w->base->id] <= e->buses[w->base->id]) {
+		rb = *ri;
+		reg_forget(e, rb);
+		*ri = -1;
+	} else {
+		rb = reg_alloc(e);
+		reg_pin(e, rb);
+		if (w->base)
+			code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), rb, *ri, 0, 0);
+	}
 	if (e->err)
 		return 0;
 	if (w->base) {
-		code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), rb, *ri, 0, 0);
-		e->need_reject = 1;
 		/* direct windows are under 32 KiB: an index beyond rejects, and the
 		 * pointer can be checked further later without leaving the
 		 * verifier's 64 KiB */
 		int32_t lim = (emit_direct(e) ? XDP_MAX_OFF : MAX_PKT_OFF - w->ext) - 4;
-		code_jmp(&e->c, OP(BPF_JMP, BPF_JGT, BPF_K), rb, 0, lim, e->lbl_reject);
-		if (w->need > 0) /* the view's shift needs the offset past the tag */
+		if (vmax(w->base) > (uint64_t)lim) {
+			e->need_reject = 1;
+			code_jmp(&e->c, OP(BPF_JMP, BPF_JGT, BPF_K), rb, 0, lim, e->lbl_reject);
+		}
+		if (w->need > 0) { /* the view's shift needs the offset past the tag */
+			e->need_reject = 1;
 			code_jmp(&e->c, OP(BPF_JMP, BPF_JLT, BPF_K), rb, 0, w->need, e->lbl_reject);
+		}
 		if (w->delta)
 			code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_K), rb, 0, 0, w->delta);
-		code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_X), rb, 7, 0, 0);
+		code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_X), rb, e->rdata, 0, 0);
 	} else {
-		code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), rb, 7, 0, 0);
+		code_put(&e->c, OP(BPF_ALU64, BPF_MOV, BPF_X), rb, e->rdata, 0, 0);
 	}
 	if (w->min)
 		code_put(&e->c, OP(BPF_ALU64, BPF_ADD, BPF_K), rb, 0, 0, w->min);
@@ -173,16 +267,16 @@ static int window_base(struct em *e, struct win *w, int *ri)
 static void window_xdp(struct em *e, struct win *w)
 {
 	if (!w->base) {
-		w->reg = 7;
+		w->reg = e->rdata;
 		if ((uint32_t)w->ext > e->s.checked) {
 			e->need_reject = 1;
-			guard(e, 7, w->ext, e->lbl_reject);
+			guard(e, e->rdata, w->ext, e->lbl_reject);
 			e->s.checked = (uint32_t)w->ext;
 		}
 		return;
 	}
-	for (int i = 0; i < NPOOL; i++) { /* a pointer an earlier block checked */
-		int r = ebpf_pool[i];
+	for (int i = 0; i < e->npool; i++) { /* a pointer an earlier block checked */
+		int r = e->pool[i];
 		struct loc *l = &e->s.reg[r];
 		if (!l->ptr || l->v != w->base || l->need < w->need)
 			continue;
@@ -197,7 +291,7 @@ static void window_xdp(struct em *e, struct win *w)
 		return;
 	}
 	int ri;
-	w->reg = window_base(e, w, &ri);
+	w->reg = window_base(e, w, &ri, 1);
 	guard(e, w->reg, w->ext, e->lbl_reject);
 	if (ri >= 0)
 		reg_unpin(e, ri);
@@ -229,7 +323,7 @@ static void window_tc(struct em *e, struct win *w)
 	}
 	int16_t buf = (int16_t)at;
 	e->buf_used = at + span - STK_BUF;
-	w->reg = window_base(e, w, &ri);
+	w->reg = window_base(e, w, &ri, 0);
 	if (e->err)
 		return;
 	int fast = code_label(&e->c);
@@ -281,7 +375,7 @@ void win_block_pre(struct em *e)
 {
 	if (e->pre > e->s.checked && e->pre + 4 <= XDP_MAX_OFF) {
 		e->need_reject = 1;
-		guard(e, 7, (int32_t)e->pre, e->lbl_reject);
+		guard(e, e->rdata, (int32_t)e->pre, e->lbl_reject);
 		e->s.checked = e->pre;
 	}
 }
