@@ -4,11 +4,14 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct capture_file {
 	pcap_t *p;
@@ -184,6 +187,51 @@ static int fast_run(struct capture_file *f, struct run *r)
 	return 0;
 }
 
+/* A mapped file that shrinks under us (truncated by another process while
+ * we read it) raises SIGBUS at the first page past its new end: the one
+ * handler, installed only while mapped records are read, ends that read. */
+static sigjmp_buf *bus_jmp;
+
+static void on_bus(int sig)
+{
+	(void)sig;
+	if (bus_jmp)
+		siglongjmp(*bus_jmp, 1);
+	_exit(128 + SIGBUS);
+}
+
+/* The mapped part of the run: -1 (ERR set) when the file shrank, 1 when
+ * the sink stopped, 0 when libpcap is to go on from R->end (where a
+ * record it must judge starts, or the end, which may have moved on). */
+static int mapped_run(struct capture_file *f, struct run *r, char *err, size_t errlen)
+{
+	sigjmp_buf jb;
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_bus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	bus_jmp = &jb;
+	volatile int rc = -1;
+	if (sigsetjmp(jb, 1) == 0)
+		rc = fast_run(f, r);
+	bus_jmp = NULL;
+	sigaction(SIGBUS, &old, NULL);
+	if (rc < 0) {
+		snprintf(err, errlen,
+			 "the file shrank while being read: stopped at byte offset %llu, after "
+			 "%llu good packets",
+			 (unsigned long long)r->end, (unsigned long long)r->records);
+		return -1;
+	}
+	if (rc == 0 && fseek(f->fp, (long)r->end, SEEK_SET) != 0) {
+		snprintf(err, errlen, "damaged at byte offset %llu, after %llu good packets",
+			 (unsigned long long)r->end, (unsigned long long)r->records);
+		return -1;
+	}
+	return rc;
+}
+
 /* pcap_dispatch() rather than pcap_next_ex(): one call into libpcap per
  * batch of records instead of one per record. */
 int capture_file_run(struct capture_file *f, const struct filter_prog *prog, capture_sink sink,
@@ -195,18 +243,8 @@ int capture_file_run(struct capture_file *f, const struct filter_prog *prog, cap
 			0,    0,
 			24};
 	int rc;
-	if (f->map) {
-		if (fast_run(f, &r))
-			return 0;
-		if (r.end >= f->maplen)
-			return 0;
-		if (fseek(f->fp, (long)r.end, SEEK_SET) != 0) {
-			snprintf(err, errlen,
-				 "damaged at byte offset %llu, after %llu good packets",
-				 (unsigned long long)r.end, (unsigned long long)r.records);
-			return -1;
-		}
-	}
+	if (f->map && (rc = mapped_run(f, &r, err, errlen)) != 0)
+		return rc > 0 ? 0 : -1;
 	while ((rc = pcap_dispatch(f->p, 4096, run_one, (u_char *)&r)) > 0 && !r.stopped)
 		;
 	if (r.stopped || rc == 0 || rc == PCAP_ERROR_BREAK)
