@@ -43,8 +43,17 @@ const char *ethertype_name(unsigned t)
 	}
 }
 
+/* tcpdump's ether_type_print: -q gives the name alone */
 static void ethertype_text(struct decode_ctx *c, unsigned t)
 {
+	if (c->o.quiet) {
+		const char *n = ethertype_name(t);
+		if (strcmp(n, "Unknown"))
+			ob_str(&c->out, n);
+		else
+			ob_fmt(&c->out, "Unknown Ethertype (0x%04x)", t);
+		return;
+	}
 	ob_str(&c->out, "ethertype ");
 	ob_str(&c->out, ethertype_name(t));
 	ob_str(&c->out, " (0x");
@@ -184,6 +193,51 @@ static const char *sll_pkttype(unsigned t)
 	}
 }
 
+/* tcpdump's null_hdr_print: the address family, by name alone with -q. */
+static void null_header(struct decode_ctx *c, uint32_t af, uint32_t len)
+{
+	const char *n = af == 2				   ? "IPv4"
+			: af == 24 || af == 28 || af == 30 ? "IPv6"
+			: af == 7			   ? "OSI"
+			: af == 23			   ? "IPX"
+			: af == 16			   ? "Appletalk"
+							   : "Unknown";
+	if (c->o.quiet)
+		ob_str(&c->out, n);
+	else
+		ob_fmt(&c->out, "AF %s (%u)", n, af);
+	ob_fmt(&c->out, ", length %u: ", len);
+}
+
+/* tcpdump's sll_print and sll2_print: the -e header; -q leaves out the
+ * protocol and the length. */
+static void sll_header(struct decode_ctx *c, struct cursor *cu, int v2, uint32_t len)
+{
+	unsigned proto = v2 ? cur_u16(cu, 0) : cur_u16(cu, 14);
+	unsigned halen = v2 ? cur_u8(cu, 11) : cur_u16(cu, 4);
+	if (v2)
+		ob_fmt(&c->out, "ifindex %u ", cur_u32(cu, 4));
+	else
+		ob_fmt(&c->out, "%3s ", sll_pkttype(cur_u16(cu, 0)));
+	if (halen == 6) {
+		uint8_t a[6];
+		cur_copy(cu, v2 ? 12 : 6, a, 6);
+		ob_mac(&c->out, a);
+		ob_chr(&c->out, ' ');
+	}
+	if (c->o.quiet)
+		return;
+	if (proto == 1)
+		ob_str(&c->out, "802.3");
+	else if (proto == 4)
+		ob_str(&c->out, "802.2");
+	else if (proto <= 1500)
+		ob_fmt(&c->out, "ethertype Unknown (0x%04x)", proto);
+	else
+		ethertype_text(c, proto);
+	ob_fmt(&c->out, ", length %u: ", len);
+}
+
 /* Linux cooked headers and loopback; their payload by protocol. */
 void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
@@ -197,19 +251,8 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		uint32_t af = c->dlt == DECODE_DLT_LOOP ? cur_u32(cu, 0) : cur_le32(cu, 0);
 		if (af & 0xffff0000)
 			af = __builtin_bswap32(af);
-		if (c->o.link) {
-			const char *n = af == 2				   ? "IPv4"
-					: af == 24 || af == 28 || af == 30 ? "IPv6"
-					: af == 7			   ? "OSI"
-					: af == 23			   ? "IPX"
-					: af == 16			   ? "Appletalk"
-									   : "Unknown";
-			if (c->o.quiet)
-				ob_str(&c->out, n);
-			else
-				ob_fmt(&c->out, "AF %s (%u)", n, af);
-			ob_fmt(&c->out, ", length %u: ", len);
-		}
+		if (c->o.link)
+			null_header(c, af, len);
 		cur_skip(cu, 4);
 		uint32_t l = len >= 4 ? len - 4 : 0;
 		if (af == 2) {
@@ -219,7 +262,7 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		} else {
 			layer(c, "null-other");
 			if (!c->o.link)
-				ob_fmt(&c->out, "AF Unknown (%u), length %u: ", af, len);
+				null_header(c, af, len);
 			print_unknown_hex(c, cu);
 		}
 		return;
@@ -233,8 +276,7 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	}
 	unsigned proto = v2 ? cur_u16(cu, 0) : cur_u16(cu, 14);
 	unsigned pkttype = v2 ? cur_u8(cu, 10) : cur_u16(cu, 0);
-	unsigned halen = v2 ? cur_u8(cu, 11) : cur_u16(cu, 4);
-	uint32_t aoff = v2 ? 12 : 6;
+	struct cursor frame = *cu;
 	if (v2) {
 		char name[IF_NAMESIZE];
 		unsigned idx = cur_u32(cu, 4);
@@ -245,23 +287,8 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 			ob_fmt(&c->out, "ifindex %u ", idx);
 		ob_fmt(&c->out, "%-3s ", sll_pkttype(pkttype));
 	}
-	if (c->o.link) {
-		if (v2)
-			ob_fmt(&c->out, "ifindex %u ", cur_u32(cu, 4));
-		else
-			ob_fmt(&c->out, "%3s ", sll_pkttype(pkttype));
-		if (halen == 6) {
-			uint8_t a[6];
-			cur_copy(cu, aoff, a, 6);
-			ob_mac(&c->out, a);
-			ob_chr(&c->out, ' ');
-		}
-		if (proto <= 1500)
-			ob_str(&c->out, proto == 1 || proto == 4 ? "802.3" : "ethertype Unknown");
-		else
-			ethertype_text(c, proto);
-		ob_fmt(&c->out, ", length %u: ", len);
-	}
+	if (c->o.link)
+		sll_header(c, cu, v2, len);
 	cur_skip(cu, hl);
 	uint32_t l = len >= hl ? len - hl : 0;
 	while (proto == 0x8100 && cur_avail(cu, 0, 4)) {
@@ -286,10 +313,8 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	}
 	if (!print_ethertype(c, cu, l, proto)) {
 		layer(c, "sll-other");
-		if (!c->o.link) {
-			ethertype_text(c, proto);
-			ob_fmt(&c->out, ", length %u: ", len);
-		}
+		if (!c->o.link)
+			sll_header(c, &frame, v2, l + hl);
 		print_unknown_hex(c, cu);
 	}
 }
