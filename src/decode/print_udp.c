@@ -86,7 +86,7 @@ void print_udp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		return;
 	}
 	if (c->o.verbose && c->ip.direct >= 0 && !c->ip.frag) /* a fragment: no checksum */
-		verbose_cksum(c, cu, plen + 8); /* tcpdump: over min(ulen, IP's) */
+		verbose_cksum(c, cu, plen + 8);		      /* tcpdump: over min(ulen, IP's) */
 	c->f.length = ul;
 	struct cursor p = *cu;
 	cur_skip(&p, 8);
