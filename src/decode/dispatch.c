@@ -107,7 +107,7 @@ static void build(struct decode_ctx *c, const struct decode_hdr *h, const uint8_
 			print_hex(c, &rest, 1);
 		else if (c->o.hex)
 			print_hex(c, &rest, 0);
-		else if (c->o.ascii)
+		else if (c->o.ascii && cur_left(&rest)) /* tcpdump: caplen > hdrlen */
 			print_ascii(c, &rest);
 	}
 	if (c->o.json)

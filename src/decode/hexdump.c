@@ -83,7 +83,9 @@ void print_ascii(struct decode_ctx *c, struct cursor *cu)
 
 void print_unknown_hex(struct decode_ctx *c, struct cursor *cu)
 {
-	if (c->o.hex || c->o.hexascii || c->o.ascii)
-		return; /* the requested dump follows anyway */
+	/* tcpdump: -x, -X and -q suppress this dump; -A does not, its
+	 * ASCII dump follows this one */
+	if (c->o.hex || c->o.hexascii || c->o.quiet)
+		return;
 	print_hex(c, cu, 1);
 }

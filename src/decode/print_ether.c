@@ -6,45 +6,78 @@
 
 #include "priv.h"
 
+/* tcpdump 4.99.3's ethertype_values, in its order */
 const char *ethertype_name(unsigned t)
 {
 	switch (t) {
 	case 0x0800: return "IPv4";
-	case 0x86dd: return "IPv6";
-	case 0x0806: return "ARP";
-	case 0x8035: return "Reverse ARP";
-	case 0x8100: return "802.1Q";
-	case 0x88a8: return "802.1Q-QinQ";
-	case 0x9100: return "802.1Q-9100";
-	case 0x9200: return "802.1Q-9200";
 	case 0x8847: return "MPLS unicast";
 	case 0x8848: return "MPLS multicast";
+	case 0x86dd: return "IPv6";
+	case 0x8100: return "802.1Q";
+	case 0x9100: return "802.1Q-9100";
+	case 0x88a8: return "802.1Q-QinQ";
+	case 0x9200: return "802.1Q-9200";
+	case 0x88e5: return "802.1AE MACsec";
+	case 0x0200: return "PUP";
+	case 0x0806: return "ARP";
+	case 0x8035: return "Reverse ARP";
+	case 0x0600: return "NS";
+	case 0x0500: return "Sprite";
+	case 0x1000: return "Trail";
+	case 0x6001: return "MOP DL";
+	case 0x6002: return "MOP RC";
+	case 0x6003: return "DN";
+	case 0x6004: return "LAT";
+	case 0x6007: return "SCA";
+	case 0x6558: return "TEB";
+	case 0x8038: return "Lanbridge";
+	case 0x803c: return "DEC DNS";
+	case 0x803e: return "DEC DTS";
+	case 0x805b: return "VEXP";
+	case 0x805c: return "VPROD";
+	case 0x809b: return "Appletalk";
+	case 0x80f3: return "Appletalk ARP";
+	case 0x8137: return "IPX";
+	case 0x880b: return "PPP";
+	case 0x8808: return "MPCP";
+	case 0x8809: return "Slow Protocols";
 	case 0x8863: return "PPPoE D";
 	case 0x8864: return "PPPoE S";
-	case 0x88cc: return "LLDP";
 	case 0x888e: return "EAPOL";
-	case 0x9000: return "Loopback";
-	case 0x6558: return "TEB";
-	case 0x88e5: return "MACsec";
-	case 0x88f7: return "PTP";
-	case 0x8809: return "Slow Protocols";
-	case 0x8902: return "CFM";
-	case 0x8137: return "IPX";
-	case 0x6003: return "DECNET";
-	case 0x80f3: return "AARP";
-	case 0x809b: return "Appletalk";
+	case 0x8899: return "Realtek protocols";
+	case 0x886f: return "MS NLB heartbeat";
 	case 0x8870: return "Jumbo";
-	case 0x8808: return "MAC control";
-	case 0x88e7: return "PBB";
-	case 0x893a: return "IEEE1905.1";
 	case 0x894f: return "NSH";
-	case 0x22f3: return "TRILL";
+	case 0x9000: return "Loopback";
+	case 0xfefe: return "OSI";
+	case 0x00fe: return "GRE-OSI";
+	case 0xabcd: return "CFM (old)";
+	case 0x8902: return "CFM";
+	case 0x893a: return "IEEE1905.1";
+	case 0x88cc: return "LLDP";
+	case 0x88ca: return "TIPC";
+	case 0x0707: return "GeoNet (old)";
+	case 0x8947: return "GeoNet";
+	case 0x1111: return "CALM FAST";
+	case 0x88a2: return "AoE";
+	case 0x88f7: return "PTP";
+	case 0xd28b: return "Arista Vendor Specific Protocol";
 	default: return "Unknown";
 	}
 }
 
+/* tcpdump's ether_type_print: -q gives the name alone */
 static void ethertype_text(struct decode_ctx *c, unsigned t)
 {
+	if (c->o.quiet) {
+		const char *n = ethertype_name(t);
+		if (strcmp(n, "Unknown"))
+			ob_str(&c->out, n);
+		else
+			ob_fmt(&c->out, "Unknown Ethertype (0x%04x)", t);
+		return;
+	}
 	ob_str(&c->out, "ethertype ");
 	ob_str(&c->out, ethertype_name(t));
 	ob_str(&c->out, " (0x");
@@ -184,6 +217,54 @@ static const char *sll_pkttype(unsigned t)
 	}
 }
 
+/* tcpdump's null_hdr_print: the address family, by name alone with -q. */
+static void null_header(struct decode_ctx *c, uint32_t af, uint32_t len)
+{
+	const char *n = af == 2				   ? "IPv4"
+			: af == 24 || af == 28 || af == 30 ? "IPv6"
+			: af == 6			   ? "NS"
+			: af == 7			   ? "ISO"
+			: af == 23			   ? "IPX"
+			: af == 16			   ? "Appletalk"
+							   : "Unknown";
+	if (!c->o.quiet)
+		ob_fmt(&c->out, "AF %s (%u)", n, af);
+	else if (strcmp(n, "Unknown"))
+		ob_str(&c->out, n);
+	else
+		ob_fmt(&c->out, "Unknown AF %u", af);
+	ob_fmt(&c->out, ", length %u: ", len);
+}
+
+/* tcpdump's sll_print and sll2_print: the -e header; -q leaves out the
+ * protocol and the length. */
+static void sll_header(struct decode_ctx *c, struct cursor *cu, int v2, uint32_t len)
+{
+	unsigned proto = v2 ? cur_u16(cu, 0) : cur_u16(cu, 14);
+	unsigned halen = v2 ? cur_u8(cu, 11) : cur_u16(cu, 4);
+	if (v2)
+		ob_fmt(&c->out, "ifindex %u ", cur_u32(cu, 4));
+	else
+		ob_fmt(&c->out, "%3s ", sll_pkttype(cur_u16(cu, 0)));
+	if (halen == 6) {
+		uint8_t a[6];
+		cur_copy(cu, v2 ? 12 : 6, a, 6);
+		ob_mac(&c->out, a);
+		ob_chr(&c->out, ' ');
+	}
+	if (c->o.quiet)
+		return;
+	if (proto == 1)
+		ob_str(&c->out, "802.3");
+	else if (proto == 4)
+		ob_str(&c->out, "802.2");
+	else if (proto <= 1500)
+		ob_fmt(&c->out, "ethertype Unknown (0x%04x)", proto);
+	else
+		ethertype_text(c, proto);
+	ob_fmt(&c->out, ", length %u: ", len);
+}
+
 /* Linux cooked headers and loopback; their payload by protocol. */
 void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
@@ -197,19 +278,8 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		uint32_t af = c->dlt == DECODE_DLT_LOOP ? cur_u32(cu, 0) : cur_le32(cu, 0);
 		if (af & 0xffff0000)
 			af = __builtin_bswap32(af);
-		if (c->o.link) {
-			const char *n = af == 2				   ? "IPv4"
-					: af == 24 || af == 28 || af == 30 ? "IPv6"
-					: af == 7			   ? "OSI"
-					: af == 23			   ? "IPX"
-					: af == 16			   ? "Appletalk"
-									   : "Unknown";
-			if (c->o.quiet)
-				ob_str(&c->out, n);
-			else
-				ob_fmt(&c->out, "AF %s (%u)", n, af);
-			ob_fmt(&c->out, ", length %u: ", len);
-		}
+		if (c->o.link)
+			null_header(c, af, len);
 		cur_skip(cu, 4);
 		uint32_t l = len >= 4 ? len - 4 : 0;
 		if (af == 2) {
@@ -219,7 +289,7 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		} else {
 			layer(c, "null-other");
 			if (!c->o.link)
-				ob_fmt(&c->out, "AF Unknown (%u), length %u: ", af, len);
+				null_header(c, af, len);
 			print_unknown_hex(c, cu);
 		}
 		return;
@@ -233,8 +303,7 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	}
 	unsigned proto = v2 ? cur_u16(cu, 0) : cur_u16(cu, 14);
 	unsigned pkttype = v2 ? cur_u8(cu, 10) : cur_u16(cu, 0);
-	unsigned halen = v2 ? cur_u8(cu, 11) : cur_u16(cu, 4);
-	uint32_t aoff = v2 ? 12 : 6;
+	struct cursor frame = *cu;
 	if (v2) {
 		char name[IF_NAMESIZE];
 		unsigned idx = cur_u32(cu, 4);
@@ -245,23 +314,8 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 			ob_fmt(&c->out, "ifindex %u ", idx);
 		ob_fmt(&c->out, "%-3s ", sll_pkttype(pkttype));
 	}
-	if (c->o.link) {
-		if (v2)
-			ob_fmt(&c->out, "ifindex %u ", cur_u32(cu, 4));
-		else
-			ob_fmt(&c->out, "%3s ", sll_pkttype(pkttype));
-		if (halen == 6) {
-			uint8_t a[6];
-			cur_copy(cu, aoff, a, 6);
-			ob_mac(&c->out, a);
-			ob_chr(&c->out, ' ');
-		}
-		if (proto <= 1500)
-			ob_str(&c->out, proto == 1 || proto == 4 ? "802.3" : "ethertype Unknown");
-		else
-			ethertype_text(c, proto);
-		ob_fmt(&c->out, ", length %u: ", len);
-	}
+	if (c->o.link)
+		sll_header(c, cu, v2, len);
 	cur_skip(cu, hl);
 	uint32_t l = len >= hl ? len - hl : 0;
 	while (proto == 0x8100 && cur_avail(cu, 0, 4)) {
@@ -279,6 +333,10 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		cur_skip(cu, 4);
 		l = l >= 4 ? l - 4 : 0;
 	}
+	if (proto == 4) { /* 802.2 */
+		print_llc(c, cu, l);
+		return;
+	}
 	if (proto <= 1500) {
 		layer(c, "sll-other");
 		print_unknown_hex(c, cu);
@@ -286,10 +344,8 @@ void print_cooked(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	}
 	if (!print_ethertype(c, cu, l, proto)) {
 		layer(c, "sll-other");
-		if (!c->o.link) {
-			ethertype_text(c, proto);
-			ob_fmt(&c->out, ", length %u: ", len);
-		}
+		if (!c->o.link)
+			sll_header(c, &frame, v2, l + hl);
 		print_unknown_hex(c, cu);
 	}
 }

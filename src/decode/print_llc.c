@@ -442,6 +442,15 @@ void print_llc(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	struct obuf *o = &c->out;
 	layer(c, "llc");
 	unsigned need = cur_avail(cu, 2, 1) && (cur_u8(cu, 2) & 3) != 3 ? 4 : 3;
+	if (!cur_avail(cu, 0, 3) || len < 3) {
+		/* tcpdump's llc_print: dumped whatever -x, -X, -A and -q say,
+		 * and counted as link layer (no -x, -A dump follows) */
+		trunc_mark(c, "llc");
+		print_hex(c, cu, 1);
+		if (c->f.ipver == 0)
+			c->llc_len = len < cur_left(cu) ? len : cur_left(cu);
+		return;
+	}
 	if (!cur_avail(cu, 0, need) || len < need) {
 		trunc_mark(c, "llc");
 		print_unknown_hex(c, cu);

@@ -76,6 +76,10 @@ static void igmp_query(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 void print_igmp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
 	layer(c, "igmp");
+	if (c->o.quiet) { /* tcpdump -q: the protocol's name only */
+		ob_str(&c->out, "igmp");
+		return;
+	}
 	if (!cur_avail(cu, 0, 8)) {
 		trunc_mark(c, "igmp");
 		return;

@@ -85,8 +85,9 @@ void print_udp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		trunc_mark(c, "udp");
 		return;
 	}
-	if (c->o.verbose && c->ip.direct >= 0 && !c->ip.frag) /* a fragment: no checksum */
-		verbose_cksum(c, cu, ulen);
+	/* a fragment: no checksum; tcpdump sums min(UDP length, IP's) */
+	if (c->o.verbose && c->ip.direct >= 0 && !c->ip.frag)
+		verbose_cksum(c, cu, plen + 8);
 	c->f.length = ul;
 	struct cursor p = *cu;
 	cur_skip(&p, 8);

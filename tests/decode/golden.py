@@ -22,7 +22,7 @@ import subprocess
 import sys
 from collections import defaultdict
 
-MODES = ["-n", "-n -v", "-n -e", "-n -x", "-n -tttt"]
+MODES = ["-n", "-n -v", "-n -e", "-n -x", "-n -tttt", "-n -q", "-n -q -e", "-n -A", "-n -vv"]
 BAR = 98.0
 START = re.compile(rb"^(\d\d:\d\d:\d\d\.\d+ |\d{4}-\d\d-\d\d \d\d:|\[Invalid header)")
 

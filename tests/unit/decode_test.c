@@ -266,6 +266,65 @@ static void stp_config_bpdu(void **state)
 		       "Command, ctrl 0x03: STP 802.1d"));
 }
 
+/* -q (tcpdump 4.99.3's ndo_qflag): the link layer's short forms, no dump of
+ * an unknown payload, IGMP and the transports by name and length only. */
+static void quiet_link_layers(void **state)
+{
+	(void)state;
+	uint8_t f[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2,	  0,
+			 0,    0,    0,	   1,	 0x88, 0xb5, 'h', 'i'};
+	struct decode_opts o = {0};
+	const char *s = print(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f));
+	assert_non_null(strstr(s, "02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, ethertype Unknown "
+				  "(0x88b5), length 60: \n\t0x0000:  6869"));
+	o.quiet = 1;
+	assert_string_equal(print(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
+			    "02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, Unknown Ethertype (0x88b5), "
+			    "length 60: \n");
+	f[12] = 0x81; /* 0x81b5: still unknown; 0x8137 is IPX by name */
+	f[13] = 0x37;
+	o.link = 1;
+	assert_string_equal(print(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
+			    "02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, IPX, length 60: \n");
+	/* -A keeps tcpdump's dump of what no printer decodes, the ASCII after it */
+	struct decode_opts a = {.ascii = 1};
+	s = print(&a, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f));
+	assert_non_null(strstr(s, "length 60: \n\t0x0000:  6869 0000"));
+	assert_non_null(strstr(s, "\nhi.."));
+	/* NULL: the address family by name, "Unknown AF n" */
+	const uint8_t n[] = {10, 0, 0, 0, 0x60, 0, 0, 0};
+	assert_string_equal(print(&o, DECODE_DLT_NULL, n, sizeof(n), sizeof(n)),
+			    "Unknown AF 10, length 8: \n");
+	o.quiet = 0;
+	assert_string_equal(print(&o, DECODE_DLT_NULL, n, sizeof(n), sizeof(n)),
+			    "AF Unknown (10), length 8: \n\t0x0000:  6000 0000                     "
+			    "           `...\n");
+}
+
+static void quiet_sll_and_transports(void **state)
+{
+	(void)state;
+	uint8_t s[16 + sizeof(syn)] = {0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00};
+	memcpy(s + 16, syn, sizeof(syn));
+	struct decode_opts o = {.quiet = 1, .link = 1};
+	assert_string_equal(print(&o, DECODE_DLT_LINUX_SLL, s, sizeof(s), sizeof(s)),
+			    "Out 02:00:00:00:00:01 10.0.0.1.40000 > 10.0.0.2.80: tcp 0\n");
+	o.quiet = 0;
+	assert_non_null(
+		strstr(print(&o, DECODE_DLT_LINUX_SLL, s, sizeof(s), sizeof(s)),
+		       "Out 02:00:00:00:00:01 ethertype IPv4 (0x0800), length 56: 10.0.0.1"));
+	o.quiet = 1;
+	o.link = 0;
+	const uint8_t g[] = {0x16, 0, 0, 0, 224, 0, 0, 251};
+	uint32_t n;
+	const uint8_t *p = ip4(2, g, sizeof(g), &n);
+	assert_string_equal(print(&o, DECODE_DLT_RAW, p, n, n), "IP 10.0.0.1 > 10.0.0.2: igmp\n");
+	const uint8_t q[12] = {0x12, 0x34, 1, 0, 0, 1};
+	p = udp(40000, 53, q, sizeof(q), &n);
+	assert_string_equal(print(&o, DECODE_DLT_RAW, p, n, n),
+			    "IP 10.0.0.1.40000 > 10.0.0.2.53: UDP, length 12\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +340,8 @@ int main(void)
 		cmocka_unit_test(dns_over_tcp_prefix),
 		cmocka_unit_test(mptcp_dss),
 		cmocka_unit_test(stp_config_bpdu),
+		cmocka_unit_test(quiet_link_layers),
+		cmocka_unit_test(quiet_sll_and_transports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
