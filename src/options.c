@@ -292,7 +292,7 @@ static int print_opt(struct config *cfg, int c)
 {
 	switch (c) {
 	case 'v': cfg->verbose++; return 0;
-	case 'q': cfg->quiet = 1; return 0;
+	case 'q': cfg->quiet++; return 0;
 	case 'e': cfg->link_header = 1; return 0;
 	case 't': cfg->tstamp += cfg->tstamp < 5; return 0;
 	case 'x': cfg->hex++; return 0;

@@ -57,6 +57,28 @@ printf '# web traffic\ntcp port 80\n  and port 99999\n' >"$tmp/f.flt"
 grep -q 'filter: 3:12: port 99999' "$tmp/err" || fail "-F position: $(cat "$tmp/err")"
 ok "-F"
 
+# -q counts, as tcpdump's: -qq leaves out what follows "IP " on the fragments
+# after the first
+python3 -c '
+import struct, sys
+def frag(off):
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 48, 7, off, 64, 17, 0, bytes([10, 0, 0, 1]),
+                     bytes([10, 0, 0, 2]))
+    return b"\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x00" + ip + bytes(28)
+out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+for i, off in enumerate((0x2000, 3)):
+    p = frag(off)
+    out += struct.pack("<IIII", 1700000000 + i, 0, len(p), len(p)) + p
+open(sys.argv[1], "wb").write(out)
+' "$tmp/frag.pcap"
+"$bin" -n -q -r "$tmp/frag.pcap" 2>/dev/null | grep -q 'ip-proto-17' || fail "-q: no later fragment"
+"$bin" -n -qq -r "$tmp/frag.pcap" 2>/dev/null | grep -q 'ip-proto' && fail "-qq: a later fragment printed"
+if command -v tcpdump >/dev/null; then
+	cmp -s <("$bin" -n -qq -r "$tmp/frag.pcap" 2>/dev/null) \
+		<(tcpdump -n -qq -r "$tmp/frag.pcap" 2>/dev/null) || fail "-qq differs from tcpdump -qq"
+fi
+ok "-q, -qq"
+
 # reading, writing, counting, compared with tcpdump where it is installed
 demo=$top/pcaps/demo.pcap
 n=$("$bin" -r "$demo" --count 'tcp port 80' 2>/dev/null)
