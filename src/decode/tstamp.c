@@ -45,8 +45,21 @@ static size_t sec_text(char *t, const struct tm *tm, int date)
 	return b.len;
 }
 
+/* tcpdump 4.99.3 formats a time only when its seconds, taken as 32 bits,
+ * are below 2^31 (a pcap file's seconds are signed 32-bit: such a time is
+ * before 1970, or a difference of more than 68 years). */
+static int bad_sec(struct decode_ctx *c, int64_t sec)
+{
+	if (!((uint32_t)sec & 0x80000000u))
+		return 0;
+	ob_str(&c->out, "[Error converting time]");
+	return 1;
+}
+
 static void hms(struct decode_ctx *c, int64_t sec, uint32_t nsec, int date)
 {
+	if (bad_sec(c, sec))
+		return;
 	/* one conversion and one formatting a second of capture, not one a
 	 * packet: the text of the second is kept */
 	if (!c->tm_valid || c->tm_sec != sec || c->tm_date != date) {
@@ -67,7 +80,8 @@ static void hms(struct decode_ctx *c, int64_t sec, uint32_t nsec, int date)
 }
 
 /* -ttt and -ttttt: a difference, as hours:minutes:seconds after a sign
- * column (blank when positive, as tcpdump). */
+ * column (blank when positive), as tcpdump 4.99.3, whose gmtime() of the
+ * difference leaves whole days out. */
 static void delta(struct decode_ctx *c, int64_t s1, uint32_t n1, int64_t s0, uint32_t n0)
 {
 	int64_t ns = (s1 - s0) * 1000000000 + ((int64_t)n1 - (int64_t)n0);
@@ -75,7 +89,10 @@ static void delta(struct decode_ctx *c, int64_t s1, uint32_t n1, int64_t s0, uin
 	if (ns < 0)
 		ns = -ns;
 	int64_t s = ns / 1000000000;
-	ob_fmt(&c->out, "%02lld:", (long long)(s / 3600));
+	if (bad_sec(c, s))
+		return;
+	two(&c->out, (int)(s / 3600 % 24));
+	ob_chr(&c->out, ':');
 	two(&c->out, (int)(s / 60 % 60));
 	ob_chr(&c->out, ':');
 	two(&c->out, (int)(s % 60));
@@ -87,6 +104,8 @@ void print_tstamp(struct decode_ctx *c, const struct decode_hdr *h)
 	switch (c->o.tstamp) {
 	case DECODE_TS_NONE: return;
 	case DECODE_TS_EPOCH:
+		if (bad_sec(c, h->ts_sec))
+			break;
 		ob_i(&c->out, h->ts_sec);
 		frac(c, h->ts_nsec);
 		break;

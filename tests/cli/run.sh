@@ -79,6 +79,29 @@ if command -v tcpdump >/dev/null; then
 fi
 ok "-q, -qq"
 
+# timestamps past what tcpdump 4.99.3 formats (seconds >= 2^31 as 32 bits:
+# a file's signed seconds before 1970) and differences of more than a day
+python3 -c '
+import struct, sys
+out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+p = b"\xff" * 6 + b"\x02\0\0\0\0\x01\x08\x06" + bytes.fromhex(
+    "0001080006040001020000000001c0a80101000000000000c0a80102") + bytes(18)
+for s in (0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe, 1700000000, 1700200000):
+    out += struct.pack("<IIII", s, 5, len(p), len(p)) + p
+open(sys.argv[1], "wb").write(out)
+' "$tmp/ts.pcap"
+[ "$(TZ=UTC "$bin" -n -r "$tmp/ts.pcap" 2>/dev/null | grep -c '^\[Error converting time\] ARP')" = 3 ] ||
+	fail "timestamps before 1970 not refused as tcpdump does"
+TZ=UTC "$bin" -n -ttt -r "$tmp/ts.pcap" 2>/dev/null | tail -1 | grep -q '^ 07:33:20.000000 ARP' ||
+	fail "-ttt: a difference of more than a day"
+if command -v tcpdump >/dev/null; then
+	for t in -t -tt -ttt -tttt -ttttt ""; do
+		cmp -s <(TZ=UTC "$bin" -n $t -r "$tmp/ts.pcap" 2>/dev/null) \
+			<(TZ=UTC tcpdump -n $t -r "$tmp/ts.pcap" 2>/dev/null) || fail "timestamps $t differ from tcpdump's"
+	done
+fi
+ok "timestamps out of range"
+
 # reading, writing, counting, compared with tcpdump where it is installed
 demo=$top/pcaps/demo.pcap
 n=$("$bin" -r "$demo" --count 'tcp port 80' 2>/dev/null)
