@@ -23,6 +23,13 @@ void ob_ip4(struct obuf *b, const uint8_t a[4])
 	ob_mem(b, d, (size_t)(o - d));
 }
 
+void ip4_at(struct decode_ctx *c, struct cursor *cu, uint32_t at)
+{
+	uint8_t a[4];
+	cur_copy(cu, at, a, 4);
+	ob_ip4(&c->out, a);
+}
+
 /* As inet_ntop(): the longest run of two or more zero groups (the first of
  * equals) as "::", IPv4-mapped and -compatible addresses' last 32 bits as
  * a dotted quad. */
@@ -99,4 +106,11 @@ void ob_safe(struct obuf *b, const uint8_t *s, size_t n)
 			ob_chr(b, (char)ch);
 		}
 	}
+}
+
+void ip6_at(struct decode_ctx *c, struct cursor *cu, uint32_t at)
+{
+	uint8_t a[16];
+	cur_copy(cu, at, a, 16);
+	ob_ip6(&c->out, a);
 }

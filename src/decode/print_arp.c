@@ -46,11 +46,8 @@ static void paddr(struct decode_ctx *c, struct cursor *cu, uint32_t at, unsigned
 		ob_str(&c->out, "<wrong proto type>");
 	else if (pln != 4)
 		ob_str(&c->out, "<wrong len>");
-	else {
-		uint8_t a[4];
-		cur_copy(cu, at, a, 4);
-		ob_ip4(&c->out, a);
-	}
+	else
+		ip4_at(c, cu, at);
 }
 
 static int nonzero(struct cursor *cu, uint32_t at, unsigned n)

@@ -8,13 +8,6 @@
 
 #include "priv.h"
 
-static void ip4_at(struct decode_ctx *c, struct cursor *cu, uint32_t at)
-{
-	uint8_t a[4];
-	cur_copy(cu, at, a, 4);
-	ob_ip4(&c->out, a);
-}
-
 /* "unreachable" texts by code (tcpdump's wording); %s is the address. */
 static const char *const unreach_text[] = {
 	"net %s unreachable",

@@ -36,13 +36,6 @@ static const char *type_name(unsigned t)
 	}
 }
 
-static void addr_at(struct decode_ctx *c, struct cursor *cu, uint32_t at)
-{
-	uint8_t a[16];
-	cur_copy(cu, at, a, 16);
-	ob_ip6(&c->out, a);
-}
-
 /* The quoted datagram's transport protocol and the offset of its ports
  * (tcpdump's get_upperlayer()); 0 when not found. */
 static uint32_t upper(struct cursor *cu, uint32_t at, unsigned *prot)
@@ -101,15 +94,15 @@ static int unreach(struct decode_ctx *c, struct cursor *cu, unsigned code)
 		if (!cur_avail(cu, 32, 16))
 			return 0;
 		ob_chr(&c->out, ' ');
-		addr_at(c, cu, 32);
+		ip6_at(c, cu, 32);
 		return 1;
 	case 2:
 		if (!cur_avail(cu, 16, 32))
 			return 0;
 		ob_chr(&c->out, ' ');
-		addr_at(c, cu, 32);
+		ip6_at(c, cu, 32);
 		ob_str(&c->out, ", source address ");
-		addr_at(c, cu, 16);
+		ip6_at(c, cu, 16);
 		return 1;
 	case 4: {
 		unsigned prot = 0;
@@ -117,7 +110,7 @@ static int unreach(struct decode_ctx *c, struct cursor *cu, unsigned code)
 		if (!u || !cur_avail(cu, 32, 16))
 			return 0;
 		ob_str(&c->out, ", ");
-		addr_at(c, cu, 32);
+		ip6_at(c, cu, 32);
 		if (prot == 6 || prot == 17)
 			ob_fmt(&c->out, " %s port %u", prot == 6 ? "tcp" : "udp",
 			       cur_u16(cu, u + 2));
@@ -175,7 +168,7 @@ static int body(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned 
 			if (!cur_avail(cu, 32, 16))
 				return 0;
 			ob_str(&c->out, " for ");
-			addr_at(c, cu, 32);
+			ip6_at(c, cu, 32);
 		} else if (code == 1) {
 			ob_str(&c->out, " (reassembly)");
 		} else {
@@ -208,7 +201,7 @@ static int body(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned 
 		if (!cur_avail(cu, 8, 16))
 			return 0;
 		ob_str(&c->out, type == 135 ? ", who has " : ", tgt is ");
-		addr_at(c, cu, 8);
+		ip6_at(c, cu, 8);
 		if (!v)
 			return 1;
 		if (type == 136) {
@@ -222,9 +215,9 @@ static int body(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned 
 		if (!cur_avail(cu, 8, 32))
 			return 0;
 		ob_str(&c->out, ", ");
-		addr_at(c, cu, 24);
+		ip6_at(c, cu, 24);
 		ob_str(&c->out, " to ");
-		addr_at(c, cu, 8);
+		ip6_at(c, cu, 8);
 		return v ? icmp6_nd_opts(c, cu, 40, (int32_t)len - 40) : 1;
 	case 138: /* router renumbering: not decoded */ layer(c, "icmp6-other"); return 1;
 	case 139:

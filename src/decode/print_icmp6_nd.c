@@ -3,13 +3,6 @@
  * 3810) as tcpdump 4.99.3's print-icmp6.c. */
 #include "priv.h"
 
-static void ip6_at(struct decode_ctx *c, struct cursor *cu, uint32_t at)
-{
-	uint8_t a[16];
-	cur_copy(cu, at, a, 16);
-	ob_ip6(&c->out, a);
-}
-
 static void lifetime(struct decode_ctx *c, uint32_t v)
 {
 	if (v == 0xffffffffu) {
@@ -212,53 +205,13 @@ void icmp6_mld(struct decode_ctx *c, struct cursor *cu)
 /* 0 when truncated. */
 int icmp6_mld2_report(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
-	static const char *const kind[] = {NULL,    "is_in", "is_ex", "to_in",
-					   "to_ex", "allow", "block"};
 	if (len < 8) {
 		ob_fmt(&c->out, " [invalid len %u]", len);
 		return 1;
 	}
 	if (!cur_avail(cu, 6, 2))
 		return 0;
-	unsigned ng = cur_u16(cu, 6);
-	ob_fmt(&c->out, ", %u group record(s)", ng);
-	if (!c->o.verbose)
-		return 1;
-	uint32_t g = 8;
-	for (unsigned i = 0; i < ng; i++) {
-		if (len < g + 20) {
-			ob_str(&c->out, " [invalid number of groups]");
-			return 1;
-		}
-		if (!cur_avail(cu, g, 20))
-			return 0;
-		ob_str(&c->out, " [gaddr ");
-		ip6_at(c, cu, g + 4);
-		unsigned t = cur_u8(cu, g), ns = cur_u16(cu, g + 2);
-		if (t >= 1 && t <= 6)
-			ob_fmt(&c->out, " %s", kind[t]);
-		else
-			ob_fmt(&c->out, "  [v2-report-#%u]", t);
-		if (len < g + 20 + ns * 16) {
-			ob_fmt(&c->out, " [invalid number of sources %u]", ns);
-			return 1;
-		}
-		if (c->o.verbose == 1) {
-			ob_fmt(&c->out, ", %u source(s)", ns);
-		} else {
-			ob_str(&c->out, " {");
-			for (unsigned j = 0; j < ns; j++) {
-				if (!cur_avail(cu, g + 20 + j * 16, 16))
-					return 0;
-				ob_chr(&c->out, ' ');
-				ip6_at(c, cu, g + 20 + j * 16);
-			}
-			ob_str(&c->out, " }");
-		}
-		g += 20 + ns * 16;
-		ob_chr(&c->out, ']');
-	}
-	return 1;
+	return group_records(c, cu, len, cur_u16(cu, 6), 16, "v2");
 }
 
 static unsigned mant_exp(unsigned v, unsigned big, unsigned mmask, unsigned emask, unsigned es)

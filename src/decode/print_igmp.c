@@ -5,13 +5,6 @@
  * hands these over. */
 #include "priv.h"
 
-static void ip4_at(struct decode_ctx *c, struct cursor *cu, uint32_t at)
-{
-	uint8_t a[4];
-	cur_copy(cu, at, a, 4);
-	ob_ip4(&c->out, a);
-}
-
 /* tcpdump's unsigned_relts_print(): 4m30s. */
 static void relts(struct obuf *b, uint32_t s)
 {
@@ -29,35 +22,36 @@ static void relts(struct obuf *b, uint32_t s)
 		}
 }
 
-/* IGMPv3 report; 0 when truncated. */
-int igmp_v3_report(struct decode_ctx *c, struct cursor *cu, uint32_t len)
+/* IGMPv3's and MLDv2's group records (tcpdump's print_igmpv3_report and
+ * mldv2_report_print): ", NG group record(s)" and with -v each record
+ * (addresses of ALEN bytes, unknown types as "[VER-report-#T]"); 0 when
+ * truncated. */
+int group_records(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned ng, uint32_t alen,
+		  const char *ver)
 {
 	static const char *const kind[] = {NULL,    "is_in", "is_ex", "to_in",
 					   "to_ex", "allow", "block"};
-	if (len < 16 || (len & 3)) {
-		ob_fmt(&c->out, " [invalid len %u]", len);
-		return 1;
-	}
-	unsigned ng = cur_u16(cu, 6);
+	void (*addr)(struct decode_ctx *, struct cursor *, uint32_t) = alen == 4 ? ip4_at : ip6_at;
+	const uint32_t rh = 4 + alen; /* a record's header: type, aux, count, group */
 	ob_fmt(&c->out, ", %u group record(s)", ng);
 	if (!c->o.verbose)
 		return 1;
 	uint32_t g = 8;
 	for (unsigned i = 0; i < ng; i++) {
-		if (len < g + 8) {
+		if (len < g + rh) {
 			ob_str(&c->out, " [invalid number of groups]");
 			return 1;
 		}
-		if (!cur_avail(cu, g, 8))
+		if (!cur_avail(cu, g, rh))
 			return 0;
 		ob_str(&c->out, " [gaddr ");
-		ip4_at(c, cu, g + 4);
+		addr(c, cu, g + 4);
 		unsigned t = cur_u8(cu, g), ns = cur_u16(cu, g + 2);
 		if (t >= 1 && t <= 6)
 			ob_fmt(&c->out, " %s", kind[t]);
 		else
-			ob_fmt(&c->out, "  [v3-report-#%u]", t);
-		if (len < g + 8 + (ns << 2)) {
+			ob_fmt(&c->out, "  [%s-report-#%u]", ver, t);
+		if (len < g + rh + ns * alen) {
 			ob_fmt(&c->out, " [invalid number of sources %u]", ns);
 			return 1;
 		}
@@ -66,17 +60,27 @@ int igmp_v3_report(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		} else {
 			ob_str(&c->out, " {");
 			for (unsigned j = 0; j < ns; j++) {
-				if (!cur_avail(cu, g + 8 + j * 4, 4))
+				if (!cur_avail(cu, g + rh + j * alen, alen))
 					return 0;
 				ob_chr(&c->out, ' ');
-				ip4_at(c, cu, g + 8 + j * 4);
+				addr(c, cu, g + rh + j * alen);
 			}
 			ob_str(&c->out, " }");
 		}
-		g += 8 + (ns << 2);
+		g += rh + ns * alen;
 		ob_chr(&c->out, ']');
 	}
 	return 1;
+}
+
+/* IGMPv3 report; 0 when truncated. */
+int igmp_v3_report(struct decode_ctx *c, struct cursor *cu, uint32_t len)
+{
+	if (len < 16 || (len & 3)) {
+		ob_fmt(&c->out, " [invalid len %u]", len);
+		return 1;
+	}
+	return group_records(c, cu, len, cur_u16(cu, 6), 4, "v3");
 }
 
 /* " ADDR" and "/MASK" unless the mask is all ones. */

@@ -69,11 +69,8 @@ static int opt_ts(struct decode_ctx *c, struct cursor *cu, uint32_t at, unsigned
 			ob_str(&c->out, ptr == i ? " ^ " : " ");
 			ob_u(&c->out, cur_u32(cu, at + i + hop - 4));
 			ob_chr(&c->out, '@');
-			if (hop == 8) {
-				uint8_t a[4];
-				cur_copy(cu, at + i, a, 4);
-				ob_ip4(&c->out, a);
-			}
+			if (hop == 8)
+				ip4_at(c, cu, at + i);
 		}
 	}
 	if (ptr == i)

@@ -4,13 +4,6 @@
 
 #include "priv.h"
 
-static void addr_at(struct decode_ctx *c, struct cursor *cu, uint32_t at)
-{
-	uint8_t a[16];
-	cur_copy(cu, at, a, 16);
-	ob_ip6(&c->out, a);
-}
-
 /* rt6_print: the routing header (types 0 and 2 with addresses, 4 the
  * segment list); its length, 0 when tcpdump stops (truncated: " [|rt6]",
  * or invalid). */
@@ -61,7 +54,7 @@ static uint32_t routing(struct decode_ctx *c, struct cursor *cu)
 		if (!cur_avail(cu, at, 16))
 			goto trunc;
 		ob_fmt(o, ", [%u]", i);
-		addr_at(c, cu, at);
+		ip6_at(c, cu, at);
 		/* ip6_finddst: the last address, or a segment list's first */
 		if (setck && (type != 4 || i == 0))
 			cur_copy(cu, at, c->ip.ckdst, 16);

@@ -19,13 +19,6 @@ static void relts(struct decode_ctx *c, uint32_t secs)
 		}
 }
 
-static void ip4_at(struct decode_ctx *c, struct cursor *cu, uint32_t at)
-{
-	uint8_t a[4];
-	cur_copy(cu, at, a, 4);
-	ob_ip4(&c->out, a);
-}
-
 static void igmp_query(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
 	if (len >= 12) {

@@ -199,7 +199,15 @@ void ob_bits(struct obuf *b, uint32_t v, const uint32_t *bits, const char *const
 
 /* print_igmp.c: IGMPv3 reports, PIMv1, mtrace (0: truncated; -1: not one). */
 int igmp_v3_report(struct decode_ctx *c, struct cursor *cu, uint32_t len);
+/* print_igmp.c: IGMPv3/MLDv2 group records, addresses of ALEN bytes. */
+int group_records(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned ng, uint32_t alen,
+		  const char *ver);
 int igmp_more(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned type);
+
+/* addr.c: the IPv4 or IPv6 address at AT of CU (zeros past its end)
+ * into c->out. */
+void ip4_at(struct decode_ctx *c, struct cursor *cu, uint32_t at);
+void ip6_at(struct decode_ctx *c, struct cursor *cu, uint32_t at);
 
 /* One line of text at AT (txtproto style); index after it or 0. */
 uint32_t txt_line(struct decode_ctx *c, struct cursor *cu, const char *prefix, uint32_t at,
