@@ -100,6 +100,21 @@ static long target(const struct code *c, size_t i)
 	return c->lpos[c->v[i].tgt];
 }
 
+void code_remap(struct code *c, const long *map, struct einsn *v, size_t n, size_t cap)
+{
+	for (size_t l = 0; l < c->nl; l++)
+		if (c->lpos[l] >= 0)
+			c->lpos[l] = map[c->lpos[l]];
+	if (c->tail_insn != SIZE_MAX)
+		c->tail_insn = (size_t)map[c->tail_insn];
+	if (v) {
+		free(c->v);
+		c->v = v;
+	}
+	c->n = n;
+	c->cap = cap;
+}
+
 /* Delete the instructions marked in DEL; labels move to the next survivor. */
 int code_compact(struct code *c, const uint8_t *del)
 {
@@ -113,12 +128,7 @@ int code_compact(struct code *c, const uint8_t *del)
 			c->v[n++] = c->v[i];
 	}
 	map[c->n] = (long)n;
-	for (size_t l = 0; l < c->nl; l++)
-		if (c->lpos[l] >= 0)
-			c->lpos[l] = map[c->lpos[l]];
-	if (c->tail_insn != SIZE_MAX)
-		c->tail_insn = (size_t)map[c->tail_insn];
-	c->n = n;
+	code_remap(c, map, NULL, n, c->cap);
 	free(map);
 	return 0;
 }
@@ -355,17 +365,11 @@ static int far_jumps(struct code *c)
 			c->lpos[skip] = -2 - (long)n;
 		}
 		map[c->n] = (long)n;
-		for (size_t l = 0; l < c->nl; l++)
-			c->lpos[l] = c->lpos[l] <= -2  ? -2 - c->lpos[l]
-				     : c->lpos[l] >= 0 ? map[c->lpos[l]]
-						       : c->lpos[l];
-		if (c->tail_insn != SIZE_MAX)
-			c->tail_insn = (size_t)map[c->tail_insn];
-		free(c->v);
+		code_remap(c, map, v, n, n + extra);
 		free(map);
-		c->v = v;
-		c->n = n;
-		c->cap = n + extra;
+		for (size_t l = 0; l < c->nl; l++) /* the labels placed above */
+			if (c->lpos[l] <= -2)
+				c->lpos[l] = -2 - c->lpos[l];
 	}
 	return -1;
 }

@@ -88,6 +88,10 @@ void code_use_def(const struct filter_ebpf_insn *i, uint32_t *use, uint32_t *def
 /* Registers live into each instruction (IN, n + 2 zeroed words), skipping
  * those marked in DEL (may be NULL). */
 void code_liveness(const struct code *c, const uint8_t *del, uint32_t *in);
+/* After a rewrite of the instructions: labels and the tail call's index
+ * move by MAP (old index -> new, MAP[n] the end); V (when not NULL, of N
+ * instructions in CAP slots) replaces the array. */
+void code_remap(struct code *c, const long *map, struct einsn *v, size_t n, size_t cap);
 /* Delete the instructions marked in DEL; labels move to the next survivor. */
 int code_compact(struct code *c, const uint8_t *del);
 /* ret.c: returns folded into the jumps to them; 1 changed, 0 not, -1 out

@@ -72,16 +72,8 @@ static int fold(struct code *c, const uint32_t *live, int last_exit)
 		}
 	}
 	map[c->n] = (long)n;
-	for (size_t l = 0; l < c->nl; l++)
-		if (c->lpos[l] >= 0)
-			c->lpos[l] = map[c->lpos[l]];
-	if (c->tail_insn != SIZE_MAX)
-		c->tail_insn = (size_t)map[c->tail_insn];
-	free(c->v);
+	code_remap(c, map, v, n, n);
 	free(map);
-	c->v = v;
-	c->n = n;
-	c->cap = n;
 	return 1;
 }
 
