@@ -10,6 +10,7 @@
 
 #include "decode/cursor.h"
 #include "decode/decode.h"
+#include "decode_print.h"
 
 static void cursor_reads_in_bounds(void **state)
 {
@@ -60,21 +61,6 @@ static void cursor_sub_narrows(void **state)
 	assert_int_equal(cur_left(&t), 4);
 }
 
-/* Print PKT (LEN bytes) with OPTS; the text, without the timestamp. */
-static const char *print(const struct decode_opts *o, int dlt, const uint8_t *pkt, uint32_t len,
-			 uint32_t wire)
-{
-	static char buf[4096];
-	struct decode_opts x = *o;
-	x.tstamp = DECODE_TS_NONE;
-	struct decode_ctx *c = decode_ctx_new(&x, dlt);
-	assert_non_null(c);
-	struct decode_hdr h = {0, 0, len, wire};
-	decode_packet_buf(c, &h, pkt, NULL, buf, sizeof(buf));
-	decode_ctx_free(c);
-	return buf;
-}
-
 static const uint8_t syn[] = {
 	/* IPv4, 40 bytes, TCP */
 	0x45, 0x00, 0x00, 0x28, 0x00, 0x01, 0x40, 0x00, 0x40, 0x06, 0x26, 0xcd, 10, 0, 0, 1, 10, 0,
@@ -87,7 +73,7 @@ static void tcp_syn_line(void **state)
 {
 	(void)state;
 	struct decode_opts o = {0};
-	assert_string_equal(print(&o, DECODE_DLT_RAW, syn, sizeof(syn), sizeof(syn)),
+	assert_string_equal(print_cut(&o, DECODE_DLT_RAW, syn, sizeof(syn), sizeof(syn)),
 			    "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1000, win 65535, "
 			    "length 0\n");
 }
@@ -97,11 +83,11 @@ static void tcp_truncated(void **state)
 	(void)state;
 	struct decode_opts o = {0};
 	/* the IP header and the ports: tcpdump's " [|tcp]" after them */
-	assert_string_equal(print(&o, DECODE_DLT_RAW, syn, 26, sizeof(syn)),
+	assert_string_equal(print_cut(&o, DECODE_DLT_RAW, syn, 26, sizeof(syn)),
 			    "IP 10.0.0.1.40000 > 10.0.0.2.80:  [|tcp]\n");
-	assert_string_equal(print(&o, DECODE_DLT_RAW, syn, 22, sizeof(syn)),
+	assert_string_equal(print_cut(&o, DECODE_DLT_RAW, syn, 22, sizeof(syn)),
 			    "IP 10.0.0.1 > 10.0.0.2: [|tcp]\n");
-	assert_string_equal(print(&o, DECODE_DLT_RAW, syn, 10, sizeof(syn)), "IP  [|ip]\n");
+	assert_string_equal(print_cut(&o, DECODE_DLT_RAW, syn, 10, sizeof(syn)), "IP  [|ip]\n");
 }
 
 static void arp_request(void **state)
@@ -111,10 +97,10 @@ static void arp_request(void **state)
 			     0,	   1,	 8,    0,    6,	   4,	 0, 1, 2, 0, 0,	 0, 0,	  1,
 			     10,   0,	 0,    1,    0,	   0,	 0, 0, 0, 0, 10, 0, 0,	  2};
 	struct decode_opts o = {0};
-	assert_string_equal(print(&o, DECODE_DLT_EN10MB, p, sizeof(p), sizeof(p)),
+	assert_string_equal(print_cut(&o, DECODE_DLT_EN10MB, p, sizeof(p), sizeof(p)),
 			    "ARP, Request who-has 10.0.0.2 tell 10.0.0.1, length 28\n");
 	o.link = 1;
-	assert_string_equal(print(&o, DECODE_DLT_EN10MB, p, sizeof(p), sizeof(p)),
+	assert_string_equal(print_cut(&o, DECODE_DLT_EN10MB, p, sizeof(p), sizeof(p)),
 			    "02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), "
 			    "length 42: Request who-has 10.0.0.2 tell 10.0.0.1, length 28\n");
 }
@@ -123,7 +109,7 @@ static void hex_dump(void **state)
 {
 	(void)state;
 	struct decode_opts o = {.hexascii = 1};
-	const char *s = print(&o, DECODE_DLT_RAW, syn, sizeof(syn), sizeof(syn));
+	const char *s = print_cut(&o, DECODE_DLT_RAW, syn, sizeof(syn), sizeof(syn));
 	assert_non_null(strstr(s, "length 0\n\t0x0000:  4500 0028 0001 4000 4006 26cd 0a00 0001  "
 				  "E..(..@.@.&.....\n\t0x0010:  0a00 0002 9c40 0050"));
 }
@@ -132,7 +118,7 @@ static void json_object(void **state)
 {
 	(void)state;
 	struct decode_opts o = {.json = 1};
-	const char *s = print(&o, DECODE_DLT_RAW, syn, sizeof(syn), sizeof(syn));
+	const char *s = print_cut(&o, DECODE_DLT_RAW, syn, sizeof(syn), sizeof(syn));
 	assert_non_null(strstr(s, "\"src\":\"10.0.0.1\",\"dst\":\"10.0.0.2\""));
 	assert_non_null(strstr(s, "\"sport\":40000,\"dport\":80"));
 	assert_non_null(strstr(s, "\"proto\":\"tcp\""));
@@ -199,22 +185,22 @@ static void dns_names(void **state)
 	struct decode_opts o = {0};
 	uint32_t n;
 	const uint8_t *p = udp(53, 40000, m, sizeof(m), &n);
-	assert_string_equal(print(&o, DECODE_DLT_RAW, p, n, n),
+	assert_string_equal(print_cut(&o, DECODE_DLT_RAW, p, n, n),
 			    "IP 10.0.0.1.53 > 10.0.0.2.40000: 4660 1/0/0 A 192.0.2.1 (43)\n");
 	o.verbose = 1; /* -v: the owner name, through the pointer */
-	assert_non_null(strstr(print(&o, DECODE_DLT_RAW, p, n, n),
+	assert_non_null(strstr(print_cut(&o, DECODE_DLT_RAW, p, n, n),
 			       ": 4660 1/0/0 a.example. A 192.0.2.1 (43)\n"));
 	/* a pointer forwards (to itself) is refused, not followed */
 	uint8_t f[sizeof(m)];
 	memcpy(f, m, sizeof(m));
 	f[28] = 27;
 	p = udp(53, 40000, f, sizeof(f), &n);
-	assert_non_null(
-		strstr(print(&o, DECODE_DLT_RAW, p, n, n), ": 4660 1/0/0 <BAD PTR> [|domain]\n"));
+	assert_non_null(strstr(print_cut(&o, DECODE_DLT_RAW, p, n, n),
+			       ": 4660 1/0/0 <BAD PTR> [|domain]\n"));
 	/* cut inside the answer's data */
 	o.verbose = 0;
 	p = udp(53, 40000, m, sizeof(m), &n);
-	assert_string_equal(print(&o, DECODE_DLT_RAW, p, n - 2, n),
+	assert_string_equal(print_cut(&o, DECODE_DLT_RAW, p, n - 2, n),
 			    "IP 10.0.0.1.53 > 10.0.0.2.40000: 4660 1/0/0 A [|domain]\n");
 }
 
@@ -228,7 +214,7 @@ static void dns_over_tcp_prefix(void **state)
 	struct decode_opts o = {0};
 	uint32_t n;
 	const uint8_t *p = ip4(6, t, sizeof(t), &n);
-	assert_non_null(strstr(print(&o, DECODE_DLT_RAW, p, n, n),
+	assert_non_null(strstr(print_cut(&o, DECODE_DLT_RAW, p, n, n),
 			       "length 14 [prefix length(99) != length(12)] (invalid)\n"));
 }
 
@@ -243,7 +229,7 @@ static void mptcp_dss(void **state)
 	uint32_t n;
 	const uint8_t *p = ip4(6, t, sizeof(t), &n);
 	assert_non_null(
-		strstr(print(&o, DECODE_DLT_RAW, p, n, n),
+		strstr(print_cut(&o, DECODE_DLT_RAW, p, n, n),
 		       "options [mptcp 18 dss ack 5 seq 6 subseq 7 len 100,eol], length 0\n"));
 }
 
@@ -256,12 +242,12 @@ static void stp_config_bpdu(void **state)
 	memcpy(f + 17, b, sizeof(b));
 	struct decode_opts o = {0};
 	assert_string_equal(
-		print(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
+		print_cut(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
 		"STP 802.1d, Config, Flags [none], bridge-id 8000.02:00:00:00:00:11.8001, "
 		"length 35\n");
 	o.link = 1;
 	assert_non_null(
-		strstr(print(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
+		strstr(print_cut(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
 		       ", 802.3, length 38: LLC, dsap STP (0x42) Individual, ssap STP (0x42) "
 		       "Command, ctrl 0x03: STP 802.1d"));
 }
@@ -274,29 +260,29 @@ static void quiet_link_layers(void **state)
 	uint8_t f[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2,	  0,
 			 0,    0,    0,	   1,	 0x88, 0xb5, 'h', 'i'};
 	struct decode_opts o = {0};
-	const char *s = print(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f));
+	const char *s = print_cut(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f));
 	assert_non_null(strstr(s, "02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, ethertype Unknown "
 				  "(0x88b5), length 60: \n\t0x0000:  6869"));
 	o.quiet = 1;
-	assert_string_equal(print(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
+	assert_string_equal(print_cut(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
 			    "02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, Unknown Ethertype (0x88b5), "
 			    "length 60: \n");
 	f[12] = 0x81; /* 0x81b5: still unknown; 0x8137 is IPX by name */
 	f[13] = 0x37;
 	o.link = 1;
-	assert_string_equal(print(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
+	assert_string_equal(print_cut(&o, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f)),
 			    "02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, IPX, length 60: \n");
 	/* -A keeps tcpdump's dump of what no printer decodes, the ASCII after it */
 	struct decode_opts a = {.ascii = 1};
-	s = print(&a, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f));
+	s = print_cut(&a, DECODE_DLT_EN10MB, f, sizeof(f), sizeof(f));
 	assert_non_null(strstr(s, "length 60: \n\t0x0000:  6869 0000"));
 	assert_non_null(strstr(s, "\nhi.."));
 	/* NULL: the address family by name, "Unknown AF n" */
 	const uint8_t n[] = {10, 0, 0, 0, 0x60, 0, 0, 0};
-	assert_string_equal(print(&o, DECODE_DLT_NULL, n, sizeof(n), sizeof(n)),
+	assert_string_equal(print_cut(&o, DECODE_DLT_NULL, n, sizeof(n), sizeof(n)),
 			    "Unknown AF 10, length 8: \n");
 	o.quiet = 0;
-	assert_string_equal(print(&o, DECODE_DLT_NULL, n, sizeof(n), sizeof(n)),
+	assert_string_equal(print_cut(&o, DECODE_DLT_NULL, n, sizeof(n), sizeof(n)),
 			    "AF Unknown (10), length 8: \n\t0x0000:  6000 0000                     "
 			    "           `...\n");
 }
@@ -307,21 +293,22 @@ static void quiet_sll_and_transports(void **state)
 	uint8_t s[16 + sizeof(syn)] = {0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00};
 	memcpy(s + 16, syn, sizeof(syn));
 	struct decode_opts o = {.quiet = 1, .link = 1};
-	assert_string_equal(print(&o, DECODE_DLT_LINUX_SLL, s, sizeof(s), sizeof(s)),
+	assert_string_equal(print_cut(&o, DECODE_DLT_LINUX_SLL, s, sizeof(s), sizeof(s)),
 			    "Out 02:00:00:00:00:01 10.0.0.1.40000 > 10.0.0.2.80: tcp 0\n");
 	o.quiet = 0;
 	assert_non_null(
-		strstr(print(&o, DECODE_DLT_LINUX_SLL, s, sizeof(s), sizeof(s)),
+		strstr(print_cut(&o, DECODE_DLT_LINUX_SLL, s, sizeof(s), sizeof(s)),
 		       "Out 02:00:00:00:00:01 ethertype IPv4 (0x0800), length 56: 10.0.0.1"));
 	o.quiet = 1;
 	o.link = 0;
 	const uint8_t g[] = {0x16, 0, 0, 0, 224, 0, 0, 251};
 	uint32_t n;
 	const uint8_t *p = ip4(2, g, sizeof(g), &n);
-	assert_string_equal(print(&o, DECODE_DLT_RAW, p, n, n), "IP 10.0.0.1 > 10.0.0.2: igmp\n");
+	assert_string_equal(print_cut(&o, DECODE_DLT_RAW, p, n, n),
+			    "IP 10.0.0.1 > 10.0.0.2: igmp\n");
 	const uint8_t q[12] = {0x12, 0x34, 1, 0, 0, 1};
 	p = udp(40000, 53, q, sizeof(q), &n);
-	assert_string_equal(print(&o, DECODE_DLT_RAW, p, n, n),
+	assert_string_equal(print_cut(&o, DECODE_DLT_RAW, p, n, n),
 			    "IP 10.0.0.1.40000 > 10.0.0.2.53: UDP, length 12\n");
 }
 

@@ -13,22 +13,8 @@
 #include <cmocka.h>
 
 #include "decode/decode.h"
+#include "decode_print.h"
 #include "decode/priv.h"
-
-/* PKT printed with O: LEN bytes captured of WIRE. */
-static const char *print_cut(const struct decode_opts *o, int dlt, const uint8_t *pkt, uint32_t len,
-			     uint32_t wire)
-{
-	static char buf[8192];
-	struct decode_opts x = *o;
-	x.tstamp = DECODE_TS_NONE;
-	struct decode_ctx *c = decode_ctx_new(&x, dlt);
-	assert_non_null(c);
-	struct decode_hdr h = {0, 0, len, wire};
-	decode_packet_buf(c, &h, pkt, NULL, buf, sizeof(buf));
-	decode_ctx_free(c);
-	return buf;
-}
 
 static const char *print(const struct decode_opts *o, int dlt, const uint8_t *pkt, uint32_t len)
 {
