@@ -16,7 +16,8 @@ struct bounds {
 	int has_msh;
 };
 
-enum { SAFE_DEPTH = 16 };
+/* MAX_TRIES bounds the orders tried on one chain (check_order()). */
+enum { SAFE_DEPTH = 16, MAX_TRIES = 8 };
 
 /* Can evaluating V reject the packet, given B?  (1: it cannot.) */
 static int safe(const struct bounds *b, const struct ir_val *v, int depth)
@@ -109,12 +110,21 @@ static void item_prove(struct bounds *b, const struct item *it)
 		prove(b, it->rhs, 0);
 }
 
+static int by_pos(const void *x, const void *y)
+{
+	const struct item *a = x, *b = y;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
 struct walk {
 	uint32_t *npred;
 	uint8_t *seen;
-	uint32_t *first_of; /* per value id: its group (valid where stamps[id] is the chain's) */
+	uint32_t *first_of; /* per value id: its group (valid where stamps[id] is stamp) */
 	struct ir_block **chain;
 	struct item *items;
+	struct bounds *proved; /* per item: what it and the items before it prove */
+	uint32_t *stamps;
+	uint32_t stamp;
 };
 
 /* The chain from B leaving to B's successor EXIT_SIDE: its length. */
@@ -155,45 +165,88 @@ static const struct ir_val *group_key(const struct ir_val *v)
 	return w ? w : v;
 }
 
-/* Group the movable tail of a chain of N (collected in W) by value; the
- * value tested last before it goes first, being in A already.  A chain
- * that leaves to REJECT moves whole: a test that could fault rejects the
- * packet, as the exit does, so no order changes a verdict.  Returns 1 if
- * the order changed. */
-static int regroup(struct walk *w, size_t n, uint32_t stamp, uint32_t *stamps,
-		   const struct ir_block *reject)
+/* Give the items [LO, N) their groups (first use of a value first; the
+ * value tested last before LO goes first, being in A already) and sort
+ * them.  Returns 1 if the order changed. */
+static int sort_tail(struct walk *w, size_t lo, size_t n)
 {
-	struct bounds bd = {0, 0, 0, 0};
-	size_t from = 0; /* items [from, n) are safe wherever they go */
-	for (size_t i = 0; i < n && w->chain[n - 1]->succ[w->items[n - 1].side] != reject; i++) {
-		if (!item_safe(&bd, &w->items[i]))
-			from = i + 1;
-		item_prove(&bd, &w->items[i]);
-	}
-	if (n - from < 2)
-		return 0;
-	uint32_t groups = 0;
-	if (from > 0) {
-		stamps[group_key(w->items[from - 1].lhs)->id] = stamp;
-		w->first_of[group_key(w->items[from - 1].lhs)->id] = groups++;
+	uint32_t groups = 0, stamp = ++w->stamp, *stamps = w->stamps;
+	if (lo > 0) {
+		stamps[group_key(w->items[lo - 1].lhs)->id] = stamp;
+		w->first_of[group_key(w->items[lo - 1].lhs)->id] = groups++;
 	}
 	int changed = 0;
-	for (size_t i = from; i < n; i++) {
+	for (size_t i = lo; i < n; i++) {
 		uint32_t id = group_key(w->items[i].lhs)->id;
 		if (stamps[id] != stamp) {
 			stamps[id] = stamp;
 			w->first_of[id] = groups++;
 		}
 		w->items[i].group = w->first_of[id];
-		changed |= i > from && w->items[i].group < w->items[i - 1].group;
+		changed |= i > lo && w->items[i].group < w->items[i - 1].group;
+	}
+	if (changed)
+		qsort(w->items + lo, n - lo, sizeof(w->items[0]), by_group);
+	return changed;
+}
+
+/* Is the new order of the items (pos: where each was) allowed?  A test
+ * that moves ahead of tests it followed must not reject a packet that the
+ * old order accepted on its way: if the first test it overtakes (the
+ * earliest, J) was evaluated, with all before it, its bytes must be
+ * there (W->proved[J]), so that it faults only when one of them would
+ * have (opt.h).  The smallest position among the tests after each one is
+ * the J it overtakes.  Returns the first item that may not move, or N. */
+static size_t check_order(const struct walk *w, size_t lo, size_t n)
+{
+	uint32_t least = UINT32_MAX;
+	for (size_t i = n; i-- > lo;) {
+		const struct item *it = &w->items[i];
+		if (least < it->pos && !item_safe(&w->proved[least], it))
+			return it->pos;
+		if (it->pos < least)
+			least = it->pos;
+	}
+	return n;
+}
+
+/* Group the tests of a chain of N (collected in W) by value, as far as
+ * check_order() allows: the grouping starts at the chain's head, or
+ * past a test that could not move.  A chain that leaves to REJECT moves
+ * whole: a test that could fault rejects the packet, as the exit does, so
+ * no order changes a verdict.  Returns 1 if the order changed. */
+static int regroup(struct walk *w, size_t n, const struct ir_block *reject)
+{
+	int whole = w->chain[n - 1]->succ[w->items[n - 1].side] == reject;
+	struct bounds bd = {0, 0, 0, 0};
+	size_t lo = 0, from = 0; /* from: past every test unsafe where it is */
+	for (size_t i = 0; i < n; i++) {
+		const struct item *it = &w->items[i];
+		if (!whole && !(ir_read_faults(it->lhs) && ir_read_faults(it->rhs)))
+			lo = i + 1; /* it faults on whole packets too: nothing overtakes it */
+		if (!item_safe(&bd, it))
+			from = i + 1;
+		item_prove(&bd, it);
+		w->proved[i] = bd;
+	}
+	int changed = 0;
+	for (int tries = 0; lo + 1 < n; tries++) {
+		if (tries == MAX_TRIES && lo < from)
+			lo = from; /* from there, every order is allowed */
+		changed = sort_tail(w, lo, n);
+		size_t bad = changed && !whole ? check_order(w, lo, n) : n;
+		if (bad == n)
+			break;
+		qsort(w->items, n, sizeof(w->items[0]), by_pos);
+		changed = 0;
+		lo = bad; /* > lo: it overtook a test at lo or later */
 	}
 	if (!changed)
 		return 0;
 	struct ir_block *last = w->chain[n - 1];
 	struct ir_block *exit = last->succ[w->items[n - 1].side];
 	struct ir_block *cont = last->succ[1 - w->items[n - 1].side];
-	qsort(w->items + from, n - from, sizeof(w->items[0]), by_group);
-	for (size_t i = from; i < n; i++) {
+	for (size_t i = lo; i < n; i++) {
 		struct ir_block *b = w->chain[i];
 		const struct item *it = &w->items[i];
 		b->op = it->op;
@@ -219,12 +272,17 @@ int opt_chains(struct ir *ir)
 {
 	size_t nb = ir->nblocks;
 	struct ir_block **list = malloc(nb * sizeof(*list));
-	struct walk w = {calloc(nb, sizeof(uint32_t)), calloc(nb, 1),
-			 malloc((ir->nvals + 1) * sizeof(uint32_t)), malloc(nb * sizeof(*w.chain)),
-			 malloc(nb * sizeof(*w.items))};
-	uint32_t *stamps = calloc(ir->nvals + 1, sizeof(*stamps));
+	struct walk w = {calloc(nb, sizeof(uint32_t)),
+			 calloc(nb, 1),
+			 malloc((ir->nvals + 1) * sizeof(uint32_t)),
+			 malloc(nb * sizeof(*w.chain)),
+			 malloc(nb * sizeof(*w.items)),
+			 malloc(nb * sizeof(*w.proved)),
+			 calloc(ir->nvals + 1, sizeof(uint32_t)),
+			 0};
 	int done = -1;
-	if (!list || !w.npred || !w.seen || !w.first_of || !w.chain || !w.items || !stamps)
+	if (!list || !w.npred || !w.seen || !w.first_of || !w.chain || !w.items || !w.proved ||
+	    !w.stamps)
 		goto out;
 	size_t n = ir_order(ir, list);
 	if (n == 0)
@@ -239,7 +297,7 @@ int opt_chains(struct ir *ir)
 		size_t len = len1 > len0 ? len1 : collect(&w, b, 0);
 		for (size_t k = 0; k < len; k++)
 			w.seen[w.chain[k]->id] = 1;
-		done += regroup(&w, len, (uint32_t)i + 1, stamps, ir->reject);
+		done += regroup(&w, len, ir->reject);
 	}
 out:
 	free(list);
@@ -248,7 +306,8 @@ out:
 	free(w.first_of);
 	free(w.chain);
 	free(w.items);
-	free(stamps);
+	free(w.proved);
+	free(w.stamps);
 	return done;
 }
 
