@@ -26,8 +26,11 @@
  *          of libpcap's unoptimized program, or (bpfcap-filter(7), short
  *          packets) an accept where libpcap's rejects a packet that it
  *          accepts on every completion of the missing bytes that
- *          truncrel.h tries (MISMATCH otherwise).  The summary counts
- *          those verdicts ("truncation rule").
+ *          truncrel.h tries (MISMATCH otherwise); bpfcap's unoptimized
+ *          program must give libpcap's exactly.  Each packet is also
+ *          compared cut short at CUTS lengths (one byte short, and
+ *          pseudo-random ones), its wire length unchanged.  The summary
+ *          counts the verdicts that fell under the rule ("truncation rule").
  * reject   bpfcap must refuse the line, optimized and not (ACCEPTED-BAD),
  *          with a sound diagnostic (DIAG): a code, a non-empty message, a
  *          span within the expression, and filter_diag_format() giving
@@ -73,6 +76,7 @@
 #define MAX_SHOWN_PER_CASE 5  /* mismatch lines per case before a total */
 #define CASE_TIMEOUT	   60 /* seconds */
 #define MAX_CRASH_REPORTS  3  /* then a crashing case's stderr is dropped */
+#define CUTS		   3  /* short copies of each packet compared besides it */
 
 /* ---- reporting ---------------------------------------------------------- */
 
@@ -343,11 +347,10 @@ struct trio {
 	unsigned long mismatches;
 };
 
-/* Does bpfcap's verdict V (-1: not run) stand in truncrel.h's relation to
- * libpcap's unoptimized V0 on packet I of C? */
-static int rel_ok(const struct trio *t, const struct capture *c, size_t i, int v0, int v)
+/* Does bpfcap's optimized verdict V (-1: not run) stand in truncrel.h's
+ * relation to libpcap's unoptimized V0 on PK? */
+static int rel_ok(const struct trio *t, const struct packet *pk, int v0, int v)
 {
-	const struct packet *pk = &c->pkts[i];
 	struct truncrel_stats s = {0, 0, 0, 0};
 	if (v < 0)
 		return 1;
@@ -358,11 +361,14 @@ static int rel_ok(const struct trio *t, const struct capture *c, size_t i, int v
 	return r != TRUNCREL_MISMATCH;
 }
 
-static void compare_packet(struct trio *t, const struct capture *c, size_t i)
+/* Packet I of C cut to CAPLEN bytes (its own caplen: as captured). */
+static void compare_cut(struct trio *t, const struct capture *c, size_t i, unsigned caplen)
 {
-	int v0 = verdict(&t->lpu.bp, &c->pkts[i]);
-	int vo = t->bo.safe ? verdict(&t->bo.bp, &c->pkts[i]) : -1;
-	int vu = t->bu.safe ? verdict(&t->bu.bp, &c->pkts[i]) : -1;
+	struct packet cut = c->pkts[i];
+	cut.hdr.caplen = caplen;
+	int v0 = verdict(&t->lpu.bp, &cut);
+	int vo = t->bo.safe ? verdict(&t->bo.bp, &cut) : -1;
+	int vu = t->bu.safe ? verdict(&t->bu.bp, &cut) : -1;
 
 	/* "can never match" is a claim about every packet: hold bpfcap to it */
 	if (!t->bo.ok && t->bo.have_diag && t->bo.d.code == FILTER_ERR_NEVER)
@@ -371,15 +377,29 @@ static void compare_packet(struct trio *t, const struct capture *c, size_t i)
 		vu = 0;
 
 	st.packets++;
-	if (rel_ok(t, c, i, v0, vo) && rel_ok(t, c, i, v0, vu))
+	/* the unoptimized program is libpcap's, short packets included */
+	if (rel_ok(t, &cut, v0, vo) && (vu < 0 || vu == v0))
 		return;
 	st.mismatches++;
 	fail_case(EXCUSABLE | (t->mismatches++ >= MAX_SHOWN_PER_CASE ? QUIET : 0),
 		  "MISMATCH %s capture=%s packet=%zu libpcap=%s bpfcap(opt)=%s bpfcap(unopt)=%s"
-		  " [libpcap(opt)=%s caplen=%u len=%u]",
+		  " [libpcap(opt)=%s caplen=%u%s len=%u]",
 		  cur.label, c->path, i + 1, word(v0), word(vo), word(vu),
-		  word(t->lpo.ok ? verdict(&t->lpo.bp, &c->pkts[i]) : -1), c->pkts[i].hdr.caplen,
-		  c->pkts[i].hdr.len);
+		  word(t->lpo.ok ? verdict(&t->lpo.bp, &cut) : -1), caplen,
+		  caplen < c->pkts[i].hdr.caplen ? " (cut)" : "", cut.hdr.len);
+}
+
+/* Packet I as captured, and cut short at CUTS lengths inside it (the
+ * wire length unchanged): what short packets the captures lack. */
+static void compare_packet(struct trio *t, const struct capture *c, size_t i)
+{
+	unsigned caplen = c->pkts[i].hdr.caplen;
+	uint32_t x = 2654435761u * (uint32_t)(i + 1);
+	compare_cut(t, c, i, caplen);
+	for (int k = 0; k < CUTS && caplen > 1; k++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		compare_cut(t, c, i, k ? 1 + x % (caplen - 1) : caplen - 1);
+	}
 }
 
 static void accept_compare(struct trio *t, const struct captures *caps, int dlt)

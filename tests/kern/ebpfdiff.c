@@ -33,7 +33,9 @@
  * which refusals are expected).  A list line may carry a third field,
  * "known-live: REASON": its live mismatches are counted and printed as
  * KNOWN, not failures (the raw ones still count).  Prints how many programs were loaded and how
- * many packets compared.  Exit 0 pass, 1 mismatch, 2 usage, 77 no bpf().
+ * many packets compared.  Every frame is also compared as a copy cut short
+ * at a pseudo-random length of at least 14 bytes.  Exit 0 pass, 1 mismatch,
+ * 2 usage, 77 no bpf().
  */
 #include <errno.h>
 #include <linux/filter.h>
@@ -59,6 +61,21 @@ static int verbose;
 static unsigned long compared, mismatches, refused, skipped_frames, exprs, tc_unrunnable;
 static struct truncrel_stats trunc_st; /* classic against libpcap (truncrel.h) */
 
+static unsigned long cut_frames;
+
+static void add_frame(const u_char *d, uint32_t len)
+{
+	frames = realloc(frames, (nframes + 1) * sizeof(*frames));
+	if (!frames)
+		exit(2);
+	struct frame *f = &frames[nframes++];
+	f->len = len;
+	f->data = malloc(len);
+	if (!f->data)
+		exit(2);
+	memcpy(f->data, d, len);
+}
+
 static void read_capture(const char *path)
 {
 	char err[PCAP_ERRBUF_SIZE];
@@ -80,13 +97,15 @@ static void read_capture(const char *path)
 			skipped_frames++;
 			continue;
 		}
-		frames = realloc(frames, (nframes + 1) * sizeof(*frames));
-		struct frame *f = &frames[nframes++];
-		f->len = h->caplen;
-		f->data = malloc(h->caplen);
-		if (!frames || !f->data)
-			exit(2);
-		memcpy(f->data, d, h->caplen);
+		add_frame(d, h->caplen);
+		/* and a copy cut short inside it, for the short-packet rule and
+		 * the hooks' bounds checks (at least the Ethernet header) */
+		uint32_t x = 2654435761u * (uint32_t)nframes;
+		x ^= x >> 15;
+		if (h->caplen > 15) {
+			add_frame(d, 14 + x % (h->caplen - 14));
+			cut_frames++;
+		}
 	}
 	pcap_close(p);
 }
@@ -526,11 +545,12 @@ int main(int argc, char **argv)
 	printf("ebpfdiff: truncation rule: %lu classic verdicts accepted by bpfcap only, all "
 	       "confirmed on %lu completions\n",
 	       trunc_st.trunc, trunc_st.completions);
-	printf("ebpfdiff: %lu expressions, %zu frames (%lu skipped: under 14 or over 3000 "
+	printf("ebpfdiff: %lu expressions, %zu frames (%lu of them copies cut short; %lu skipped: "
+	       "under 14 or over 3000 "
 	       "bytes), %lu programs loaded, %lu verdicts compared, %lu refused, %lu failed "
 	       "to load, %lu mismatches, %lu known\n",
-	       exprs, nframes, skipped_frames, ek_loaded, compared, refused, ek_load_fail,
-	       mismatches, known);
+	       exprs, nframes, cut_frames, skipped_frames, ek_loaded, compared, refused,
+	       ek_load_fail, mismatches, known);
 	if (nlibpcap_wrong)
 		printf("ebpfdiff: %lu verdicts of libpcap differ on expressions it is known to get "
 		       "wrong (tests/diff/known-differences.tsv); ours are the reference there\n",

@@ -179,13 +179,36 @@ static void zero_mask_cut(void **state)
 	check_cuts("not net 2001:db8::/32", pkt, sizeof(pkt));
 }
 
+/* A test of whole bytes of a load under a mask is a test of a narrower
+ * load: 'net 192.168.0.0/16' loads the halfword of each address (14
+ * instructions; libpcap 18), and so accepts a packet cut after the source
+ * address's second byte, whose first two bytes match. */
+static void narrow_loads(void **state)
+{
+	const char *expr = "net 192.168.0.0/16";
+	uint8_t pkt[14 + 20 + 20];
+	struct filter_prog p;
+	(void)state;
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, expr, 0, &p, NULL), 0);
+	assert_true(p.len <= 14);
+	filter_prog_release(&p);
+	ipv4_tcp(pkt, sizeof(pkt));
+	assert_int_equal(verdicts(expr, pkt, 28) & 6, 4); /* ours; not libpcap's */
+	assert_int_equal(verdicts(expr, pkt, 27), 0);
+	assert_true(check_cuts(expr, pkt, sizeof(pkt)) >= 2);
+	pkt[27] = 169; /* 192.169: no */
+	assert_int_equal(verdicts(expr, pkt, 28), 0);
+	check_cuts(expr, pkt, sizeof(pkt));
+	check_cuts("net 10.0.0.0/8 or net 172.16.0.0/12 or net 192.168.0.0/16", pkt, sizeof(pkt));
+	check_cuts("ip6 and net fd00::/16", pkt, sizeof(pkt));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(lengths),
-		cmocka_unit_test(host_list_cut),
-		cmocka_unit_test(lower_end_first),
-		cmocka_unit_test(zero_mask_cut),
+		cmocka_unit_test(lengths),	   cmocka_unit_test(host_list_cut),
+		cmocka_unit_test(lower_end_first), cmocka_unit_test(zero_mask_cut),
+		cmocka_unit_test(narrow_loads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -490,6 +490,85 @@ static void normalize(struct ir *ir)
 	free(list);
 }
 
+/* (load & M) == K, where M keeps one or two whole bytes of the load and K
+ * lies within M, is a test of a narrower load of those bytes ('ld [26] &
+ * 0xffff0000 = 0xc0a80000' is 'ldh [26] = 0xc0a8': no 'and').  The narrow
+ * load reads fewer bytes, so it faults on fewer packets, only on those the
+ * wide one did: opt.h's rule allows it.  Not after a test of the wide load,
+ * which leaves it in A (the 'and' costs no more than the load, and blocks
+ * that end alike share code).  1 if B was rewritten, 0 if not, -1 when out
+ * of memory. */
+static const struct ir_val *narrowable(const struct ir_block *b)
+{
+	const struct ir_val *v = b->lhs, *w;
+	if (b->op != IR_JEQ || b->rhs || b->stmts || b->walk_key || !v || v->kind != IR_V_BIN ||
+	    v->op != IR_AND || v->b->kind != IR_V_CONST || (w = v->a)->kind != IR_V_LOAD ||
+	    (w->a && w->a->kind != IR_V_MSH) || w->size < 2)
+		return NULL;
+	return w;
+}
+
+/* Does B's test leave W, or W under a mask, in A? */
+static int leaves(const struct ir_block *b, const struct ir_val *w)
+{
+	const struct ir_val *v = b->lhs;
+	return b->op != IR_RET && v && !b->rhs &&
+	       (v == w || (v->kind == IR_V_BIN && v->op == IR_AND && v->a == w));
+}
+
+static int narrow_one(struct ir *ir, struct ir_block *b)
+{
+	const struct ir_val *v = b->lhs, *w = narrowable(b);
+	if (!w)
+		return 0;
+	uint32_t m = v->b->k, s = w->size, first = s, last = 0;
+	if (s < 4)
+		m &= (1u << (8 * s)) - 1;
+	if (b->k & ~m)
+		return 0;
+	for (uint32_t i = 0; i < s; i++) { /* byte 0: the first in the packet */
+		uint32_t mb = (m >> (8 * (s - 1 - i))) & 0xff;
+		if (!mb)
+			continue;
+		if (mb != 0xff || (first < s && last + 1 != i))
+			return 0;
+		if (first == s)
+			first = i;
+		last = i;
+	}
+	uint32_t n = last - first + 1;
+	if (first == s || n > 2 || n >= s)
+		return 0;
+	const struct ir_val *nw = ir_load(ir, (uint8_t)n, w->a, w->k + first);
+	if (!nw)
+		return -1;
+	b->lhs = nw;
+	b->k = (b->k >> (8 * (s - 1 - last))) & ((1u << (8 * n)) - 1);
+	return 1;
+}
+
+static int narrow_masks(struct ir *ir)
+{
+	struct ir_block **list = malloc(ir->nblocks * sizeof(*list));
+	unsigned char *keep = calloc(ir->nblocks, 1);
+	size_t n = list && keep ? ir_order(ir, list) : 0;
+	int done = n ? 0 : -1;
+	for (size_t i = 0; i < n; i++)
+		for (int s = 0; s < 2 && list[i]->op != IR_RET; s++) {
+			const struct ir_block *t = list[i]->succ[s];
+			const struct ir_val *w = narrowable(t);
+			if (w && leaves(list[i], w))
+				keep[t->id] = 1;
+		}
+	for (size_t i = 0; i < n && done >= 0; i++) {
+		int r = list[i]->op == IR_RET || keep[list[i]->id] ? 0 : narrow_one(ir, list[i]);
+		done = r < 0 ? -1 : done + r;
+	}
+	free(list);
+	free(keep);
+	return done;
+}
+
 static int rounds(struct ir *ir)
 {
 	for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -516,6 +595,9 @@ int opt_run(struct ir *ir)
 		return -1;
 	int ranges = opt_ranges(ir);
 	if (ranges < 0 || (ranges && rounds(ir) < 0))
+		return -1;
+	int narrowed = narrow_masks(ir);
+	if (narrowed < 0 || (narrowed && rounds(ir) < 0))
 		return -1;
 	int trees = opt_trees(ir);
 	if (trees < 0)

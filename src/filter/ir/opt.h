@@ -12,15 +12,16 @@
  * into a reject keeps that rule (a path that accepts reads only bytes that
  * are there, so it accepts every completion).  So a read past the end of
  * the packet (ir_read_faults()) may be dropped with a test whose outcome is
- * constant, moved later, or moved ahead of tests whose reads end no sooner
- * (opt_chain.h); other faults (a division by zero, ancillary data in user
- * space) stay where they are.
+ * constant, moved later, moved ahead of tests whose reads end no sooner
+ * (opt_chain.h), or narrowed to the bytes a mask keeps; other faults (a
+ * division by zero, ancillary data in user space) stay where they are.
  *
  * Passes: constant tests resolved at compile time, jump threading through
  * tests whose outcome is implied by the tests that dominate an edge,
- * removal of blocks whose two edges meet, merging of identical blocks, and
- * the grouping of a chain's tests by value (opt_chain.h), sharing of header
- * walks (opt_walk.h) and search trees for long equality lists (opt_tree.h).
+ * removal of blocks whose two edges meet, merging of identical blocks, the
+ * grouping of a chain's tests by value (opt_chain.h), narrow loads for
+ * masked tests of whole bytes, sharing of header walks (opt_walk.h) and
+ * search trees for long equality lists (opt_tree.h).
  * Unreachable blocks disappear because the backends only walk from the root.
  */
 #ifndef BPFCAP_FILTER_OPT_H
