@@ -357,6 +357,32 @@ static void chains_grouped(void **state)
 	filter_prog_release(&p);
 }
 
+/* Three or more consecutive constants in a list become one range test
+ * ('jge' then 'jgt'), with the verdicts of the plain list on every value
+ * around them. */
+static void consecutive_ranges(void **state)
+{
+	const char *expr = "ip[9] = 1 or ip[9] = 2 or ip[9] = 3 or ip[9] = 5 or ip[9] = 6 or "
+			   "ip[9] = 7 or ip[9] = 9 or ip[9] = 7";
+	uint8_t pkt[sizeof(udp4)];
+	(void)state;
+	struct filter_prog p = both(expr);
+	assert_int_equal(count_code(&p, BPF_JMP | BPF_JGE | BPF_K), 2);
+	assert_true(p.len <= 10);
+	int matched = 0;
+	for (int v = 0; v < 12; v++) {
+		memcpy(pkt, udp4, sizeof(pkt));
+		pkt[23] = (uint8_t)v;
+		matched += run_prog(&p, pkt, sizeof(pkt)) != 0;
+		agree(&p, expr, pkt, sizeof(pkt));
+	}
+	assert_int_equal(matched, 7);
+	filter_prog_release(&p);
+	p = both("host 10.0.0.1 or host 10.0.0.2 or host 10.0.0.3 or host 10.0.0.4");
+	assert_true(p.len <= 17); /* libpcap: 23 */
+	filter_prog_release(&p);
+}
+
 /* Long lists stay inside the kernel's limit once optimized. */
 static void long_lists(void **state)
 {
@@ -385,7 +411,7 @@ int main(void)
 		cmocka_unit_test(long_lists),	  cmocka_unit_test(chains_grouped),
 		cmocka_unit_test(constant_tests), cmocka_unit_test(prefix_ranges),
 		cmocka_unit_test(bits_decided),	  cmocka_unit_test(reject_chains_grouped),
-		cmocka_unit_test(trees),
+		cmocka_unit_test(trees),	  cmocka_unit_test(consecutive_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -203,12 +203,48 @@ static void narrow_loads(void **state)
 	check_cuts("ip6 and net fd00::/16", pkt, sizeof(pkt));
 }
 
+/* Terms of several blocks move as wholes: 'host fe80::1 or host fe80::2'
+ * tests both sources first (22 instructions; libpcap 36), so a packet from
+ * fe80::2 cut before its destination is accepted.  A term moves ahead only
+ * past terms whose first test reads as far: in the last expression the
+ * third term may not move ahead of the second (ip6[41] lies past ip6[40],
+ * the first term's first read), so a packet cut before ip6[41] on which
+ * the second holds is accepted. */
+static void terms_grouped(void **state)
+{
+	const char *expr = "host fe80::1 or host fe80::2";
+	uint8_t pkt[14 + 40 + 8];
+	struct filter_prog p;
+	(void)state;
+	assert_int_equal(compile_expr(FILTER_DLT_EN10MB, expr, 0, &p, NULL), 0);
+	assert_true(p.len <= 22);
+	filter_prog_release(&p);
+	ipv6_udp(pkt, sizeof(pkt));
+	pkt[22] = 0xfe, pkt[23] = 0x80, pkt[24] = pkt[25] = 0, pkt[37] = 2;
+	assert_int_equal(verdicts(expr, pkt, 38) & 6, 4);
+	assert_int_equal(verdicts(expr, pkt, 37), 0);
+	assert_true(check_cuts(expr, pkt, sizeof(pkt)) >= 4); /* 38 to 41 */
+	pkt[37] = 3;
+	assert_int_equal(verdicts(expr, pkt, 38), 0);
+	check_cuts(expr, pkt, sizeof(pkt));
+	const char *moved = "(ip6[2] = 3 and ip6[3] = 4) or (ip6[40] = 1 and ip6[41] = 2) or "
+			    "(ip6[2] = 5 and ip6[3] = 6)";
+	pkt[16] = 5, pkt[17] = 6; /* the third term holds: accepted short of ip6[40] */
+	assert_int_equal(verdicts(moved, pkt, 40) & 6, 4);
+	check_cuts(moved, pkt, sizeof(pkt));
+	const char *kept = "(ip6[40] = 3 and ip6[0] = 0x60) or (ip6[2] = 1 and ip6[3] = 2) or "
+			   "(ip6[40] = 5 and ip6[41] = 6)";
+	pkt[16] = 1, pkt[17] = 2, pkt[54] = 5; /* the second holds, the third would fault */
+	assert_int_equal(verdicts(kept, pkt, 55), 7);
+	check_cuts(kept, pkt, sizeof(pkt));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lengths),	   cmocka_unit_test(host_list_cut),
 		cmocka_unit_test(lower_end_first), cmocka_unit_test(zero_mask_cut),
-		cmocka_unit_test(narrow_loads),
+		cmocka_unit_test(narrow_loads),	   cmocka_unit_test(terms_grouped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -593,6 +593,9 @@ int opt_run(struct ir *ir)
 	int regrouped = opt_chains(ir);
 	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
 		return -1;
+	regrouped = opt_terms(ir);
+	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
+		return -1;
 	int ranges = opt_ranges(ir);
 	if (ranges < 0 || (ranges && rounds(ir) < 0))
 		return -1;

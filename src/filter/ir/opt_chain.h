@@ -22,6 +22,13 @@
 /* Returns the number of chains reordered, or -1 when out of memory. */
 int opt_chains(struct ir *ir);
 
+/* The same for chains of terms: single-entry groups of blocks that leave
+ * to the chain's exit (accept or reject) or to the next term, ordered by
+ * the value their first block tests ('host fe80::1 or host fe80::2' tests
+ * both sources first, so that the second reads only the word in which it
+ * differs).  Returns the number reordered, or -1 when out of memory. */
+int opt_terms(struct ir *ir);
+
 /* Prefix-masked equality tests become range tests (see opt_chain.c): the
  * number rewritten, or -1 when out of memory. */
 int opt_ranges(struct ir *ir);
