@@ -11,6 +11,9 @@
  * pcap_open_dead() + pcap_compile(), bpfcap through filter.h.  Figures are
  * printed for the optimized programs (the comparison that has a target) and,
  * as totals, for the unoptimized ones.  -v also lists libpcap's refusals.
+ * With INSNCOUNT_TSV=FILE set, every expression both compilers accept is
+ * also written to FILE as "DLT<TAB>bpfcap<TAB>libpcap<TAB>expression"
+ * (optimized counts), for looking at where the instructions go.
  */
 #define _GNU_SOURCE
 #include <pcap/pcap.h>
@@ -160,6 +163,21 @@ static const char *show(const char *expr)
 	return *expr ? expr : "(empty)";
 }
 
+/* INSNCOUNT_TSV's file: 0, or -1 on error. */
+static int write_tsv(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < nentries; i++) {
+		const struct entry *e = &entries[i];
+		if (e->pcap_opt.n >= 0 && e->ours_opt.n >= 0)
+			fprintf(f, "%s\t%ld\t%ld\t%s\n", pcap_datalink_val_to_name(e->dlt),
+				e->ours_opt.n, e->pcap_opt.n, e->expr);
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	long tot_pcap = 0, tot_ours = 0, utot_pcap = 0, utot_ours = 0, both = 0, uboth = 0;
@@ -241,6 +259,10 @@ int main(int argc, char **argv)
 	}
 	if (p)
 		pcap_close(p);
+	if (getenv("INSNCOUNT_TSV") && write_tsv(getenv("INSNCOUNT_TSV")) < 0) {
+		fprintf(stderr, "insncount: %s: cannot write: %m\n", getenv("INSNCOUNT_TSV"));
+		return 2;
+	}
 
 	printf("reference: %s\n\n", pcap_lib_version());
 	printf("optimized, %ld expressions both accept:\n", both);

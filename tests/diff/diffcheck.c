@@ -21,9 +21,16 @@
  * accept   libpcap 1.10.3 must compile the line (else SKIP-LIBPCAP: counted,
  *          not a failure) and so must bpfcap, optimized and not (REFUSED;
  *          except that both optimizers may find it rejects everything).
- *          Each packet of each CAPTURE of that link type must get the same
- *          verdict from libpcap's unoptimized program and from both of
- *          bpfcap's, run with bpf_filter() (MISMATCH).
+ *          Each packet of each CAPTURE of that link type, run with
+ *          bpf_filter(), must get from both of bpfcap's programs the verdict
+ *          of libpcap's unoptimized program, or (bpfcap-filter(7), short
+ *          packets) an accept where libpcap's rejects a packet that it
+ *          accepts on every completion of the missing bytes that
+ *          truncrel.h tries (MISMATCH otherwise); bpfcap's unoptimized
+ *          program must give libpcap's exactly.  Each packet is also
+ *          compared cut short at CUTS lengths (one byte short, and
+ *          pseudo-random ones), its wire length unchanged.  The summary
+ *          counts the verdicts that fell under the rule ("truncation rule").
  * reject   bpfcap must refuse the line, optimized and not (ACCEPTED-BAD),
  *          with a sound diagnostic (DIAG): a code, a non-empty message, a
  *          span within the expression, and filter_diag_format() giving
@@ -64,10 +71,12 @@
 #include "filter/filter.h"
 #include "diffcheck.h"
 #include "namedb.h"
+#include "truncrel.h"
 
 #define MAX_SHOWN_PER_CASE 5  /* mismatch lines per case before a total */
 #define CASE_TIMEOUT	   60 /* seconds */
 #define MAX_CRASH_REPORTS  3  /* then a crashing case's stderr is dropped */
+#define CUTS		   3  /* short copies of each packet compared besides it */
 
 /* ---- reporting ---------------------------------------------------------- */
 
@@ -75,7 +84,8 @@ static struct stats {
 	unsigned long cases, compiled, packets, mismatches, failed, errors;
 	unsigned long na_dlt, na_netmask, skip_libpcap, known, stale;
 	unsigned long both_never, crashes;
-	unsigned long shown[2], hidden[2]; /* [0] info, [1] failure lines */
+	unsigned long trunc, trunc_completions; /* ours-only accepts, see truncrel.h */
+	unsigned long shown[2], hidden[2];	/* [0] info, [1] failure lines */
 } st;
 
 static unsigned long max_lines = 50;
@@ -337,11 +347,28 @@ struct trio {
 	unsigned long mismatches;
 };
 
-static void compare_packet(struct trio *t, const struct capture *c, size_t i)
+/* Does bpfcap's optimized verdict V (-1: not run) stand in truncrel.h's
+ * relation to libpcap's unoptimized V0 on PK? */
+static int rel_ok(const struct trio *t, const struct packet *pk, int v0, int v)
 {
-	int v0 = verdict(&t->lpu.bp, &c->pkts[i]);
-	int vo = t->bo.safe ? verdict(&t->bo.bp, &c->pkts[i]) : -1;
-	int vu = t->bu.safe ? verdict(&t->bu.bp, &c->pkts[i]) : -1;
+	struct truncrel_stats s = {0, 0, 0, 0};
+	if (v < 0)
+		return 1;
+	enum truncrel r = truncrel_check(t->lpu.bp.bf_insns, (unsigned)v0, (unsigned)v, pk->data,
+					 pk->hdr.caplen, pk->hdr.len, &s);
+	st.trunc += s.trunc;
+	st.trunc_completions += s.completions;
+	return r != TRUNCREL_MISMATCH;
+}
+
+/* Packet I of C cut to CAPLEN bytes (its own caplen: as captured). */
+static void compare_cut(struct trio *t, const struct capture *c, size_t i, unsigned caplen)
+{
+	struct packet cut = c->pkts[i];
+	cut.hdr.caplen = caplen;
+	int v0 = verdict(&t->lpu.bp, &cut);
+	int vo = t->bo.safe ? verdict(&t->bo.bp, &cut) : -1;
+	int vu = t->bu.safe ? verdict(&t->bu.bp, &cut) : -1;
 
 	/* "can never match" is a claim about every packet: hold bpfcap to it */
 	if (!t->bo.ok && t->bo.have_diag && t->bo.d.code == FILTER_ERR_NEVER)
@@ -350,15 +377,29 @@ static void compare_packet(struct trio *t, const struct capture *c, size_t i)
 		vu = 0;
 
 	st.packets++;
-	if ((vo < 0 || vo == v0) && (vu < 0 || vu == v0))
+	/* the unoptimized program is libpcap's, short packets included */
+	if (rel_ok(t, &cut, v0, vo) && (vu < 0 || vu == v0))
 		return;
 	st.mismatches++;
 	fail_case(EXCUSABLE | (t->mismatches++ >= MAX_SHOWN_PER_CASE ? QUIET : 0),
 		  "MISMATCH %s capture=%s packet=%zu libpcap=%s bpfcap(opt)=%s bpfcap(unopt)=%s"
-		  " [libpcap(opt)=%s caplen=%u len=%u]",
+		  " [libpcap(opt)=%s caplen=%u%s len=%u]",
 		  cur.label, c->path, i + 1, word(v0), word(vo), word(vu),
-		  word(t->lpo.ok ? verdict(&t->lpo.bp, &c->pkts[i]) : -1), c->pkts[i].hdr.caplen,
-		  c->pkts[i].hdr.len);
+		  word(t->lpo.ok ? verdict(&t->lpo.bp, &cut) : -1), caplen,
+		  caplen < c->pkts[i].hdr.caplen ? " (cut)" : "", cut.hdr.len);
+}
+
+/* Packet I as captured, and cut short at CUTS lengths inside it (the
+ * wire length unchanged): what short packets the captures lack. */
+static void compare_packet(struct trio *t, const struct capture *c, size_t i)
+{
+	unsigned caplen = c->pkts[i].hdr.caplen;
+	uint32_t x = 2654435761u * (uint32_t)(i + 1);
+	compare_cut(t, c, i, caplen);
+	for (int k = 0; k < CUTS && caplen > 1; k++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		compare_cut(t, c, i, k ? 1 + x % (caplen - 1) : caplen - 1);
+	}
 }
 
 static void accept_compare(struct trio *t, const struct captures *caps, int dlt)
@@ -613,6 +654,10 @@ static void summary(const char *mode)
 	       mode, st.cases, strcmp(mode, "reject") ? "compiled" : "refused", st.compiled,
 	       st.packets, st.mismatches, st.failed, st.errors, st.crashes, st.known, st.stale,
 	       st.na_dlt, st.na_netmask, st.skip_libpcap, st.both_never);
+	if (!strcmp(mode, "accept"))
+		printf("; truncation rule: %lu verdicts accepted by bpfcap only, all confirmed on "
+		       "%lu completions",
+		       st.trunc, st.trunc_completions);
 	printf(" -> %s\n", st.failed || st.errors ? "FAIL" : "PASS");
 }
 

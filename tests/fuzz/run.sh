@@ -184,7 +184,7 @@ say "fuzzing for ${seconds}s: $bin -max_total_time=$seconds -max_len=4096 $commo
 "$bin" -max_total_time="$seconds" -max_len=4096 $common -artifact_prefix="$out/" \
 	-print_final_stats=1 "$corpus" "$seeds" >"$out/fuzz.log" 2>&1
 rc=$?
-grep -E '^Done|stat::number_of_executed_units|stat::peak_rss|INITED' "$out/fuzz.log" | sed 's/^/  /'
+grep -E '^Done|stat::number_of_executed_units|stat::peak_rss|INITED|truncation rule' "$out/fuzz.log" | sed 's/^/  /'
 if [ "$rc" -ne 0 ]; then
 	status=1
 	say "FINDING (libFuzzer exit $rc); log $out/fuzz.log:"

@@ -160,6 +160,23 @@ const struct ir_val *ir_mem(struct ir *ir, uint32_t slot)
 	return intern(ir, IR_V_MEM, IR_ADD, 0, slot, NULL, NULL);
 }
 
+int ir_read_faults(const struct ir_val *v)
+{
+	if (!v || !v->may_fault)
+		return 1;
+	switch (v->kind) {
+	case IR_V_MSH: return 1;
+	case IR_V_LOAD: return !v->a || v->a->kind == IR_V_MSH;
+	case IR_V_NEG: return ir_read_faults(v->a);
+	case IR_V_BIN:
+		if ((v->op == IR_DIV || v->op == IR_MOD) &&
+		    !(v->b->kind == IR_V_CONST && v->b->k != 0))
+			return 0;
+		return ir_read_faults(v->a) && ir_read_faults(v->b);
+	default: return 0;
+	}
+}
+
 /* Would folding away A lose a possible fault? */
 static int droppable(const struct ir_val *a)
 {

@@ -9,7 +9,8 @@
  * data, arithmetic), hash-consed: two structurally equal values are the same
  * pointer, which is what makes redundant-load and redundant-test elimination
  * cheap.  Evaluating a load out of bounds, or a division by zero at run time,
- * rejects the packet (classic BPF's rule); backends must keep that.  The
+ * rejects the packet (classic BPF's rule); backends must keep that (the
+ * optimizer may drop or move loads past the end under opt.h's rule).  The
  * only impure value is IR_V_MEM, the content of a scratch slot written by a
  * block's stores (used for loops unrolled by protochain).
  *
@@ -141,6 +142,13 @@ size_t ir_order(const struct ir *ir, struct ir_block **list);
  * first, so the other side's blocks come first in the order: ir_order() is
  * SIDE 1 (the true side first, 'ret #snaplen' before 'ret #0'). */
 size_t ir_order_side(const struct ir *ir, struct ir_block **list, int side);
+
+/* 1 if every way evaluating V (NULL: nothing) can reject the packet is a
+ * read past the packet's end: absolute loads, the IPv4 header length and
+ * loads past it.  A division by zero, ancillary data (a fault in user
+ * space), IR_V_FAULT and loads at other indexes are not.  The optimizer
+ * may skip or reorder such reads under its rule for short packets (opt.h). */
+int ir_read_faults(const struct ir_val *v);
 
 /* Evaluate a test's outcome on constants: 1/0. */
 int ir_test_const(enum ir_test op, uint32_t a, uint32_t b);

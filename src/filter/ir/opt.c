@@ -4,8 +4,10 @@
  * with their outcomes.  Walking the graph in topological order, each edge
  * carries its source block's facts plus the outcome it stands for; an edge
  * into a block whose test those facts decide is moved to the block's
- * successor (jump threading).  Because a fact names a value that was
- * already evaluated on the path, skipping a test on it cannot skip a fault.
+ * successor (jump threading).  A fact names a value that was already
+ * evaluated on the path, so skipping a test on it skips no fault; a test
+ * decided by facts about other loads of its bytes, or one whose outcome is
+ * constant, may skip reads past the end of a short packet (opt.h).
  */
 #include "ir/opt.h"
 #include "ir/opt_chain.h"
@@ -133,19 +135,14 @@ static int fact_bits(const struct fact *f, uint32_t m, uint32_t *km, uint32_t *k
 }
 
 /* The bits of [OFF, OFF + SIZE) that the facts fix, as a value of that
- * load: into *KM (known) and *KV; *END the furthest byte the facts' loads
- * read (they were all evaluated on every way here). */
+ * load: into *KM (known) and *KV. */
 static void known_bits(const struct facts *fs, uint32_t off, uint32_t size, uint32_t *km,
-		       uint32_t *kv, uint32_t *end)
+		       uint32_t *kv)
 {
-	*km = *kv = *end = 0;
+	*km = *kv = 0;
 	for (int i = 0; i < fs->n; i++) {
 		uint32_t fo, fsz, fm, m, v;
-		if (!fixed_bits(fs->f[i].v, &fo, &fsz, &fm))
-			continue;
-		if (fo + fsz > *end)
-			*end = fo + fsz;
-		if (!fact_bits(&fs->f[i], fm, &m, &v))
+		if (!fixed_bits(fs->f[i].v, &fo, &fsz, &fm) || !fact_bits(&fs->f[i], fm, &m, &v))
 			continue;
 		for (uint32_t byte = 0; byte < fsz; byte++) { /* byte 0: the first */
 			uint32_t at = fo + byte, sh = 8 * (fsz - 1 - byte);
@@ -159,15 +156,17 @@ static void known_bits(const struct facts *fs, uint32_t off, uint32_t size, uint
 }
 
 /* Decide B from facts about other loads of the same bytes (ldb [16] & 7
- * = 2 settles ldh [16] & 0xff07 = 0x8102), when the facts' loads prove the
- * packet holds B's bytes (so skipping B skips no fault).  1, 0, or -1. */
+ * = 2 settles ldh [16] & 0xff07 = 0x8102, and ldb [16] = 1 refutes it).
+ * The outcome is then the same whatever the bytes the facts did not read,
+ * so skipping B only skips reads past the end of a short packet (opt.h).
+ * 1, 0, or -1. */
 static int decide_bits(const struct facts *fs, const struct ir_block *b)
 {
-	uint32_t off, size, m, km, kv, end, k = b->k;
+	uint32_t off, size, m, km, kv, k = b->k;
 	if ((b->op != IR_JEQ && b->op != IR_JSET) || !fixed_bits(b->lhs, &off, &size, &m))
 		return -1;
-	known_bits(fs, off, size, &km, &kv, &end);
-	if (off + size > end || !(km & m))
+	known_bits(fs, off, size, &km, &kv);
+	if (!(km & m))
 		return -1;
 	if (b->op == IR_JEQ) {
 		if (k & ~m || ((kv ^ k) & km & m))
@@ -205,61 +204,18 @@ static int evaluated(const struct facts *fs, const struct ir_val *v)
 	return 0;
 }
 
-/* The furthest byte (end offset) that evaluating V reads with absolute
- * loads, into *END; returns 0 if V can fault in another way (an indexed
- * load, a division, ancillary data, ...), else 1. */
-static int abs_reads(const struct ir_val *v, uint32_t *end)
+/* B goes on to one block whatever its test says: it can be skipped unless
+ * it stores, or could reject a packet that is not short (a fault that
+ * only rejects anyway, or a value the facts say was evaluated already, is
+ * no loss either). */
+static int skippable(const struct facts *fs, const struct ir *ir, const struct ir_block *s)
 {
-	if (!v || !v->may_fault)
+	if (s->succ[0] != s->succ[1] || s->stmts)
+		return 0;
+	if (s->succ[0] == ir->reject)
 		return 1;
-	uint32_t e = 0;
-	switch (v->kind) {
-	case IR_V_LOAD:
-		if (v->a)
-			return 0;
-		e = v->k + v->size;
-		break;
-	case IR_V_MSH: e = v->k + 1; break;
-	case IR_V_BIN:
-		if ((v->op == IR_DIV || v->op == IR_MOD) && v->b->kind != IR_V_CONST)
-			return 0;
-		return abs_reads(v->a, end) && abs_reads(v->b, end);
-	case IR_V_NEG: return abs_reads(v->a, end);
-	default: return 0;
-	}
-	if (e > *end)
-		*end = e;
-	return 1;
-}
-
-/* The furthest byte that the test of S certainly reads by absolute loads
- * (0: none). */
-static uint32_t test_reads(const struct ir_block *s)
-{
-	uint32_t end = 0, e = 0;
-	if (s->op == IR_RET)
-		return 0;
-	for (const struct ir_val *v = s->lhs; v; v = v == s->lhs ? s->rhs : NULL) {
-		/* only the loads at the top of each operand's tree: enough here */
-		if (v->kind == IR_V_LOAD && !v->a)
-			e = v->k + v->size;
-		else if (v->kind == IR_V_BIN && v->a->kind == IR_V_LOAD && !v->a->a)
-			e = v->a->k + v->a->size;
-		if (e > end)
-			end = e;
-	}
-	return end;
-}
-
-/* A block that only tests (both edges to S) and whose faults are all
- * reads of bytes that S's test reads too, or further: skipping it changes
- * no verdict, since S rejects every packet it would. */
-static int covered(const struct ir_block *b, const struct ir_block *s)
-{
-	uint32_t end = 0;
-	if (!abs_reads(b->lhs, &end) || (b->rhs && !abs_reads(b->rhs, &end)))
-		return 0;
-	return end && end <= test_reads(s);
+	return (ir_read_faults(s->lhs) || evaluated(fs, s->lhs)) &&
+	       (!s->rhs || ir_read_faults(s->rhs) || evaluated(fs, s->rhs));
 }
 
 /* Follow EDGE's target past blocks that the facts decide or that do
@@ -272,9 +228,7 @@ static struct ir_block *thread(const struct ir *ir, const struct facts *fs, stru
 			s = s->succ[r];
 			continue;
 		}
-		if (s->succ[0] == s->succ[1] && !s->stmts &&
-		    (s->succ[0] == ir->reject || covered(s, s->succ[0]) ||
-		     (evaluated(fs, s->lhs) && (!s->rhs || evaluated(fs, s->rhs))))) {
+		if (skippable(fs, ir, s)) {
 			s = s->succ[0];
 			continue;
 		}
@@ -536,57 +490,83 @@ static void normalize(struct ir *ir)
 	free(list);
 }
 
-/* A probe: a block that only evaluates its test, for the faults of absolute
- * reads up to *END, and goes on to one block whatever the outcome. */
-static int is_probe(const struct ir_block *p, uint32_t *end)
+/* (load & M) == K, where M keeps one or two whole bytes of the load and K
+ * lies within M, is a test of a narrower load of those bytes ('ld [26] &
+ * 0xffff0000 = 0xc0a80000' is 'ldh [26] = 0xc0a8': no 'and').  The narrow
+ * load reads fewer bytes, so it faults on fewer packets, only on those the
+ * wide one did: opt.h's rule allows it.  Not after a test of the wide load,
+ * which leaves it in A (the 'and' costs no more than the load, and blocks
+ * that end alike share code).  1 if B was rewritten, 0 if not, -1 when out
+ * of memory. */
+static const struct ir_val *narrowable(const struct ir_block *b)
 {
-	*end = 0;
-	return p->op != IR_RET && !p->stmts && p->succ[0] == p->succ[1] && !p->walk_key &&
-	       abs_reads(p->lhs, end) && (!p->rhs || abs_reads(p->rhs, end)) && *end;
+	const struct ir_val *v = b->lhs, *w;
+	if (b->op != IR_JEQ || b->rhs || b->stmts || b->walk_key || !v || v->kind != IR_V_BIN ||
+	    v->op != IR_AND || v->b->kind != IR_V_CONST || (w = v->a)->kind != IR_V_LOAD ||
+	    (w->a && w->a->kind != IR_V_MSH) || w->size < 2)
+		return NULL;
+	return w;
 }
 
-/* T's edge SIDE leads to a probe P; if T's other edge rejects, or leads to
- * a test that certainly reads as far as P, then every path through T meets
- * P's faults: T becomes the probe, followed by its own test (a new block),
- * whose edge SIDE skips P.  Same verdicts (a fault rejects, wherever it
- * happens); the probe then falls through into the test instead of jumping
- * to P's successor (net fd00::/16: 13 instructions, not 14). */
-static int hoist_probe(struct ir *ir, struct ir_block *t, int side)
+/* Does B's test leave W, or W under a mask, in A? */
+static int leaves(const struct ir_block *b, const struct ir_val *w)
 {
-	struct ir_block *p = t->succ[side], *q = t->succ[!side];
-	uint32_t end;
-	if (t->op == IR_RET || t->walk_key || p == q || !is_probe(p, &end) ||
-	    (q != ir->reject && test_reads(q) < end))
+	const struct ir_val *v = b->lhs;
+	return b->op != IR_RET && v && !b->rhs &&
+	       (v == w || (v->kind == IR_V_BIN && v->op == IR_AND && v->a == w));
+}
+
+static int narrow_one(struct ir *ir, struct ir_block *b)
+{
+	const struct ir_val *v = b->lhs, *w = narrowable(b);
+	if (!w)
 		return 0;
-	struct ir_block *t2 = ir_block_new(ir, t->op, t->lhs, t->rhs, t->k);
-	if (!t2)
+	uint32_t m = v->b->k, s = w->size, first = s, last = 0;
+	if (s < 4)
+		m &= (1u << (8 * s)) - 1;
+	if (b->k & ~m)
+		return 0;
+	for (uint32_t i = 0; i < s; i++) { /* byte 0: the first in the packet */
+		uint32_t mb = (m >> (8 * (s - 1 - i))) & 0xff;
+		if (!mb)
+			continue;
+		if (mb != 0xff || (first < s && last + 1 != i))
+			return 0;
+		if (first == s)
+			first = i;
+		last = i;
+	}
+	uint32_t n = last - first + 1;
+	if (first == s || n > 2 || n >= s)
+		return 0;
+	const struct ir_val *nw = ir_load(ir, (uint8_t)n, w->a, w->k + first);
+	if (!nw)
 		return -1;
-	t2->succ[side] = p->succ[0];
-	t2->succ[!side] = q;
-	t->op = p->op;
-	t->lhs = p->lhs;
-	t->rhs = p->rhs;
-	t->k = p->k;
-	t->succ[0] = t->succ[1] = t2;
+	b->lhs = nw;
+	b->k = (b->k >> (8 * (s - 1 - last))) & ((1u << (8 * n)) - 1);
 	return 1;
 }
 
-static int hoist_probes(struct ir *ir)
+static int narrow_masks(struct ir *ir)
 {
 	struct ir_block **list = malloc(ir->nblocks * sizeof(*list));
-	if (!list)
-		return -1;
-	size_t n = ir_order(ir, list);
-	int moved = n ? 0 : -1;
-	for (size_t i = 0; i < n && moved >= 0; i++)
-		for (int side = 0; side < 2 && moved >= 0; side++) {
-			int r = hoist_probe(ir, list[i], side);
-			moved = r < 0 ? -1 : moved + r;
-			if (r > 0)
-				break;
+	unsigned char *keep = calloc(ir->nblocks, 1);
+	size_t n = list && keep ? ir_order(ir, list) : 0;
+	int done = n ? 0 : -1;
+	for (size_t i = 0; i < n; i++)
+		for (int s = 0; s < 2 && list[i]->op != IR_RET; s++) {
+			const struct ir_block *t = list[i]->succ[s];
+			const struct ir_val *w = narrowable(t);
+			if (w && leaves(list[i], w))
+				keep[t->id] = 1;
 		}
+	for (size_t i = 0; i < n && done >= 0; i++) {
+		int r = list[i]->op == IR_RET || keep[list[i]->id] ? 0 : narrow_one(ir, list[i]);
+		done = r < 0 ? -1 : done + r;
+	}
 	free(list);
-	return moved;
+	free(keep);
+	return done;
 }
 
 static int rounds(struct ir *ir)
@@ -613,12 +593,17 @@ int opt_run(struct ir *ir)
 	int regrouped = opt_chains(ir);
 	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
 		return -1;
+	regrouped = opt_terms(ir);
+	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
+		return -1;
 	int ranges = opt_ranges(ir);
 	if (ranges < 0 || (ranges && rounds(ir) < 0))
 		return -1;
-	int trees = opt_trees(ir);
-	if (trees < 0 || (trees && rounds(ir) < 0))
+	int narrowed = narrow_masks(ir);
+	if (narrowed < 0 || (narrowed && rounds(ir) < 0))
 		return -1;
-	int hoisted = hoist_probes(ir);
-	return hoisted < 0 || (hoisted && rounds(ir) < 0) ? -1 : 0;
+	int trees = opt_trees(ir);
+	if (trees < 0)
+		return -1;
+	return trees && rounds(ir) < 0 ? -1 : 0;
 }

@@ -16,7 +16,8 @@ struct bounds {
 	int has_msh;
 };
 
-enum { SAFE_DEPTH = 16 };
+/* MAX_TRIES bounds the orders tried on one chain (check_order()). */
+enum { SAFE_DEPTH = 16, MAX_TRIES = 8 };
 
 /* Can evaluating V reject the packet, given B?  (1: it cannot.) */
 static int safe(const struct bounds *b, const struct ir_val *v, int depth)
@@ -109,12 +110,21 @@ static void item_prove(struct bounds *b, const struct item *it)
 		prove(b, it->rhs, 0);
 }
 
+static int by_pos(const void *x, const void *y)
+{
+	const struct item *a = x, *b = y;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
 struct walk {
 	uint32_t *npred;
 	uint8_t *seen;
-	uint32_t *first_of; /* per value id: its group (valid where stamps[id] is the chain's) */
+	uint32_t *first_of; /* per value id: its group (valid where stamps[id] is stamp) */
 	struct ir_block **chain;
 	struct item *items;
+	struct bounds *proved; /* per item: what it and the items before it prove */
+	uint32_t *stamps;
+	uint32_t stamp;
 };
 
 /* The chain from B leaving to B's successor EXIT_SIDE: its length. */
@@ -155,45 +165,88 @@ static const struct ir_val *group_key(const struct ir_val *v)
 	return w ? w : v;
 }
 
-/* Group the movable tail of a chain of N (collected in W) by value; the
- * value tested last before it goes first, being in A already.  A chain
- * that leaves to REJECT moves whole: a test that could fault rejects the
- * packet, as the exit does, so no order changes a verdict.  Returns 1 if
- * the order changed. */
-static int regroup(struct walk *w, size_t n, uint32_t stamp, uint32_t *stamps,
-		   const struct ir_block *reject)
+/* Give the items [LO, N) their groups (first use of a value first; the
+ * value tested last before LO goes first, being in A already) and sort
+ * them.  Returns 1 if the order changed. */
+static int sort_tail(struct walk *w, size_t lo, size_t n)
 {
-	struct bounds bd = {0, 0, 0, 0};
-	size_t from = 0; /* items [from, n) are safe wherever they go */
-	for (size_t i = 0; i < n && w->chain[n - 1]->succ[w->items[n - 1].side] != reject; i++) {
-		if (!item_safe(&bd, &w->items[i]))
-			from = i + 1;
-		item_prove(&bd, &w->items[i]);
-	}
-	if (n - from < 2)
-		return 0;
-	uint32_t groups = 0;
-	if (from > 0) {
-		stamps[group_key(w->items[from - 1].lhs)->id] = stamp;
-		w->first_of[group_key(w->items[from - 1].lhs)->id] = groups++;
+	uint32_t groups = 0, stamp = ++w->stamp, *stamps = w->stamps;
+	if (lo > 0) {
+		stamps[group_key(w->items[lo - 1].lhs)->id] = stamp;
+		w->first_of[group_key(w->items[lo - 1].lhs)->id] = groups++;
 	}
 	int changed = 0;
-	for (size_t i = from; i < n; i++) {
+	for (size_t i = lo; i < n; i++) {
 		uint32_t id = group_key(w->items[i].lhs)->id;
 		if (stamps[id] != stamp) {
 			stamps[id] = stamp;
 			w->first_of[id] = groups++;
 		}
 		w->items[i].group = w->first_of[id];
-		changed |= i > from && w->items[i].group < w->items[i - 1].group;
+		changed |= i > lo && w->items[i].group < w->items[i - 1].group;
+	}
+	if (changed)
+		qsort(w->items + lo, n - lo, sizeof(w->items[0]), by_group);
+	return changed;
+}
+
+/* Is the new order of the items (pos: where each was) allowed?  A test
+ * that moves ahead of tests it followed must not reject a packet that the
+ * old order accepted on its way: if the first test it overtakes (the
+ * earliest, J) was evaluated, with all before it, its bytes must be
+ * there (W->proved[J]), so that it faults only when one of them would
+ * have (opt.h).  The smallest position among the tests after each one is
+ * the J it overtakes.  Returns the first item that may not move, or N. */
+static size_t check_order(const struct walk *w, size_t lo, size_t n)
+{
+	uint32_t least = UINT32_MAX;
+	for (size_t i = n; i-- > lo;) {
+		const struct item *it = &w->items[i];
+		if (least < it->pos && !item_safe(&w->proved[least], it))
+			return it->pos;
+		if (it->pos < least)
+			least = it->pos;
+	}
+	return n;
+}
+
+/* Group the tests of a chain of N (collected in W) by value, as far as
+ * check_order() allows: the grouping starts at the chain's head, or
+ * past a test that could not move.  A chain that leaves to REJECT moves
+ * whole: a test that could fault rejects the packet, as the exit does, so
+ * no order changes a verdict.  Returns 1 if the order changed. */
+static int regroup(struct walk *w, size_t n, const struct ir_block *reject)
+{
+	int whole = w->chain[n - 1]->succ[w->items[n - 1].side] == reject;
+	struct bounds bd = {0, 0, 0, 0};
+	size_t lo = 0, from = 0; /* from: past every test unsafe where it is */
+	for (size_t i = 0; i < n; i++) {
+		const struct item *it = &w->items[i];
+		if (!whole && !(ir_read_faults(it->lhs) && ir_read_faults(it->rhs)))
+			lo = i + 1; /* it faults on whole packets too: nothing overtakes it */
+		if (!item_safe(&bd, it))
+			from = i + 1;
+		item_prove(&bd, it);
+		w->proved[i] = bd;
+	}
+	int changed = 0;
+	for (int tries = 0; lo + 1 < n; tries++) {
+		if (tries == MAX_TRIES && lo < from)
+			lo = from; /* from there, every order is allowed */
+		changed = sort_tail(w, lo, n);
+		size_t bad = changed && !whole ? check_order(w, lo, n) : n;
+		if (bad == n)
+			break;
+		qsort(w->items, n, sizeof(w->items[0]), by_pos);
+		changed = 0;
+		lo = bad; /* > lo: it overtook a test at lo or later */
 	}
 	if (!changed)
 		return 0;
 	struct ir_block *last = w->chain[n - 1];
 	struct ir_block *exit = last->succ[w->items[n - 1].side];
 	struct ir_block *cont = last->succ[1 - w->items[n - 1].side];
-	qsort(w->items + from, n - from, sizeof(w->items[0]), by_group);
-	for (size_t i = from; i < n; i++) {
+	for (size_t i = lo; i < n; i++) {
 		struct ir_block *b = w->chain[i];
 		const struct item *it = &w->items[i];
 		b->op = it->op;
@@ -219,12 +272,17 @@ int opt_chains(struct ir *ir)
 {
 	size_t nb = ir->nblocks;
 	struct ir_block **list = malloc(nb * sizeof(*list));
-	struct walk w = {calloc(nb, sizeof(uint32_t)), calloc(nb, 1),
-			 malloc((ir->nvals + 1) * sizeof(uint32_t)), malloc(nb * sizeof(*w.chain)),
-			 malloc(nb * sizeof(*w.items))};
-	uint32_t *stamps = calloc(ir->nvals + 1, sizeof(*stamps));
+	struct walk w = {calloc(nb, sizeof(uint32_t)),
+			 calloc(nb, 1),
+			 malloc((ir->nvals + 1) * sizeof(uint32_t)),
+			 malloc(nb * sizeof(*w.chain)),
+			 malloc(nb * sizeof(*w.items)),
+			 malloc(nb * sizeof(*w.proved)),
+			 calloc(ir->nvals + 1, sizeof(uint32_t)),
+			 0};
 	int done = -1;
-	if (!list || !w.npred || !w.seen || !w.first_of || !w.chain || !w.items || !stamps)
+	if (!list || !w.npred || !w.seen || !w.first_of || !w.chain || !w.items || !w.proved ||
+	    !w.stamps)
 		goto out;
 	size_t n = ir_order(ir, list);
 	if (n == 0)
@@ -239,7 +297,7 @@ int opt_chains(struct ir *ir)
 		size_t len = len1 > len0 ? len1 : collect(&w, b, 0);
 		for (size_t k = 0; k < len; k++)
 			w.seen[w.chain[k]->id] = 1;
-		done += regroup(&w, len, (uint32_t)i + 1, stamps, ir->reject);
+		done += regroup(&w, len, ir->reject);
 	}
 out:
 	free(list);
@@ -248,7 +306,8 @@ out:
 	free(w.first_of);
 	free(w.chain);
 	free(w.items);
-	free(stamps);
+	free(w.proved);
+	free(w.stamps);
 	return done;
 }
 
@@ -292,5 +351,284 @@ int opt_ranges(struct ir *ir)
 	}
 	free(list);
 	free(npred);
+	return done;
+}
+
+/* ---- chains of terms ---------------------------------------------------- */
+
+/* TERM_MAX bounds a term's blocks (and so the work of finding one). */
+enum { TERM_MAX = 16 };
+
+/* A term: blocks TB[FIRST, FIRST + N) entered only at HEAD, leaving to the
+ * chain's exit or to NEXT. */
+struct term {
+	size_t first, n;
+	struct ir_block *head, *next;
+	uint32_t group, pos;
+	int plain; /* every fault of its blocks is a read past the end */
+};
+
+struct terms {
+	uint32_t *npred, *cnt, *in, stamp;
+	uint8_t *seen;
+	struct ir_block **tb;
+	struct term *t;
+	struct bounds *proved;
+	uint32_t *first_of, *vstamps, vstamp;
+};
+
+static int term_block(const struct ir_block *b)
+{
+	return b->op != IR_RET && !b->stmts && !b->walk_key && b->lhs;
+}
+
+static void term_count(struct terms *w, size_t from, size_t to, int d)
+{
+	for (size_t i = from; i < to; i++)
+		for (int s = 0; s < 2; s++)
+			w->cnt[w->tb[i]->succ[s]->id] += (uint32_t)d;
+}
+
+/* The term at H that leaves to E when it holds: its blocks from TB[*NT]
+ * on, its other exit (NULL: no term), *CLOSED whether only the term
+ * enters that exit.  A block joins when all of its way in is from the
+ * term, until only one block outside but E follows it. */
+static struct ir_block *term_build(struct terms *w, struct ir_block *h, const struct ir_block *e,
+				   size_t *nt, int *closed)
+{
+	size_t start = *nt, end = start;
+	struct ir_block *next = NULL;
+	if (!term_block(h) || h == e)
+		return NULL;
+	w->tb[end++] = h;
+	w->in[h->id] = w->stamp;
+	term_count(w, start, end, 1);
+	for (;;) {
+		struct ir_block *add = NULL, *only = NULL;
+		int nfront = 0;
+		for (size_t i = start; i < end; i++)
+			for (int s = 0; s < 2; s++) {
+				struct ir_block *x = w->tb[i]->succ[s];
+				if (x == e || w->in[x->id] == w->stamp)
+					continue;
+				if (!only)
+					only = x, nfront = 1;
+				else if (x != only)
+					nfront = 2;
+				if (!add && w->cnt[x->id] == w->npred[x->id] && term_block(x))
+					add = x;
+			}
+		if (nfront == 1)
+			next = only;
+		if (nfront != 2 || !add || end - start == TERM_MAX)
+			break;
+		w->tb[end++] = add;
+		w->in[add->id] = w->stamp;
+		term_count(w, end - 1, end, 1);
+	}
+	*closed = next && w->cnt[next->id] == w->npred[next->id];
+	term_count(w, start, end, -1);
+	if (!next)
+		for (size_t i = start; i < end; i++)
+			w->in[w->tb[i]->id] = 0;
+	else
+		*nt = end;
+	return next;
+}
+
+/* The chain of terms from H leaving to E: its number of terms in W->t. */
+static size_t term_chain(struct terms *w, struct ir_block *h, const struct ir_block *e)
+{
+	size_t n = 0, nt = 0;
+	w->stamp++;
+	for (int closed = 1; closed;) {
+		size_t first = nt;
+		struct ir_block *next = term_build(w, h, e, &nt, &closed);
+		if (!next)
+			break;
+		int plain = 1;
+		for (size_t i = first; i < nt; i++)
+			plain &= ir_read_faults(w->tb[i]->lhs) && ir_read_faults(w->tb[i]->rhs);
+		w->t[n] = (struct term){first, nt - first, h, next, 0, (uint32_t)n, plain};
+		n++;
+		h = next;
+	}
+	return n;
+}
+
+static int term_by_group(const void *x, const void *y)
+{
+	const struct term *a = x, *b = y;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static int term_by_pos(const void *x, const void *y)
+{
+	const struct term *a = x, *b = y;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Can every block of term T be evaluated without a fault, given B? */
+static int term_safe(const struct terms *w, const struct bounds *b, const struct term *t)
+{
+	for (size_t i = t->first; i < t->first + t->n; i++) {
+		const struct ir_block *x = w->tb[i];
+		if (!safe(b, x->lhs, 0) || (x->rhs && !safe(b, x->rhs, 0)))
+			return 0;
+	}
+	return 1;
+}
+
+/* As check_order(), for terms: the first term at or past LO that may not
+ * move ahead of the terms it overtakes, or N.  A term that was reached had
+ * its head evaluated, so W->proved[j] is what the heads of terms 0..j
+ * prove. */
+static size_t term_check(const struct terms *w, size_t lo, size_t n)
+{
+	uint32_t least = UINT32_MAX;
+	for (size_t i = n; i-- > lo;) {
+		const struct term *t = &w->t[i];
+		if (least < t->pos && !term_safe(w, &w->proved[least], t))
+			return t->pos;
+		if (t->pos < least)
+			least = t->pos;
+	}
+	return n;
+}
+
+/* Sort terms [LO, N) by the value their heads test: 1 if the order changed. */
+static int term_sort(struct terms *w, size_t lo, size_t n)
+{
+	uint32_t groups = 0, vs = ++w->vstamp;
+	int changed = 0;
+	for (size_t i = lo; i < n; i++) {
+		uint32_t id = group_key(w->t[i].head->lhs)->id;
+		if (w->vstamps[id] != vs) {
+			w->vstamps[id] = vs;
+			w->first_of[id] = groups++;
+		}
+		w->t[i].group = w->first_of[id];
+		changed |= i > lo && w->t[i].group < w->t[i - 1].group;
+	}
+	if (changed)
+		qsort(w->t + lo, n - lo, sizeof(w->t[0]), term_by_group);
+	return changed;
+}
+
+/* Put the N terms of W in their new order: each term's other exit goes to
+ * the next one, and what entered the first enters the new first. */
+static void term_rewire(struct ir *ir, struct terms *w, size_t n, struct ir_block **list,
+			size_t nlist, struct ir_block *cont)
+{
+	struct ir_block *h1 = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (w->t[i].pos == 0)
+			h1 = w->t[i].head;
+	for (size_t i = 0; i < n; i++) {
+		const struct term *t = &w->t[i];
+		struct ir_block *to = i + 1 < n ? w->t[i + 1].head : cont;
+		for (size_t j = t->first; j < t->first + t->n; j++)
+			for (int s = 0; s < 2; s++)
+				if (w->tb[j]->succ[s] == t->next)
+					w->tb[j]->succ[s] = to;
+	}
+	for (size_t i = 0; i < nlist; i++)
+		for (int s = 0; s < 2 && list[i]->op != IR_RET; s++)
+			if (list[i]->succ[s] == h1 && w->in[list[i]->id] != w->stamp)
+				list[i]->succ[s] = w->t[0].head;
+	if (ir->root == h1)
+		ir->root = w->t[0].head;
+}
+
+/* Regroup the chain of N terms in W, leaving to E: 1 if its order changed. */
+static int term_regroup(struct ir *ir, struct terms *w, size_t n, const struct ir_block *e,
+			struct ir_block **list, size_t nlist)
+{
+	int whole = e == ir->reject, multi = 0;
+	struct bounds bd = {0, 0, 0, 0};
+	size_t lo = 0, from = 0;
+	struct ir_block *cont = w->t[n - 1].next;
+	for (size_t i = 0; i < n; i++) {
+		const struct term *t = &w->t[i];
+		multi |= t->n > 1;
+		if (!whole && !t->plain)
+			lo = i + 1;
+		if (!term_safe(w, &bd, t))
+			from = i + 1;
+		prove(&bd, t->head->lhs, 0);
+		if (t->head->rhs)
+			prove(&bd, t->head->rhs, 0);
+		w->proved[i] = bd;
+	}
+	int changed = 0;
+	for (int tries = 0; multi && lo + 1 < n; tries++) {
+		if (tries == MAX_TRIES && lo < from)
+			lo = from;
+		changed = term_sort(w, lo, n);
+		size_t bad = changed && !whole ? term_check(w, lo, n) : n;
+		if (bad == n)
+			break;
+		qsort(w->t, n, sizeof(w->t[0]), term_by_pos);
+		changed = 0;
+		lo = bad;
+	}
+	if (changed)
+		term_rewire(ir, w, n, list, nlist, cont);
+	return changed;
+}
+
+int opt_terms(struct ir *ir)
+{
+	size_t nb = ir->nblocks, nv = ir->nvals + 1;
+	struct ir_block **list = malloc(nb * sizeof(*list));
+	struct terms w = {calloc(nb, sizeof(uint32_t)),
+			  calloc(nb, sizeof(uint32_t)),
+			  calloc(nb, sizeof(uint32_t)),
+			  0,
+			  calloc(nb, 1),
+			  malloc(nb * sizeof(struct ir_block *)),
+			  malloc(nb * sizeof(struct term)),
+			  malloc(nb * sizeof(struct bounds)),
+			  malloc(nv * sizeof(uint32_t)),
+			  calloc(nv, sizeof(uint32_t)),
+			  0};
+	int done = -1;
+	size_t n = 0;
+	if (list && w.npred && w.cnt && w.in && w.seen && w.tb && w.t && w.proved && w.first_of &&
+	    w.vstamps)
+		n = ir_order(ir, list);
+	if (n) {
+		count_preds(ir, list, n, w.npred);
+		done = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ir_block *exits[2] = {ir->accept, ir->reject};
+		for (int k = 0; k < 2; k++) {
+			/* bit k: in a chain to exit K already (a start there would find
+			 * its tail again); bit 2: moved, not the start of another */
+			if (w.seen[list[i]->id] & (1 << k | 4))
+				continue;
+			size_t nt = term_chain(&w, list[i], exits[k]);
+			int moved = nt >= 2 && term_regroup(ir, &w, nt, exits[k], list, n);
+			done += moved;
+			for (size_t j = 0; nt >= 2 && j < nt; j++)
+				for (size_t b = w.t[j].first; b < w.t[j].first + w.t[j].n; b++)
+					if (moved || w.tb[b] != w.t[0].head)
+						w.seen[w.tb[b]->id] |=
+							(uint8_t)(moved ? 4 : 1 << k);
+		}
+	}
+	free(list);
+	free(w.npred);
+	free(w.cnt);
+	free(w.in);
+	free(w.seen);
+	free(w.tb);
+	free(w.t);
+	free(w.proved);
+	free(w.first_of);
+	free(w.vstamps);
 	return done;
 }

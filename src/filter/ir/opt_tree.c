@@ -66,6 +66,69 @@ static struct ir_block *build(struct ir *ir, const struct ir_val *v, const uint3
 	return node->succ[0] && node->succ[1] ? node : NULL;
 }
 
+/* A shorter run: the sorted constants, where three or more in a row
+ * (10.0.0.1 to 10.0.0.4) become one range test, 'jge lo' then 'jgt hi',
+ * on R's blocks (the first stays where the edges into the run arrive;
+ * the rest are left unreachable).  1 if R changed. */
+static int rangeify(struct run *r)
+{
+	struct ir_block *first = r->blk[0], *exit = first->succ[1];
+	struct ir_block *cont = r->blk[r->n - 1]->succ[0];
+	const struct ir_val *v = first->lhs;
+	size_t used = 0, ranges = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->blk[i]->walk_key)
+			return 0; /* a header walk's annotations stay where they are */
+	qsort(r->ks, r->n, sizeof(r->ks[0]), by_value);
+	for (size_t i = 0, j; i < r->n; i = j) {
+		for (j = i + 1; j < r->n && r->ks[j] - r->ks[j - 1] <= 1; j++)
+			;
+		ranges += r->ks[j - 1] - r->ks[i] >= 2;
+	}
+	if (!ranges)
+		return 0;
+	/* blocks in program order, ranges as two: the last first, so that
+	 * each knows its continuation */
+	struct ir_block *next = cont;
+	size_t need = 0;
+	for (size_t i = 0, j; i < r->n; i = j) {
+		for (j = i + 1; j < r->n && r->ks[j] - r->ks[j - 1] <= 1; j++)
+			;
+		need += r->ks[j - 1] - r->ks[i] >= 2 ? 2 : j - i;
+	}
+	used = need;
+	for (size_t j = r->n; j > 0;) {
+		size_t i = j - 1;
+		while (i > 0 && r->ks[i] - r->ks[i - 1] <= 1)
+			i--;
+		uint32_t lo = r->ks[i], hi = r->ks[j - 1];
+		if (hi - lo >= 2) {
+			struct ir_block *ge = r->blk[used - 2], *gt = r->blk[used - 1];
+			*ge = (struct ir_block){
+				.id = ge->id, .op = IR_JGE, .lhs = v, .k = lo, .succ = {next, gt}};
+			*gt = (struct ir_block){.id = gt->id,
+						.op = IR_JGT,
+						.lhs = v,
+						.k = hi,
+						.succ = {exit, next}};
+			next = ge;
+			used -= 2;
+		} else {
+			for (size_t k = j; k-- > i;) {
+				struct ir_block *eq = r->blk[--used];
+				*eq = (struct ir_block){.id = eq->id,
+							.op = IR_JEQ,
+							.lhs = v,
+							.k = r->ks[k],
+							.succ = {next, exit}};
+				next = eq;
+			}
+		}
+		j = i;
+	}
+	return 1;
+}
+
 /* Make R a tree; its first block, where the edges into the run arrive,
  * becomes the root, and a new block takes its place among the leaves. */
 static int treeify(struct ir *ir, struct run *r)
@@ -110,6 +173,8 @@ int opt_trees(struct ir *ir)
 		if (collect(&r, b, npred, seen) >= TREE_MIN) {
 			int rc = treeify(ir, &r);
 			made = rc < 0 ? -1 : made + 1;
+		} else if (r.n >= 3) {
+			made += rangeify(&r);
 		}
 	}
 out:

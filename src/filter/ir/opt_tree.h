@@ -9,7 +9,10 @@
  * A packet then takes about log2(N / TREE_LEAF) + TREE_LEAF tests instead of
  * up to N; the program grows by about one test in TREE_LEAF, so only runs
  * of TREE_MIN or more, where libpcap's program is longer still, change.  The tests read one value
- * that every path evaluates first, so no fault moves.
+ * that every path evaluates first, so no fault moves.  In a shorter run,
+ * three or more consecutive constants become one range test ('jge', 'jgt'):
+ * 'host 10.0.0.1 or ... or host 10.0.0.4' tests each address twice, not
+ * four times.
  */
 #ifndef BPFCAP_FILTER_OPT_TREE_H
 #define BPFCAP_FILTER_OPT_TREE_H
