@@ -2,7 +2,9 @@
  * epilogue, guard placement, and verdicts from a small user-space
  * interpreter of the XDP programs that also checks what the verifier would
  * (every load inside the checked packet window or the initialised stack,
- * forward jumps in range, registers written before they are read). */
+ * jumps in range, registers written before they are read, an exit within
+ * RUN_BUDGET instructions: the loops that protochain's walk folds into run
+ * trip by trip, as the verifier walks them). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,23 @@
 #include <string.h>
 
 #include "filter.h"
+#include "gen/tunnel.h"
+
+/* libpcap's classic interpreter; pcap/bpf.h's struct bpf_insn clashes with
+ * linux/bpf.h's, so the instructions go as filter_prog's. */
+unsigned bpf_filter(const struct filter_insn *insns, const unsigned char *pkt, unsigned wirelen,
+		    unsigned buflen);
+
+/* A classic program, as the eBPF one's reference. */
+static void classic(const char *expr, struct filter_prog *p)
+{
+	struct filter_options o = {.dlt = FILTER_DLT_EN10MB};
+	struct filter_ctx *c = filter_ctx_new(&o);
+	assert_non_null(c);
+	assert_int_equal(filter_compile(c, expr, strlen(expr)), 0);
+	assert_int_equal(filter_emit_cbpf(c, p), 0);
+	filter_ctx_free(c);
+}
 
 static int emit(const char *expr, enum filter_hook hook, int vlan, int dlt,
 		enum filter_ebpf_accept acc, struct filter_ebpf_prog *p, struct filter_diag *d)
@@ -138,6 +157,8 @@ static uint64_t ldx(struct vm *m, const struct filter_ebpf_insn *i, uint64_t ctx
 	return v;
 }
 
+enum { RUN_BUDGET = 1000000 };
+
 /* Run P (XDP) on PKT; the verdict (XDP_PASS 2 / XDP_DROP 1). */
 static int run(const struct filter_ebpf_prog *p, const uint8_t *pkt, size_t len)
 {
@@ -149,8 +170,11 @@ static int run(const struct filter_ebpf_prog *p, const uint8_t *pkt, size_t len)
 	m->r[1] = ctx;
 	m->r[10] = (uintptr_t)m->stack + sizeof(m->stack);
 	m->written = 1u << 1;
-	for (size_t pc = 0; pc < p->len;) {
+	for (size_t pc = 0, steps = 0; pc < p->len;) {
 		const struct filter_ebpf_insn *i = &p->insns[pc++];
+		if (++steps > RUN_BUDGET)
+			fail_msg("no exit after %d instructions (a loop without a bound)",
+				 RUN_BUDGET);
 		uint8_t cls = BPF_CLASS(i->code), op = BPF_OP(i->code);
 		int x = BPF_SRC(i->code) == BPF_X;
 		switch (cls) {
@@ -192,12 +216,10 @@ static int run(const struct filter_ebpf_prog *p, const uint8_t *pkt, size_t len)
 			}
 			if (op == BPF_CALL)
 				fail_msg("helper call at XDP");
-			if (i->off < 0)
-				fail_msg("backward jump at %zu", pc - 1);
 			if (op == BPF_JA || cond(op, rd(m, i->dst_reg),
 						 x ? rd(m, i->src_reg) : (uint64_t)(int64_t)i->imm,
 						 cls == BPF_JMP32))
-				pc += (size_t)i->off;
+				pc += (size_t)(ptrdiff_t)i->off;
 			if (pc > p->len)
 				fail_msg("jump out of the program");
 			break;
@@ -614,6 +636,103 @@ static void walk_guards(void **state)
 	filter_ebpf_release(&p);
 }
 
+/* Ethernet + IPv6 (IPv4) + N extension headers (hop-by-hop first, then
+ * routing, fragment, destination options, in turn; AH over IPv4), then
+ * LAST's 8 bytes.  Returns the length. */
+static unsigned chain_frame(uint8_t *b, int v6, int n, uint8_t last)
+{
+	static const uint8_t kinds6[] = {43, 44, 60, 0};
+	unsigned o = v6 ? 54 : 34;
+	memset(b, 0, 2048);
+	b[12] = v6 ? 0x86 : 0x08;
+	b[13] = v6 ? 0xdd : 0x00;
+	b[14] = v6 ? 0x60 : 0x45;
+	uint8_t *nh = &b[v6 ? 20 : 23];
+	for (int i = 0; i < n; i++) {
+		uint8_t kind = v6 ? (i == 0 ? 0 : kinds6[(i - 1) % 4]) : 51;
+		*nh = kind;
+		nh = &b[o];
+		b[o + 1] = kind == 51 ? 2 : kind == 44 ? 0 : 1; /* 16 bytes but the fragment's 8 */
+		o += kind == 44 ? 8 : 16;
+	}
+	*nh = last;
+	return o + 8;
+}
+
+static int has_back_jump(const struct filter_ebpf_prog *p)
+{
+	for (size_t i = 0; i < p->len; i++) {
+		uint8_t cls = BPF_CLASS(p->insns[i].code), op = BPF_OP(p->insns[i].code);
+		if ((cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL && op != BPF_EXIT &&
+		    p->insns[i].off < 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* protochain's walk is a bounded loop at XDP and tc (the steps folded back,
+ * also for a walk without the generator's annotations, several terms on
+ * one walk and one walk per family); at XDP it gives the classic program's
+ * verdict on chains of 0 to 34 headers cut to every length (the bound:
+ * PROTOCHAIN_STEPS_V6 headers match, more do not). */
+static void walk_loop(void **state)
+{
+	(void)state;
+	static const char *const exprs[] = {
+		"ip6 protochain 6",
+		"ip6 protochain 43",
+		"ip6 protochain 6 or ip6 protochain 17",
+		"protochain 6 and not protochain 17",
+		"ip6 protochain 44 or ip6 protochain 0 or ip6 protochain 60",
+		"ip protochain 17",
+		"(tcp and protochain 6) or (udp and protochain 17)",
+	};
+	static const int lens[] = {0, 1, 2, 5, 8, 9, 31, 32, 33};
+	static const uint8_t lasts[] = {6, 17, 59};
+	uint8_t *f = malloc(2048);
+	assert_non_null(f);
+	struct filter_ebpf_prog p;
+	xdp("ip6 protochain 6", &p);
+	assert_true(has_back_jump(&p));
+	assert_true(p.len < 200);
+	filter_ebpf_release(&p);
+	for (size_t e = 0; e < sizeof(exprs) / sizeof(exprs[0]); e++) {
+		struct filter_prog ref;
+		classic(exprs[e], &ref);
+		assert_int_equal(emit(exprs[e], FILTER_HOOK_TC, 0, FILTER_DLT_EN10MB,
+				      FILTER_EBPF_VERDICT, &p, NULL),
+				 0);
+		assert_true(has_back_jump(&p));
+		filter_ebpf_release(&p);
+		xdp(exprs[e], &p);
+		assert_true(has_back_jump(&p));
+		assert_true(p.len < 400);
+		for (int v6 = 0; v6 < 2; v6++)
+			for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++)
+				for (size_t t = 0; t < sizeof(lasts); t++) {
+					unsigned len = chain_frame(f, v6, lens[l], lasts[t]);
+					for (unsigned cut = 14; cut <= len;
+					     cut += cut < 80 ? 1 : 7) {
+						int want = bpf_filter(ref.insns, f, cut, cut) != 0;
+						if ((run(&p, f, cut) == XDP_PASS) != want)
+							fail_msg("'%s': %d headers, cut to %u: "
+								 "classic %d",
+								 exprs[e], lens[l], cut, want);
+					}
+				}
+		filter_ebpf_release(&p);
+		filter_prog_release(&ref);
+	}
+	/* the bound: a chain of exactly PROTOCHAIN_STEPS_V6 headers matches */
+	xdp("ip6 protochain 17", &p);
+	unsigned len = chain_frame(f, 1, PROTOCHAIN_STEPS_V6, 17);
+	assert_int_equal(run(&p, f, len), XDP_PASS);
+	len = chain_frame(f, 1, PROTOCHAIN_STEPS_V6 + 1, 17);
+	assert_int_equal(run(&p, f, len), XDP_DROP);
+	filter_ebpf_release(&p);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +742,7 @@ int main(void)
 		cmocka_unit_test(verdicts),	   cmocka_unit_test(vlan_views),
 		cmocka_unit_test(observe),	   cmocka_unit_test(registers),
 		cmocka_unit_test(host_lists),	   cmocka_unit_test(walk_guards),
+		cmocka_unit_test(walk_loop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
