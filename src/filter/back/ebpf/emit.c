@@ -318,6 +318,7 @@ static int emit_block(struct em *e, const struct ir_block *b, const int *lbl, in
 		int r = emit_nval(e, s->v);
 		if (e->err)
 			return 0;
+		loop_store(e, b, s->v, r);
 		code_put(&e->c, OP(BPF_STX, BPF_MEM, BPF_DW), 10, r,
 			 (int16_t)(STK_MEM - 8 * (int)s->slot), 0);
 		consume(e, s->v);
