@@ -256,10 +256,9 @@ void loop_view(struct em *e);
 /* Before a HEAD block's code: the trip count, the head's label, an empty
  * register cache (E->s). */
 void loop_head(struct em *e, const struct ir_block *b);
-/* Before block B (of a loop's body) stores V from register R to a
- * scratch slot: what makes the stored value the same to the verifier on
- * every path through the body. */
-void loop_store(struct em *e, const struct ir_block *b, const struct ir_val *v, int r);
+/* Whether block B stores V to its scratch slot as 4 bytes, not 8 (in a
+ * loop's body, so that the verifier forgets its bounds; see loop.c). */
+int loop_narrow(const struct em *e, const struct ir_block *b, const struct ir_val *v);
 /* At a LATCH block's place: the back edge and the jump out; returns the
  * block after the run, E->s the state it is entered with. */
 const struct ir_block *loop_latch(struct em *e, const struct ir_block *b, const int *lbl);

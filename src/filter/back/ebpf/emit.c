@@ -318,9 +318,9 @@ static int emit_block(struct em *e, const struct ir_block *b, const int *lbl, in
 		int r = emit_nval(e, s->v);
 		if (e->err)
 			return 0;
-		loop_store(e, b, s->v, r);
-		code_put(&e->c, OP(BPF_STX, BPF_MEM, BPF_DW), 10, r,
-			 (int16_t)(STK_MEM - 8 * (int)s->slot), 0);
+		int narrow = loop_narrow(e, b, s->v); /* the low half: the high one is 0 */
+		code_put(&e->c, OP(BPF_STX, BPF_MEM, narrow ? BPF_W : BPF_DW), 10, r,
+			 (int16_t)(STK_MEM - 8 * (int)s->slot + (narrow && !HOST_LE ? 4 : 0)), 0);
 		consume(e, s->v);
 		reg_invalidate_slot(e, s->slot);
 		win_end(e);

@@ -423,20 +423,19 @@ void loop_head(struct em *e, const struct ir_block *b)
 
 /* The verifier walks every trip of a loop, and its paths through one trip
  * join at the latch only where their states are alike: an offset that one
- * path bounded to [8, 0x87f8] and another to [8, 0x83fc] keeps them apart
- * (a check on a copy of the offset bounds the original too, and the
- * verifier compares the ranges of scalars exactly inside loops).  Two byte
- * swaps are the same value, which the verifier no longer knows: every
- * path stores "some 32-bit number", as the loads of scratch slots read
- * (emit.c), and every slot is checked where it is used. */
-void loop_store(struct em *e, const struct ir_block *b, const struct ir_val *v, int r)
+ * path bounded to [8, 0x87f8] (multiples of 8) and another to [8, 0x83fc]
+ * (of 4) keeps them apart, since inside a loop the verifier compares the
+ * ranges of scalars exactly.  So a loop's body stores what it computes as
+ * 4 bytes: the verifier tracks 8-byte spills only, and the 8-byte load of
+ * a scratch slot (emit.c) then reads "some number", on every path alike,
+ * which every use checks anyway.  The high half is 0: the prologue zeroes
+ * the slots and values are 32-bit, zero-extended.  A byte load (the next
+ * header) is the same range [0, 255] on every path: kept 8 bytes. */
+int loop_narrow(const struct em *e, const struct ir_block *b, const struct ir_val *v)
 {
 	enum loop_role role = loop_role(e, b);
-	if ((role != LOOP_HEAD && role != LOOP_BODY) || v->kind == IR_V_CONST ||
-	    (v->kind == IR_V_LOAD && v->size == 1))
-		return;
-	code_put(&e->c, OP(BPF_ALU, BPF_END, BPF_TO_BE), r, 0, 0, 32);
-	code_put(&e->c, OP(BPF_ALU, BPF_END, BPF_TO_BE), r, 0, 0, 32);
+	return (role == LOOP_HEAD || role == LOOP_BODY) && v->kind != IR_V_CONST &&
+	       !(v->kind == IR_V_LOAD && v->size == 1);
 }
 
 const struct ir_block *loop_latch(struct em *e, const struct ir_block *b, const int *lbl)
