@@ -21,12 +21,19 @@
  * The count lives in one stack slot (a backend scratch word; runs never
  * nest nor interleave: nothing outside a run enters it but at E_1), spilled
  * from a register so that the verifier knows its value on every trip and
- * so bounds the back edge.  The register cache starts empty at the head
+ * so bounds the back edge (walked trip by trip).  The register cache starts empty at the head
  * and after the latch (values cached in registers do not survive the back
  * edge); the bytes known to be in the window (state.checked) do, since the
- * packet does not change.  A step's first run can differ from the next
- * (the optimizer used what the entry knows): the run then starts at the
- * step after it.  Shapes that do not fold stay unrolled. */
+ * packet does not change.  Offsets the body computes are stored as 4
+ * bytes (loop_narrow()), so that the verifier's paths through one trip
+ * join at the latch.  A run's first step can differ from the next (the
+ * optimizer used what the entry knows): the run then starts at the step
+ * after it.  A step may be several of the generator's steps (a walk whose
+ * steps alternate folds with two a trip).  What does not fold stays
+ * unrolled, correct and longer: steps that differ in content (other
+ * offsets or constants), a step entered from outside its run (the run
+ * ends before it; another may start there), a step's entry inside a
+ * switch (switch.c), steps of more than MAX_STEP_BLOCKS blocks. */
 #include "back/ebpf/ebpf.h"
 
 #include <linux/bpf.h>
