@@ -2,7 +2,8 @@
  * hand-made IR walks: a run of identical steps becomes one loop whose trip
  * count is the run's length; a first step unlike the others stays out of
  * the loop; steps that all differ, and a walk entered in its middle, keep
- * their unrolled (or split) form; and every program gives the IR's own
+ * their unrolled (or split) form, as does a test repeated twice (not worth
+ * a loop); and every program gives the IR's own
  * verdict (an evaluator here) on walks of every length, cut everywhere. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -60,16 +61,18 @@ static int ir_verdict(const struct ir *ir, const uint8_t *pkt, size_t len)
 }
 
 /* A walk over bytes SKIP from offset START: STEPS steps, step I adding
- * INC[I] to the offset; then whether the byte there is WANT.  ENTER4:
+ * INC[I] to the offset (and 1 to a count, which makes a step worth a
+ * loop); then whether the byte there is WANT.  ENTER4:
  * packets whose byte 13 is 1 start the walk at its fourth step, at
  * offset START + 3. */
 static void walk(struct ir *ir, struct arena *a, const uint32_t *inc, int enter4)
 {
 	arena_init(a, 1 << 24);
 	assert_int_equal(ir_init(ir, a, 262144), 0);
-	int slot = ir_slot_alloc(ir, 0);
-	assert_true(slot >= 0);
+	int slot = ir_slot_alloc(ir, 0), nslot = ir_slot_alloc(ir, 1);
+	assert_true(slot >= 0 && nslot >= 0);
 	const struct ir_val *o = ir_mem(ir, (uint32_t)slot), *byte = ir_load(ir, 1, o, 0);
+	const struct ir_val *count = ir_mem(ir, (uint32_t)nslot);
 	struct ir_block *verdict = ir_block_new(ir, IR_JEQ, byte, NULL, WANT);
 	struct ir_block *init = ir_block_stores(ir), *entry[STEPS + 1];
 	assert_non_null(verdict);
@@ -84,7 +87,9 @@ static void walk(struct ir *ir, struct arena *a, const uint32_t *inc, int enter4
 		assert_non_null(t);
 		assert_non_null(adv);
 		const struct ir_val *next = ir_bin(ir, IR_ADD, o, ir_const(ir, inc[i]));
+		const struct ir_val *more = ir_bin(ir, IR_ADD, count, ir_const(ir, 1));
 		assert_int_equal(ir_block_store(ir, adv, (uint32_t)slot, next), 0);
+		assert_int_equal(ir_block_store(ir, adv, (uint32_t)nslot, more), 0);
 		t->succ[1] = adv;
 		t->succ[0] = verdict;
 		adv->succ[0] = adv->succ[1] = entry[i + 1];
@@ -169,12 +174,27 @@ static void fold(void **state)
 		{{1, 1, 1, 1, 1, 1}, 1, 2, {3, 3}}, /* entered at step 4 too: two runs */
 		{{1, 2, 1, 2, 1, 2}, 0, 1, {3, 0}}, /* alternating: a loop of two steps a trip */
 	};
+	/* the unoptimized program's repeated test: equal blocks, no loop */
+	struct arena a;
+	struct ir ir;
+	struct filter_ebpf_prog p;
+	int32_t trips[4];
+	arena_init(&a, 1 << 20);
+	assert_int_equal(ir_init(&ir, &a, 262144), 0);
+	const struct ir_val *b12 = ir_load(&ir, 1, NULL, 12);
+	struct ir_block *t1 = ir_block_new(&ir, IR_JEQ, b12, NULL, 8);
+	struct ir_block *t2 = ir_block_new(&ir, IR_JEQ, b12, NULL, 8);
+	assert_non_null(t1);
+	assert_non_null(t2);
+	t1->succ[1] = t2, t1->succ[0] = t2->succ[0] = ir.reject, t2->succ[1] = ir.accept;
+	ir.root = t1;
+	emit(&ir, FILTER_HOOK_XDP, &p);
+	assert_int_equal(trips_of(&p, trips, 4), 0);
+	agree(&ir, &p);
+	filter_ebpf_release(&p);
+	arena_release(&a);
 	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
 		const struct shape *s = &shapes[i];
-		struct arena a;
-		struct ir ir;
-		struct filter_ebpf_prog p;
-		int32_t trips[4];
 		walk(&ir, &a, s->inc, s->enter4);
 		emit(&ir, FILTER_HOOK_XDP, &p);
 		size_t n = trips_of(&p, trips, 4);

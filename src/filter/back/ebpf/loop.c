@@ -33,7 +33,8 @@
  * unrolled, correct and longer: steps that differ in content (other
  * offsets or constants), a step entered from outside its run (the run
  * ends before it; another may start there), a step's entry inside a
- * switch (switch.c), steps of more than MAX_STEP_BLOCKS blocks. */
+ * switch (switch.c), steps of more than MAX_STEP_BLOCKS blocks, and runs
+ * too small to be worth a loop (worth()). */
 #include "back/ebpf/ebpf.h"
 
 #include <linux/bpf.h>
@@ -47,6 +48,8 @@ enum {
 	MAX_STEP_BLOCKS = 64, /* a step larger than this stays unrolled */
 	MAX_TRIPS = 1024,
 	MAX_CANDIDATES = 4, /* blocks like E_1 tried as E_2 */
+	MIN_WEIGHT = 4,	    /* a step's blocks and stores: less is not worth a loop */
+	MIN_SAVED = 8,	    /* the weight of the steps a loop saves, at least */
 };
 
 struct run {
@@ -268,6 +271,21 @@ static uint32_t valid_run(const struct search *x, uint32_t m)
 	return 0;
 }
 
+/* Whether the run of M steps is worth a loop: its count costs about 7
+ * instructions, and 4 each trip, against steps of a few each (a block's
+ * test and jump, a store's computation).  An unoptimized program's twice
+ * repeated test is no loop. */
+static int worth(const struct search *x, uint32_t m)
+{
+	uint32_t w = 0;
+	for (size_t i = x->first[0]; i < x->first[1]; i++) {
+		w++;
+		for (const struct ir_stmt *s = x->steps[i]->stmts; s; s = s->next)
+			w++;
+	}
+	return w >= MIN_WEIGHT && w * (m - 1) >= MIN_SAVED;
+}
+
 /* Up to MAX_CANDIDATES blocks like E reachable from it (nearest first),
  * into OUT: how many. */
 static size_t candidates(struct search *x, const struct loop_plan *p, const struct ir_block *e,
@@ -326,7 +344,7 @@ static int plan_runs(struct search *x, struct loop_plan *p)
 		size_t nc = candidates(x, p, e, cand);
 		for (size_t c = 0; c < nc; c++) {
 			uint32_t len = valid_run(x, grow_run(x, p, e, cand[c], &m));
-			if (len >= 2) {
+			if (len >= 2 && worth(x, len)) {
 				if (keep_run(p, x, len) < 0)
 					return -1;
 				break;
