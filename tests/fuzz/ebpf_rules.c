@@ -8,7 +8,11 @@
  * lands) and a new state that a kept one covers is not walked again, as the
  * verifier prunes: but only once every path from the kept state has been
  * walked to its end, so that a loop never covers itself.  A loop is walked
- * trip by trip until it leaves or the budget runs out.
+ * trip by trip until it leaves or the budget runs out.  Each trip's states
+ * differ (a counter), so inside a loop the states are kept where paths
+ * join, and more of them: enough for one per trip and path of a bounded
+ * walk (the backend's folded protochain), so that the second path of a
+ * trip is covered by the first's instead of walking every later trip again.
  */
 #include "ebpf_rules_priv.h"
 
@@ -200,6 +204,136 @@ static int check_shape(struct walk *w)
 	return rc;
 }
 
+/* Mark K_IN_LOOP the instructions reachable from HEAD that reach the
+ * backward jump at TAIL (PRED: the predecessors, as CSR in AT/FROM). */
+static void mark_loop(struct walk *w, size_t head, size_t tail, const size_t *at,
+		      const size_t *from, uint8_t *fwd, size_t *todo)
+{
+	size_t n = 0;
+	long long next[2];
+
+	memset(fwd, 0, w->len);
+	todo[n++] = head;
+	fwd[head] = 1;
+	while (n) {
+		size_t pc = todo[--n];
+		successors(w, pc, next);
+		for (int k = 0; k < 2; k++)
+			if (next[k] >= 0 && (size_t)next[k] < w->len && !fwd[next[k]])
+				fwd[next[k]] = 1, todo[n++] = (size_t)next[k];
+	}
+	todo[n++] = tail;
+	fwd[tail] = 2;
+	while (n) {
+		size_t pc = todo[--n];
+		w->kind[pc] |= K_IN_LOOP;
+		for (size_t k = at[pc]; k < at[pc + 1]; k++)
+			if (fwd[from[k]] == 1)
+				fwd[from[k]] = 2, todo[n++] = from[k];
+	}
+}
+
+/* The registers instruction I may read (USE) and surely writes (DEF). */
+static void use_def(const struct bpf_insn *i, uint16_t *use, uint16_t *def)
+{
+	uint8_t cls = BPF_CLASS(i->code), op = BPF_OP(i->code), x = BPF_SRC(i->code) == BPF_X;
+	uint16_t d = (uint16_t)(1u << i->dst_reg), s = (uint16_t)(1u << i->src_reg);
+
+	*use = *def = 0;
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		*def = d;
+		*use = (uint16_t)((op == BPF_MOV ? 0 : d) | (x && op != BPF_END ? s : 0));
+		break;
+	case BPF_LDX: *use = s, *def = d; break;
+	case BPF_ST: *use = d; break;
+	case BPF_STX: *use = (uint16_t)(d | s | (BPF_MODE(i->code) == BPF_ATOMIC ? 1 : 0)); break;
+	case BPF_LD:
+		if (is_ldimm64(i))
+			*def = d;
+		else /* legacy packet loads: r6 the context, r0 the result, r1-r5 clobbered */
+			*use = (uint16_t)(1u << 6 | (BPF_MODE(i->code) == BPF_IND ? s : 0)),
+			*def = 0x3f;
+		break;
+	default:
+		if (op == BPF_CALL)
+			*use = 0x3e, *def = 0x3f;
+		else if (op == BPF_EXIT)
+			*use = 1;
+		else if (op != BPF_JA)
+			*use = (uint16_t)(d | (x ? s : 0));
+		break;
+	}
+}
+
+/* Registers live into each instruction (the kernel's own analysis since
+ * 6.15 lets the verifier ignore dead ones when it prunes): states that
+ * differ only in dead registers, as paths that join in a loop do, cover
+ * each other. */
+static void liveness(struct walk *w)
+{
+	long long next[2];
+
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t pc = w->len; pc-- > 0;) {
+			uint16_t use, def, out = 0, in;
+			if (w->kind[pc] & K_HALF)
+				continue;
+			use_def(&w->p[pc], &use, &def);
+			successors(w, pc, next);
+			for (int k = 0; k < 2; k++)
+				if (next[k] >= 0 && (size_t)next[k] < w->len)
+					out |= w->live[next[k]];
+			in = (uint16_t)(use | (out & ~def));
+			if (in != w->live[pc])
+				w->live[pc] = in, changed = 1;
+		}
+	}
+}
+
+/* Joins, and the loops' bodies (after check_shape: every jump in range). */
+static void mark_loops(struct walk *w)
+{
+	size_t *at = calloc(w->len + 2, sizeof *at), *from = malloc(2 * w->len * sizeof *from);
+	size_t *todo = malloc(w->len * sizeof *todo);
+	uint8_t *fwd = malloc(w->len);
+	long long next[2];
+
+	if (!at || !from || !todo || !fwd)
+		abort();
+	for (size_t pc = 0; pc < w->len; pc++) {
+		successors(w, pc, next);
+		for (int k = 0; k < 2; k++)
+			if (next[k] >= 0 && (size_t)next[k] < w->len)
+				at[next[k] + 2]++;
+		if (next[1] >= 0 && (size_t)next[1] < w->len) /* a conditional jump */
+			w->kind[next[0]] |= K_JOIN, w->kind[next[1]] |= K_JOIN;
+		else if (next[0] >= 0 && (size_t)next[0] < w->len && next[0] != (long long)pc + 1 &&
+			 !is_ldimm64(&w->p[pc]))
+			w->kind[next[0]] |= K_JOIN;
+	}
+	for (size_t pc = 0; pc < w->len; pc++)
+		at[pc + 2] += at[pc + 1];
+	for (size_t pc = 0; pc < w->len; pc++) {
+		successors(w, pc, next);
+		for (int k = 0; k < 2; k++)
+			if (next[k] >= 0 && (size_t)next[k] < w->len)
+				from[at[next[k] + 1]++] = pc;
+	}
+	for (size_t pc = 0; pc < w->len; pc++) {
+		successors(w, pc, next);
+		for (int k = 0; k < 2; k++)
+			if (next[k] >= 0 && (size_t)next[k] <= pc)
+				mark_loop(w, (size_t)next[k], pc, at, from, fwd, todo);
+	}
+	free(at);
+	free(from);
+	free(todo);
+	free(fwd);
+}
+
 /* ---- the walk ------------------------------------------------------------- */
 
 static int reg_covers(const struct reg *o, const struct reg *n)
@@ -219,11 +353,11 @@ static int reg_covers(const struct reg *o, const struct reg *n)
 	}
 }
 
-/* Does what was walked from O cover N? */
-static int covers(const struct state *o, const struct state *n)
+/* Does what was walked from O cover N?  LIVE: the registers that matter. */
+static int covers(const struct state *o, const struct state *n, uint16_t live)
 {
 	for (int k = 0; k < NREGS; k++)
-		if (!reg_covers(&o->r[k], &n->r[k]))
+		if ((live & (1u << k)) && !reg_covers(&o->r[k], &n->r[k]))
 			return 0;
 	for (int k = 0; k < STACK / 8; k++)
 		if ((o->init[k] & n->init[k]) != o->init[k])
@@ -251,11 +385,15 @@ static void done(struct entry *e)
  * else ST is kept there when there is room and becomes *PARENT. */
 static int seen_before(struct walk *w, size_t pc, const struct state *st, struct entry **parent)
 {
-	int max = w->kind[pc] & K_LOOP_HEAD ? KEEP_PER_LOOP_HEAD : KEEP_PER_INSN;
+	int loop = w->kind[pc] & (K_LOOP_HEAD | K_IN_LOOP);
+	int max = loop ? KEEP_PER_LOOP_HEAD : KEEP_PER_INSN;
 	struct entry *e;
 
+	if (loop && !(w->kind[pc] & (K_LOOP_HEAD | K_JOIN)))
+		return 0; /* straight code in a loop: its join's states do */
+
 	for (e = w->kept[pc]; e; e = e->next)
-		if (e->refs == 0 && covers(&e->st, st))
+		if (e->refs == 0 && covers(&e->st, st, w->live[pc]))
 			return 1;
 	if (w->nkept[pc] >= max || w->nentries >= KEEP_MAX)
 		return 0;
@@ -405,10 +543,14 @@ enum ebpf_rules_verdict ebpf_rules_check_within(const struct filter_ebpf_insn *p
 	w.kind = calloc(len, 1);
 	w.kept = calloc(len, sizeof *w.kept);
 	w.nkept = calloc(len, 1);
-	if (!w.kind || !w.kept || !w.nkept)
+	w.live = calloc(len, sizeof *w.live);
+	if (!w.kind || !w.kept || !w.nkept || !w.live)
 		abort();
-	if (check_shape(&w) == 0)
+	if (check_shape(&w) == 0) {
+		mark_loops(&w);
+		liveness(&w);
 		walk_all(&w);
+	}
 	for (size_t k = 0; k < len; k++)
 		for (struct entry *e = w.kept[k], *n; e; e = n) {
 			n = e->next;
@@ -417,6 +559,7 @@ enum ebpf_rules_verdict ebpf_rules_check_within(const struct filter_ebpf_insn *p
 	free(w.kept);
 	free(w.nkept);
 	free(w.kind);
+	free(w.live);
 	free(w.stack);
 	if (r)
 		r->processed = w.processed;

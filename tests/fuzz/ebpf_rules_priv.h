@@ -17,10 +17,12 @@
 #define STACK		   512
 #define MAX_PKT_OFF	   0xffff
 #define KEEP_PER_INSN	   4	 /* states kept per instruction */
-#define KEEP_PER_LOOP_HEAD 64	 /* at the target of a backward jump */
+#define KEEP_PER_LOOP_HEAD 64	 /* at the target of a backward jump, and at joins in loops */
 #define KEEP_MAX	   20000 /* in all */
 #define K_LOOP_HEAD	   1	 /* a backward jump lands here */
 #define K_HALF		   2	 /* the second half of a BPF_LD_IMM64 */
+#define K_JOIN		   4	 /* a jump lands here, or a conditional jump falls through */
+#define K_IN_LOOP	   8	 /* on a path from a loop's head to its backward jump */
 
 enum rtype { T_NONE = 0, T_SCALAR, T_CTX, T_PKT, T_PKT_END, T_STACK, T_MAP };
 
@@ -63,7 +65,8 @@ struct walk {
 	const struct bpf_insn *p;
 	size_t len, prog_array, processed, budget;
 	enum filter_hook hook;
-	uint8_t *kind;	     /* per insn: K_LOOP_HEAD | K_HALF */
+	uint8_t *kind;	     /* per insn: K_* */
+	uint16_t *live;	     /* per insn: registers a path from it may read first */
 	struct entry **kept; /* per insn: the states kept there, a list */
 	uint8_t *nkept;
 	size_t nentries;

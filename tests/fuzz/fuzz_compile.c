@@ -20,9 +20,10 @@
  *   - on Ethernet, the XDP and tc programs exist or are refused with a
  *     diagnostic (a hook's limit, FILTER_ERR_SEMANTIC or _LIMIT), and pass
  *     the checks of the verifier that need no kernel: 1..FILTER_EBPF_MAX_INSNS
- *     instructions, known opcodes, jumps forward and inside the program, no
- *     unreachable instruction, no falling off the end, every register
- *     written on every path before it is read; their listings have one line
+ *     instructions, known opcodes, jumps inside the program (backward ones
+ *     too: the walk below proves the loops bounded), no unreachable
+ *     instruction, no falling off the end, every register written on every
+ *     path before it is read; their listings have one line
  *     per instruction; and they obey the verifier's rules that ebpf_rules.c
  *     checks in user space (packet loads inside a window a bounds check
  *     proved on that path, no uninitialised register or stack read, pointer
@@ -264,6 +265,60 @@ static int eb_use_def(const struct filter_ebpf_insn *i, unsigned *use, unsigned 
 	return 0;
 }
 
+/* The instructions K may go on to, in NEXT (how many); *BAD: a jump out
+ * of the program, *OFF_END: it falls off its end.  Jumps may go backward
+ * (the backend's loops; check_rules() has the walk prove them bounded). */
+static int eb_next(const struct filter_ebpf_prog *p, size_t k, size_t next[2], int *bad,
+		   int *off_end)
+{
+	const struct filter_ebpf_insn *i = &p->insns[k];
+	unsigned cls = i->code & 7;
+	int jmp = (cls == EB_JMP || cls == EB_JMP32) && i->code != 0x85 && i->code != 0x95;
+	int ends = i->code == 0x05 || i->code == 0x06 || i->code == 0x95, wide = i->code == 0x18;
+	long off = i->code == 0x06 ? i->imm : i->off, t = (long)k + 1 + off;
+	int nn = 0;
+	*bad = *off_end = 0;
+	if (jmp && (t < 0 || (size_t)t >= p->len))
+		*bad = 1;
+	else if (jmp)
+		next[nn++] = (size_t)t;
+	if (!ends && k + 1 + (size_t)wide >= p->len)
+		*off_end = 1;
+	else if (!ends)
+		next[nn++] = k + 1 + (size_t)wide;
+	return nn;
+}
+
+/* Registers written on every path into each instruction (INIT) and the
+ * instructions some path reaches (SEEN): forward, to a fixpoint. */
+static void eb_written(const struct filter_ebpf_prog *p, unsigned *init, unsigned char *seen)
+{
+	init[0] = 1u << 1 | 1u << 10;
+	seen[0] = 1;
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t k = 0; k < p->len; k += 1 + (p->insns[k].code == 0x18)) {
+			const struct filter_ebpf_insn *i = &p->insns[k];
+			unsigned use, def;
+			size_t next[2];
+			int bad, end;
+			if (!seen[k])
+				continue;
+			if (!eb_use_def(i, &use, &def))
+				def = 0;
+			unsigned out = (init[k] & ~(i->code == 0x85 ? 0x3eu : 0)) | def;
+			int nn = eb_next(p, k, next, &bad, &end);
+			for (int j = 0; j < nn; j++) {
+				unsigned v = seen[next[j]] ? init[next[j]] & out : out;
+				if (!seen[next[j]] || v != init[next[j]])
+					changed = 1;
+				init[next[j]] = v;
+				seen[next[j]] = 1;
+			}
+		}
+	}
+}
+
 static void check_ebpf(const struct filter_ebpf_prog *p, const struct filter_options *o)
 {
 	size_t n = p->len;
@@ -273,13 +328,13 @@ static void check_ebpf(const struct filter_ebpf_prog *p, const struct filter_opt
 	unsigned char *seen = calloc(n + 1, 1);
 	if (!init || !seen)
 		abort();
-	init[0] = 1u << 1 | 1u << 10;
-	seen[0] = 1;
+	eb_written(p, init, seen);
 	size_t lines = 0;
 	for (size_t k = 0; k < n; k++) {
 		const struct filter_ebpf_insn *i = &p->insns[k];
-		unsigned use, def, cls = i->code & 7;
-		int wide = i->code == 0x18;
+		unsigned use, def;
+		size_t next[2];
+		int bad, end;
 		lines++;
 		if (!eb_use_def(i, &use, &def))
 			finding("eBPF opcode the backend does not emit", o);
@@ -287,29 +342,12 @@ static void check_ebpf(const struct filter_ebpf_prog *p, const struct filter_opt
 			finding("unreachable eBPF instruction", o);
 		if (use & ~init[k])
 			finding("eBPF register read before it is written on some path", o);
-		unsigned out = (init[k] & ~(i->code == 0x85 ? 0x3eu : 0)) | def;
-		int jmp = (cls == EB_JMP || cls == EB_JMP32) && i->code != 0x85 && i->code != 0x95;
-		int uncond = i->code == 0x05 || i->code == 0x06, ends = uncond || i->code == 0x95;
-		long off = i->code == 0x06 ? i->imm : i->off;
-		size_t next[2];
-		int nn = 0;
-		if (jmp) {
-			if (off < 0 || (size_t)((long)k + 1 + off) >= n)
-				finding("eBPF jump backward or out of the program", o);
-			else
-				next[nn++] = (size_t)((long)k + 1 + off);
-		}
-		if (!ends) {
-			if (k + 1 + (size_t)wide >= n)
-				finding("eBPF program falls off its end", o);
-			else
-				next[nn++] = k + 1 + (size_t)wide;
-		}
-		for (int j = 0; j < nn; j++) {
-			init[next[j]] = seen[next[j]] ? init[next[j]] & out : out;
-			seen[next[j]] = 1;
-		}
-		k += (size_t)wide;
+		eb_next(p, k, next, &bad, &end);
+		if (bad)
+			finding("eBPF jump out of the program", o);
+		if (end)
+			finding("eBPF program falls off its end", o);
+		k += (size_t)(i->code == 0x18);
 	}
 	char *s = filter_ebpf_dump(p, 1);
 	if (!s || count_lines(s) != lines)

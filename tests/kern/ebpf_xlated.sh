@@ -42,6 +42,7 @@ exprs=(
 	'ip6 and udp dst port 5001 or icmp6'
 	'len > 100 and tcp[tcpflags] & tcp-syn != 0'
 	'ip protochain 17'
+	'ip6 protochain 43 or protochain 17'
 	'ip[2:2] / (ip[0] & 0xf) > 10 or ip[2:2] % (ip[8] - 64) > 1'
 	'ifindex 2'
 )

@@ -139,6 +139,66 @@ static void test_good_bounded_loop(void **state)
 	assert_int_equal(CHECK(FILTER_HOOK_XDP, p), EBPF_RULES_OK);
 }
 
+/* the backend's loop (loop.c): the trip count spilled to the stack,
+ * reloaded, decremented and spilled again at the latch */
+static void test_good_stack_counted_loop(void **state)
+{
+	(void)state;
+	const struct filter_ebpf_insn p[] = {
+		MOV_K(3, 5),	       STX(BPF_DW, 10, 3, -128),
+		MOV_K(0, XDP_PASS),    LDX(BPF_DW, 3, 10, -128),
+		ALU_K(BPF_ADD, 3, -1), STX(BPF_DW, 10, 3, -128),
+		JK(BPF_JNE, 3, 0, -5), EXIT,
+	};
+	assert_int_equal(CHECK(FILTER_HOOK_XDP, p), EBPF_RULES_OK);
+	assert_true(rep.processed >= 5 * 4);
+}
+
+/* An eBPF program from the compiler. */
+static void compiled(const char *expr, enum filter_hook hook, struct filter_ebpf_prog *p)
+{
+	struct filter_options o = {.dlt = FILTER_DLT_EN10MB};
+	struct filter_ctx *c = filter_ctx_new(&o);
+	struct filter_ebpf_opts eo = {.hook = hook, .accept = FILTER_EBPF_VERDICT};
+	assert_non_null(c);
+	assert_int_equal(filter_compile(c, expr, strlen(expr)), 0);
+	assert_int_equal(filter_emit_ebpf(c, &eo, p), 0);
+	filter_ctx_free(c);
+}
+
+/* protochain's walks as the compiler folds them into loops: at XDP every
+ * trip of every loop is walked and keeps the rules, well within the
+ * budget; at tc no path walked breaks one (the save slots of the helper
+ * calls keep states apart: tc's programs ran out of budget unrolled too) */
+static void test_good_compiled_loops(void **state)
+{
+	static const char *const exprs[] = {
+		"ip6 protochain 6",
+		"ip6 protochain 43",
+		"protochain 6 and not protochain 17",
+		"ip6 protochain 44 or ip6 protochain 0 or ip6 protochain 60",
+		"(tcp and protochain 6) or (udp and protochain 17) or (icmp and protochain 58)",
+	};
+	(void)state;
+	for (size_t e = 0; e < sizeof(exprs) / sizeof(exprs[0]); e++)
+		for (int h = 0; h < 2; h++) {
+			struct filter_ebpf_prog p;
+			enum filter_hook hook = h ? FILTER_HOOK_TC : FILTER_HOOK_XDP;
+			compiled(exprs[e], hook, &p);
+			size_t back = 0;
+			for (size_t i = 0; i < p.len; i++)
+				back += BPF_CLASS(p.insns[i].code) == BPF_JMP &&
+					BPF_OP(p.insns[i].code) == BPF_JNE && p.insns[i].off < 0;
+			assert_true(back > 0);
+			enum ebpf_rules_verdict v =
+				ebpf_rules_check(p.insns, p.len, hook, p.prog_array_insn, &rep);
+			if (v == EBPF_RULES_BAD || (!h && v != EBPF_RULES_OK))
+				fail_msg("'%s' (%s): %s", exprs[e], h ? "tc" : "xdp", rep.message);
+			assert_true(h || rep.processed < EBPF_RULES_BUDGET / 20);
+			filter_ebpf_release(&p);
+		}
+}
+
 /* tc: bpf_skb_load_bytes(ctx, 12, fp-8, 2) fills the stack it is given;
  * then a legacy load with r6 = ctx */
 static void test_good_tc_helpers(void **state)
@@ -326,6 +386,8 @@ int main(void)
 		cmocka_unit_test(test_good_spill),
 		cmocka_unit_test(test_good_bounded_loop),
 		cmocka_unit_test(test_good_tc_helpers),
+		cmocka_unit_test(test_good_stack_counted_loop),
+		cmocka_unit_test(test_good_compiled_loops),
 		cmocka_unit_test(test_bad_unguarded_load),
 		cmocka_unit_test(test_bad_beyond_guard),
 		cmocka_unit_test(test_bad_guard_on_one_path),

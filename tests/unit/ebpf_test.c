@@ -1,8 +1,6 @@
 /* ebpf_test.c - the eBPF backend: listings, refusals, the tail-call
- * epilogue, guard placement, and verdicts from a small user-space
- * interpreter of the XDP programs that also checks what the verifier would
- * (every load inside the checked packet window or the initialised stack,
- * forward jumps in range, registers written before they are read). */
+ * epilogue, guard placement, protochain's walk as a loop, and verdicts
+ * from the user-space interpreter of the XDP programs (ebpf_vm.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +13,23 @@
 #include <string.h>
 
 #include "filter.h"
+#include "gen/tunnel.h"
+
+/* libpcap's classic interpreter; pcap/bpf.h's struct bpf_insn clashes with
+ * linux/bpf.h's, so the instructions go as filter_prog's. */
+unsigned bpf_filter(const struct filter_insn *insns, const unsigned char *pkt, unsigned wirelen,
+		    unsigned buflen);
+
+/* A classic program, as the eBPF one's reference. */
+static void classic(const char *expr, struct filter_prog *p)
+{
+	struct filter_options o = {.dlt = FILTER_DLT_EN10MB};
+	struct filter_ctx *c = filter_ctx_new(&o);
+	assert_non_null(c);
+	assert_int_equal(filter_compile(c, expr, strlen(expr)), 0);
+	assert_int_equal(filter_emit_cbpf(c, p), 0);
+	filter_ctx_free(c);
+}
 
 static int emit(const char *expr, enum filter_hook hook, int vlan, int dlt,
 		enum filter_ebpf_accept acc, struct filter_ebpf_prog *p, struct filter_diag *d)
@@ -38,175 +53,7 @@ static void xdp(const char *expr, struct filter_ebpf_prog *p)
 		emit(expr, FILTER_HOOK_XDP, 0, FILTER_DLT_EN10MB, FILTER_EBPF_VERDICT, p, NULL), 0);
 }
 
-/* ---- an interpreter for what the backend emits at XDP ----------------- */
-
-struct vm {
-	const uint8_t *pkt;
-	size_t len;
-	uint8_t stack[512];
-	uint8_t stack_init[512];
-	uint64_t r[11];
-	uint16_t written; /* bit r: register written */
-};
-
-static const uint8_t *addr(struct vm *m, uint64_t a, int size, int store)
-{
-	uintptr_t p = (uintptr_t)a, s = (uintptr_t)m->stack, k = (uintptr_t)m->pkt;
-	if (p >= s && p + (uintptr_t)size <= s + sizeof(m->stack)) {
-		size_t o = p - s;
-		for (int i = 0; i < size; i++) {
-			if (store)
-				m->stack_init[o + i] = 1;
-			else if (!m->stack_init[o + i])
-				fail_msg("read of uninitialised stack at %zd", (ssize_t)o - 512);
-		}
-		return (const uint8_t *)p;
-	}
-	if (!store && p >= k && p + (uintptr_t)size <= k + m->len)
-		return (const uint8_t *)p;
-	fail_msg("load of %d bytes outside the packet and the stack", size);
-	return NULL;
-}
-
-static uint64_t rd(struct vm *m, int r)
-{
-	if (r != 10 && !(m->written & (1u << r)))
-		fail_msg("r%d read before written", r);
-	return m->r[r];
-}
-
-static uint64_t alu(uint8_t op, uint64_t a, uint64_t b, int is64)
-{
-	if (!is64) {
-		a = (uint32_t)a;
-		b = (uint32_t)b;
-	}
-	uint64_t v;
-	switch (op) {
-	case BPF_ADD: v = a + b; break;
-	case BPF_SUB: v = a - b; break;
-	case BPF_MUL: v = a * b; break;
-	case BPF_DIV: v = b ? a / b : 0; break;
-	case BPF_MOD: v = b ? a % b : a; break;
-	case BPF_AND: v = a & b; break;
-	case BPF_OR: v = a | b; break;
-	case BPF_XOR: v = a ^ b; break;
-	case BPF_LSH: v = a << (b & (is64 ? 63 : 31)); break;
-	case BPF_RSH: v = a >> (b & (is64 ? 63 : 31)); break;
-	case BPF_NEG: v = -a; break;
-	case BPF_MOV: v = b; break;
-	default: fail_msg("alu op %#x", op); return 0;
-	}
-	return is64 ? v : (uint32_t)v;
-}
-
-static int cond(uint8_t op, uint64_t a, uint64_t b, int is32)
-{
-	if (is32) {
-		a = (uint32_t)a;
-		b = (uint32_t)b;
-	}
-	switch (op) {
-	case BPF_JEQ: return a == b;
-	case BPF_JNE: return a != b;
-	case BPF_JGT: return a > b;
-	case BPF_JGE: return a >= b;
-	case BPF_JLT: return a < b;
-	case BPF_JLE: return a <= b;
-	case BPF_JSET: return (a & b) != 0;
-	default: fail_msg("jump op %#x", op); return 0;
-	}
-}
-
-static uint64_t ldx(struct vm *m, const struct filter_ebpf_insn *i, uint64_t ctx)
-{
-	int size = BPF_SIZE(i->code) == BPF_W	? 4
-		   : BPF_SIZE(i->code) == BPF_H ? 2
-		   : BPF_SIZE(i->code) == BPF_B ? 1
-						: 8;
-	uint64_t base = rd(m, i->src_reg);
-	if (base == ctx) { /* struct xdp_md: data, data_end */
-		if (i->off == 0)
-			return (uintptr_t)m->pkt;
-		if (i->off == 4)
-			return (uintptr_t)m->pkt + m->len;
-		fail_msg("context field at %d", i->off);
-	}
-	const uint8_t *p = addr(m, base + (uint64_t)(int64_t)i->off, size, 0);
-	uint64_t v = 0;
-	memcpy(&v, p, (size_t)size);
-	return v;
-}
-
-/* Run P (XDP) on PKT; the verdict (XDP_PASS 2 / XDP_DROP 1). */
-static int run(const struct filter_ebpf_prog *p, const uint8_t *pkt, size_t len)
-{
-	struct vm *m = calloc(1, sizeof(*m));
-	assert_non_null(m);
-	uint64_t ctx = 0xc0ffee00;
-	m->pkt = pkt;
-	m->len = len;
-	m->r[1] = ctx;
-	m->r[10] = (uintptr_t)m->stack + sizeof(m->stack);
-	m->written = 1u << 1;
-	for (size_t pc = 0; pc < p->len;) {
-		const struct filter_ebpf_insn *i = &p->insns[pc++];
-		uint8_t cls = BPF_CLASS(i->code), op = BPF_OP(i->code);
-		int x = BPF_SRC(i->code) == BPF_X;
-		switch (cls) {
-		case BPF_ALU:
-		case BPF_ALU64:
-			if (op == BPF_END) {
-				uint64_t v = rd(m, i->dst_reg);
-				m->r[i->dst_reg] = i->imm == 16 ? __builtin_bswap16((uint16_t)v)
-								: __builtin_bswap32((uint32_t)v);
-				break;
-			}
-			m->r[i->dst_reg] =
-				alu(op, op == BPF_MOV || op == BPF_NEG ? 0 : rd(m, i->dst_reg),
-				    x ? rd(m, i->src_reg) : (uint64_t)(int64_t)i->imm,
-				    cls == BPF_ALU64);
-			if (op == BPF_NEG)
-				m->r[i->dst_reg] =
-					alu(BPF_SUB, 0, rd(m, i->dst_reg), cls == BPF_ALU64);
-			m->written |= (uint16_t)(1u << i->dst_reg);
-			break;
-		case BPF_LDX:
-			m->r[i->dst_reg] = ldx(m, i, ctx);
-			m->written |= (uint16_t)(1u << i->dst_reg);
-			break;
-		case BPF_ST:
-		case BPF_STX: {
-			uint64_t v = cls == BPF_STX ? rd(m, i->src_reg) : (uint64_t)(int64_t)i->imm;
-			uint8_t *a = (uint8_t *)(uintptr_t)addr(
-				m, rd(m, i->dst_reg) + (uint64_t)(int64_t)i->off, 8, 1);
-			memcpy(a, &v, 8);
-			break;
-		}
-		case BPF_JMP:
-		case BPF_JMP32:
-			if (op == BPF_EXIT) {
-				int v = (int)rd(m, 0);
-				free(m);
-				return v;
-			}
-			if (op == BPF_CALL)
-				fail_msg("helper call at XDP");
-			if (i->off < 0)
-				fail_msg("backward jump at %zu", pc - 1);
-			if (op == BPF_JA || cond(op, rd(m, i->dst_reg),
-						 x ? rd(m, i->src_reg) : (uint64_t)(int64_t)i->imm,
-						 cls == BPF_JMP32))
-				pc += (size_t)i->off;
-			if (pc > p->len)
-				fail_msg("jump out of the program");
-			break;
-		default: fail_msg("instruction class %#x", cls);
-		}
-	}
-	fail_msg("fell off the end of the program");
-	return -1;
-}
+#include "ebpf_vm.h"
 
 /* ---- frames ------------------------------------------------------------ */
 
@@ -614,6 +461,103 @@ static void walk_guards(void **state)
 	filter_ebpf_release(&p);
 }
 
+/* Ethernet + IPv6 (IPv4) + N extension headers (hop-by-hop first, then
+ * routing, fragment, destination options, in turn; AH over IPv4), then
+ * LAST's 8 bytes.  Returns the length. */
+static unsigned chain_frame(uint8_t *b, int v6, int n, uint8_t last)
+{
+	static const uint8_t kinds6[] = {43, 44, 60, 0};
+	unsigned o = v6 ? 54 : 34;
+	memset(b, 0, 2048);
+	b[12] = v6 ? 0x86 : 0x08;
+	b[13] = v6 ? 0xdd : 0x00;
+	b[14] = v6 ? 0x60 : 0x45;
+	uint8_t *nh = &b[v6 ? 20 : 23];
+	for (int i = 0; i < n; i++) {
+		uint8_t kind = v6 ? (i == 0 ? 0 : kinds6[(i - 1) % 4]) : 51;
+		*nh = kind;
+		nh = &b[o];
+		b[o + 1] = kind == 51 ? 2 : kind == 44 ? 0 : 1; /* 16 bytes but the fragment's 8 */
+		o += kind == 44 ? 8 : 16;
+	}
+	*nh = last;
+	return o + 8;
+}
+
+static int has_back_jump(const struct filter_ebpf_prog *p)
+{
+	for (size_t i = 0; i < p->len; i++) {
+		uint8_t cls = BPF_CLASS(p->insns[i].code), op = BPF_OP(p->insns[i].code);
+		if ((cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL && op != BPF_EXIT &&
+		    p->insns[i].off < 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* protochain's walk is a bounded loop at XDP and tc (the steps folded back,
+ * also for a walk without the generator's annotations, several terms on
+ * one walk and one walk per family); at XDP it gives the classic program's
+ * verdict on chains of 0 to 34 headers cut to every length (the bound:
+ * PROTOCHAIN_STEPS_V6 headers match, more do not). */
+static void walk_loop(void **state)
+{
+	(void)state;
+	static const char *const exprs[] = {
+		"ip6 protochain 6",
+		"ip6 protochain 43",
+		"ip6 protochain 6 or ip6 protochain 17",
+		"protochain 6 and not protochain 17",
+		"ip6 protochain 44 or ip6 protochain 0 or ip6 protochain 60",
+		"ip protochain 17",
+		"(tcp and protochain 6) or (udp and protochain 17)",
+	};
+	static const int lens[] = {0, 1, 2, 5, 8, 9, 31, 32, 33};
+	static const uint8_t lasts[] = {6, 17, 59};
+	uint8_t *f = malloc(2048);
+	assert_non_null(f);
+	struct filter_ebpf_prog p;
+	xdp("ip6 protochain 6", &p);
+	assert_true(has_back_jump(&p));
+	assert_true(p.len < 200);
+	filter_ebpf_release(&p);
+	for (size_t e = 0; e < sizeof(exprs) / sizeof(exprs[0]); e++) {
+		struct filter_prog ref;
+		classic(exprs[e], &ref);
+		assert_int_equal(emit(exprs[e], FILTER_HOOK_TC, 0, FILTER_DLT_EN10MB,
+				      FILTER_EBPF_VERDICT, &p, NULL),
+				 0);
+		assert_true(has_back_jump(&p));
+		filter_ebpf_release(&p);
+		xdp(exprs[e], &p);
+		assert_true(has_back_jump(&p));
+		assert_true(p.len < 400);
+		for (int v6 = 0; v6 < 2; v6++)
+			for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++)
+				for (size_t t = 0; t < sizeof(lasts); t++) {
+					unsigned len = chain_frame(f, v6, lens[l], lasts[t]);
+					for (unsigned cut = 14; cut <= len;
+					     cut += cut < 80 ? 1 : 7) {
+						int want = bpf_filter(ref.insns, f, cut, cut) != 0;
+						if ((run(&p, f, cut) == XDP_PASS) != want)
+							fail_msg("'%s': %d headers, cut to %u: "
+								 "classic %d",
+								 exprs[e], lens[l], cut, want);
+					}
+				}
+		filter_ebpf_release(&p);
+		filter_prog_release(&ref);
+	}
+	/* the bound: a chain of exactly PROTOCHAIN_STEPS_V6 headers matches */
+	xdp("ip6 protochain 17", &p);
+	unsigned len = chain_frame(f, 1, PROTOCHAIN_STEPS_V6, 17);
+	assert_int_equal(run(&p, f, len), XDP_PASS);
+	len = chain_frame(f, 1, PROTOCHAIN_STEPS_V6 + 1, 17);
+	assert_int_equal(run(&p, f, len), XDP_DROP);
+	filter_ebpf_release(&p);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +567,7 @@ int main(void)
 		cmocka_unit_test(verdicts),	   cmocka_unit_test(vlan_views),
 		cmocka_unit_test(observe),	   cmocka_unit_test(registers),
 		cmocka_unit_test(host_lists),	   cmocka_unit_test(walk_guards),
+		cmocka_unit_test(walk_loop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

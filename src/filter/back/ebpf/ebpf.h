@@ -9,7 +9,8 @@
  * (win.c) and the guaranteed extents that let a block check up front what
  * its accepting paths read (guard.c); the switches, tests of one value
  * against many constants as one search (switch.c); the returns folded
- * into the jumps to them (ret.c); and the listings (dump.c).
+ * into the jumps to them (ret.c); the unrolled walks folded back into
+ * bounded loops (loop.c); and the listings (dump.c).
  *
  * At tc the program comes twice, unless that makes it too long: a copy for
  * linear skbs (where data..data_end is the whole packet, so a failed guard
@@ -105,6 +106,7 @@ int code_tidy_returns(struct code *c);
 enum {
 	NSPILL = 16,
 	STK_MEM = -8,	  /* scratch slot k at STK_MEM - 8k */
+	LOOP_CNT = -128,  /* loop.c's trip count: the last scratch slot */
 	STK_SPILL = -136, /* spill slot i at STK_SPILL - 8i */
 	STK_SAVE = -264,  /* register r saved at STK_SAVE - 8r around a call */
 	STK_BUF = -512,	  /* load-bytes buffers: [STK_BUF, STK_BUF + BUF_SIZE) */
@@ -165,6 +167,7 @@ struct em {
 	int pool[NPOOL], npool;
 	uint32_t callee_used; /* callee-saved registers written so far */
 	struct sw_plan *sw;   /* switch.c */
+	struct loop_plan *lp; /* loop.c */
 	int err;
 };
 
@@ -235,6 +238,30 @@ int sw_inside(const struct em *e, const struct ir_block *b);
 void sw_emit(struct em *e, const struct sw *s, const int *lbl);
 /* Where the switch goes on: *EXITS, and how many. */
 size_t sw_exits(const struct sw *s, const struct ir_block *const **exits);
+
+/* ---- loop.c: unrolled walks as bounded loops ---------------------- */
+
+/* A block's part in a folded run of identical steps: HEAD the first
+ * step's entry, BODY the first step's other blocks (emitted once, as the
+ * loop's body), LATCH the second step's entry (where the back edge goes
+ * out), FOLDED the other blocks of later steps (not emitted). */
+enum loop_role { LOOP_NONE, LOOP_HEAD, LOOP_BODY, LOOP_LATCH, LOOP_FOLDED };
+/* Find the runs among LIST (N blocks, topological order), after
+ * sw_plan(): 0, or -1 (out of memory, reported). */
+int loop_plan(struct em *e, struct ir_block *const *list, size_t n);
+void loop_free(struct em *e);
+enum loop_role loop_role(const struct em *e, const struct ir_block *b);
+/* At the start of each view: no head emitted yet. */
+void loop_view(struct em *e);
+/* Before a HEAD block's code: the trip count, the head's label, an empty
+ * register cache (E->s). */
+void loop_head(struct em *e, const struct ir_block *b);
+/* Whether block B stores V to its scratch slot as 4 bytes, not 8 (in a
+ * loop's body, so that the verifier forgets its bounds; see loop.c). */
+int loop_narrow(const struct em *e, const struct ir_block *b, const struct ir_val *v);
+/* At a LATCH block's place: the back edge and the jump out; returns the
+ * block after the run, E->s the state it is entered with. */
+const struct ir_block *loop_latch(struct em *e, const struct ir_block *b, const int *lbl);
 
 /* ---- hook.c: the hook profiles ------------------------------------- */
 

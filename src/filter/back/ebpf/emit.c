@@ -318,8 +318,9 @@ static int emit_block(struct em *e, const struct ir_block *b, const int *lbl, in
 		int r = emit_nval(e, s->v);
 		if (e->err)
 			return 0;
-		code_put(&e->c, OP(BPF_STX, BPF_MEM, BPF_DW), 10, r,
-			 (int16_t)(STK_MEM - 8 * (int)s->slot), 0);
+		int narrow = loop_narrow(e, b, s->v); /* the low half: the high one is 0 */
+		code_put(&e->c, OP(BPF_STX, BPF_MEM, narrow ? BPF_W : BPF_DW), 10, r,
+			 (int16_t)(STK_MEM - 8 * (int)s->slot + (narrow && !HOST_LE ? 4 : 0)), 0);
 		consume(e, s->v);
 		reg_invalidate_slot(e, s->slot);
 		win_end(e);
@@ -374,6 +375,30 @@ static int lbl_of(struct em *e, const struct ir_block *b)
 	return e->lbl_reject;
 }
 
+/* Block B's code, or at a loop's latch the back edge: the blocks it goes
+ * on to in *TO (how many; *OUT may hold the one), those of them it may
+ * reach as the mask *GO (-1: all). */
+static size_t emit_place(struct em *e, const struct ir_block *b, enum loop_role role,
+			 const int *lbl, int next, const struct ir_block **out,
+			 const struct ir_block *const **to, int *go)
+{
+	*to = (const struct ir_block *const *)b->succ;
+	*go = -1;
+	if (role == LOOP_LATCH) {
+		*out = loop_latch(e, b, lbl);
+		*to = out;
+		return 1;
+	}
+	if (role == LOOP_HEAD)
+		loop_head(e, b);
+	*go = emit_block(e, b, lbl, next);
+	win_end(e);
+	if (*go != 4)
+		return 2;
+	*go = -1;
+	return sw_exits(sw_root(e, b), to);
+}
+
 /* The whole program once, for the current view. */
 static int emit_view(struct em *e, struct ir_block **list, size_t n, int entry)
 {
@@ -387,9 +412,12 @@ static int emit_view(struct em *e, struct ir_block **list, size_t n, int entry)
 		goto done;
 	memset(e->uses, 0, (ir->nvals + 1) * sizeof(*e->uses));
 	memset(e->buses, 0, (ir->nvals + 1) * sizeof(*e->buses));
+	loop_view(e);
 	for (size_t i = 0; i < n; i++) {
 		const struct ir_block *b = list[i];
 		lbl[b->id] = lbl_of(e, b);
+		if (loop_role(e, b) >= LOOP_LATCH)
+			continue; /* not emitted: a later step of a loop */
 		for (const struct ir_stmt *s = b->stmts; s; s = s->next)
 			count_uses(e, s->v, vseen);
 		if (b->op != IR_RET) {
@@ -406,19 +434,18 @@ static int emit_view(struct em *e, struct ir_block **list, size_t n, int entry)
 	seen[ir->root->id] = 1;
 	for (size_t i = 0; i < n && !e->err; i++) {
 		const struct ir_block *b = list[i];
-		if (b->op == IR_RET || !seen[b->id])
+		enum loop_role role = loop_role(e, b);
+		if (b->op == IR_RET || !seen[b->id] || role == LOOP_FOLDED)
 			continue;
 		e->s = in[b->id];
 		e->pinned = 0;
-		e->pre = emit_direct(e) && e->o->optimize && g[b->id] != GUARD_NONE ? g[b->id] : 0;
+		/* in a loop the body's guards stay its own: it runs for every step */
+		int pre = emit_direct(e) && e->o->optimize && role == LOOP_NONE;
+		e->pre = pre && g[b->id] != GUARD_NONE ? g[b->id] : 0;
 		code_place(&e->c, lbl[b->id]);
-		int next = i + 1 < n && list[i + 1]->op != IR_RET ? lbl[list[i + 1]->id] : -2;
-		int go = emit_block(e, b, lbl, next);
-		win_end(e);
-		const struct ir_block *const *to = (const struct ir_block *const *)b->succ;
-		size_t nto = 2;
-		if (go == 4)
-			nto = sw_exits(sw_root(e, b), &to), go = -1;
+		const struct ir_block *const *to, *out;
+		int next = i + 1 < n && list[i + 1]->op != IR_RET ? lbl[list[i + 1]->id] : -2, go;
+		size_t nto = emit_place(e, b, role, lbl, next, &out, &to, &go);
 		for (size_t s = 0; s < nto; s++) {
 			if ((go >= 0 && !(go & (1 << s))) || to[s]->op == IR_RET)
 				continue;
@@ -468,7 +495,7 @@ static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_
 		for (int lin = 0; lin < 2; lin++)
 			entry[lin][v] = code_label(&e.c);
 	hook_prologue(&e, ir->nslots, used, entry);
-	if (o->optimize && sw_plan(&e, list, n) < 0)
+	if ((o->optimize && sw_plan(&e, list, n) < 0) || loop_plan(&e, list, n) < 0)
 		goto done;
 	/* tc: the program for linear skbs first (most packets), then the one
 	 * that reads beyond the linear part with bpf_skb_load_bytes */
@@ -493,6 +520,7 @@ static int emit_all(const struct ir *ir, const struct ebpf_opts *o, struct diag_
 	rc = 0;
 done:
 	sw_free(&e);
+	loop_free(&e);
 	free(list);
 	free(e.uses);
 	free(e.buses);
