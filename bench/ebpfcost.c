@@ -49,8 +49,9 @@ struct side {
 	int link;	    /* >= 0: attached to an interface (struct ifaces) */
 	unsigned int insns; /* as emitted (ours only) */
 	unsigned int xlated, jited;
-	double *c;     /* per round: mean ns per run above the floor */
-	char why[512]; /* why it is not loaded */
+	struct bpf_object *obj; /* clang's (or the twin's): this round's load */
+	double *c;		/* per round: mean ns per run above the floor */
+	char why[512];		/* why it is not loaded */
 };
 
 struct bench {
@@ -192,11 +193,33 @@ static void load_ours(struct bench *b)
 	b->ours.link = attach(b->ours.fd);
 }
 
-/* S = the program B->prog of OBJ (an object loaded this round). */
-static void load_clang(struct bench *b, struct side *s, struct bpf_object *obj)
+/* PATH with only its program PROG loaded. */
+static struct bpf_object *open_clang(const char *path, const char *prog)
 {
-	struct bpf_program *p = obj ? bpf_object__find_program_by_name(obj, b->prog) : NULL;
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_program *p;
 
+	if (!obj || libbpf_get_error(obj)) {
+		fprintf(stderr, "ebpfcost: cannot open %s\n", path);
+		return NULL;
+	}
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, strcmp(bpf_program__name(p), prog) == 0);
+	if (bpf_object__load(obj) < 0) {
+		fprintf(stderr, "ebpfcost: the kernel refuses %s of %s\n", prog, path);
+		bpf_object__close(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* S = clang's program for B (or its twin), loaded and attached. */
+static void load_clang(struct bench *b, struct side *s, const char *path)
+{
+	struct bpf_program *p;
+
+	s->obj = open_clang(path, b->prog);
+	p = s->obj ? bpf_object__find_program_by_name(s->obj, b->prog) : NULL;
 	s->fd = p ? bpf_program__fd(p) : -1;
 	if (s->fd < 0) {
 		snprintf(s->why, sizeof s->why, "no program %s in the object", b->prog);
@@ -206,28 +229,15 @@ static void load_clang(struct bench *b, struct side *s, struct bpf_object *obj)
 	s->link = attach(s->fd);
 }
 
-static struct bpf_object *open_clang(const char *path)
-{
-	struct bpf_object *obj = bpf_object__open_file(path, NULL);
-
-	if (!obj || libbpf_get_error(obj)) {
-		fprintf(stderr, "ebpfcost: cannot open %s\n", path);
-		return NULL;
-	}
-	if (bpf_object__load(obj) < 0) {
-		fprintf(stderr, "ebpfcost: the kernel refuses the clang programs of %s\n", path);
-		bpf_object__close(obj);
-		return NULL;
-	}
-	return obj;
-}
-
 /* The programs of one round: every one loaded and attached anew, so that
- * each round puts them at other addresses (JIT image alignment, the order of
- * the XDP dispatcher's binary search: both shift one program's cost by a
- * fraction of a nanosecond for as long as it stays loaded). */
+ * each round puts them at other addresses.  Where a program is shifts its
+ * cost by a fraction of a nanosecond for as long as it stays loaded: the
+ * alignment of its JIT image, and its place in the XDP dispatcher, a binary
+ * search over the attached programs' addresses in which a higher address
+ * takes more jumps.  So the two sides of an expression are loaded one right
+ * after the other, in turn first from one round and one expression to the
+ * next, and neither side's programs are all above the other's. */
 struct round {
-	struct bpf_object *obj, *twin; /* clang's; the twin for -A */
 	int pass_fd, pass_link;
 };
 
@@ -246,58 +256,51 @@ static int load_round(struct round *rd, struct bench *bs, size_t nb, const char 
 		      int r)
 {
 	ifs.next = 0;
-	rd->obj = rd->twin = NULL;
 	if ((rd->pass_fd = load_floor()) < 0)
 		return -1;
 	rd->pass_link = attach(rd->pass_fd);
-	/* who is loaded first alternates: neither side always gets the
-	 * addresses the other has just freed */
-	if (aa && (r & 1) && !(rd->twin = open_clang(path)))
-		return -1;
-	if (!(rd->obj = open_clang(path)))
-		return -1;
-	if (aa && !rd->twin && !(rd->twin = open_clang(path)))
-		return -1;
 	for (size_t e = 0; e < nb; e++) {
 		struct bench *b = &bs[e];
 
 		b->ours.link = b->clang.link = -1;
-		if (!(r & 1))
-			load_clang(b, &b->clang, rd->obj);
-		if (aa)
-			load_clang(b, &b->ours, rd->twin);
-		else
-			load_ours(b);
-		if (r & 1)
-			load_clang(b, &b->clang, rd->obj);
+		b->ours.obj = b->clang.obj = NULL;
+		for (int k = 0; k < 2; k++) {
+			if (k == (int)((r + e) & 1))
+				load_clang(b, &b->clang, path);
+			else if (aa)
+				load_clang(b, &b->ours, path);
+			else
+				load_ours(b);
+		}
 	}
 	return 0;
 }
 
-static void unload_side(struct side *s, int own)
+static void unload_side(struct side *s)
 {
 	if (s->link >= 0) {
 		bpf_link_detach(s->link);
 		close(s->link);
 	}
-	if (own && s->fd >= 0)
+	if (s->obj)
+		bpf_object__close(s->obj); /* closes its program */
+	else if (s->fd >= 0)
 		close(s->fd);
-	s->link = -1;
+	s->link = s->fd = -1;
+	s->obj = NULL;
 }
 
-static void unload_round(struct round *rd, struct bench *bs, size_t nb, int aa)
+static void unload_round(struct round *rd, struct bench *bs, size_t nb)
 {
 	for (size_t e = 0; e < nb; e++) {
-		unload_side(&bs[e].ours, !aa);
-		unload_side(&bs[e].clang, 0);
+		unload_side(&bs[e].ours);
+		unload_side(&bs[e].clang);
 	}
 	if (rd->pass_link >= 0) {
 		bpf_link_detach(rd->pass_link);
 		close(rd->pass_link);
 	}
 	close(rd->pass_fd);
-	bpf_object__close(rd->obj);
-	bpf_object__close(rd->twin);
 }
 
 static void load_ref(struct bench *b)
@@ -675,7 +678,7 @@ static void print_setup(size_t nframes, const struct pkts *ps, int repeat, int r
 
 int main(int argc, char **argv)
 {
-	int repeat = 100000, rounds = 21, c, aa = 0;
+	int repeat = 100000, rounds = 41, c, aa = 0;
 	size_t maxp = 60;
 	struct pkts ps = {0};
 
@@ -736,7 +739,7 @@ int main(int argc, char **argv)
 		if (r > 0 && load_round(&rd, bs, NCASES, obj, aa, r) < 0)
 			return 2;
 		time_round(bs, NCASES, &ps, sel, nsel, &rd, repeat, r, &floor[r]);
-		unload_round(&rd, bs, NCASES, aa);
+		unload_round(&rd, bs, NCASES);
 	}
 	report(bs, NCASES, floor, rounds, aa);
 	printf("\n");
