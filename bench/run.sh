@@ -180,7 +180,7 @@ ebpf_bench() {
 		# shellcheck disable=SC2046 # the corpus' names have no spaces
 		set -- "$@" $(find "$shared" -name '*.pcap' -o -name '*.pcapng' | sort)
 	fi
-	run="$work/ebpfcost -r ${BENCH_EBPF_REPEAT:-100000} -n ${BENCH_EBPF_ROUNDS:-41}"
+	run="$work/ebpfcost -r ${BENCH_EBPF_REPEAT:-100000} -n ${BENCH_EBPF_ROUNDS:-42}"
 	run="$run -p ${BENCH_EBPF_PACKETS:-60}${BENCH_EBPF_AA:+ -A}"
 	if [ -n "$ebpf_ns" ]; then
 		ip netns exec "$ebpf_ns" $run -i "${ifs#,}" "$work/filters.bpf.o" "$@"
