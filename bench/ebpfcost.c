@@ -443,11 +443,17 @@ static double median(const double *v, int n, double *lo, double *hi)
 static double ratio(const double *o, const double *c, int rounds, double *lo, double *hi)
 {
 	double q[256];
+	int n = 0;
 
 	rounds = rounds > 256 ? 256 : rounds;
 	for (int r = 0; r < rounds; r++)
-		q[r] = c[r] > 0 ? o[r] / c[r] : 0;
-	return median(q, rounds, lo, hi);
+		if (c[r] > 0) /* not a round whose floor was slowed (steal time) */
+			q[n++] = o[r] / c[r];
+	if (!n) {
+		*lo = *hi = 0;
+		return 0;
+	}
+	return median(q, n, lo, hi);
 }
 
 /* bpfcap's cost over clang's: the ratio of the medians over the rounds
