@@ -236,7 +236,8 @@ static void load_clang(struct bench *b, struct side *s, const char *path)
  * search over the attached programs' addresses in which a higher address
  * takes more jumps.  So the two sides of an expression are loaded one right
  * after the other, in turn first from one round and one expression to the
- * next, and neither side's programs are all above the other's. */
+ * next, and neither side's programs are all above the other's; and which
+ * expression is loaded first turns from one pair of rounds to the next. */
 struct round {
 	int pass_fd, pass_link;
 };
@@ -259,7 +260,10 @@ static int load_round(struct round *rd, struct bench *bs, size_t nb, const char 
 	if ((rd->pass_fd = load_floor()) < 0)
 		return -1;
 	rd->pass_link = attach(rd->pass_fd);
-	for (size_t e = 0; e < nb; e++) {
+	/* the expressions' place in the load order turns by one every pair
+	 * of rounds: where a pair lands among the others matters too */
+	for (size_t i = 0; i < nb; i++) {
+		size_t e = (i + (size_t)r / 2) % nb;
 		struct bench *b = &bs[e];
 
 		b->ours.link = b->clang.link = -1;
