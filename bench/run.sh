@@ -13,7 +13,8 @@
 # BENCH_NO_CAPTURE (set: skip the capture benchmarks, bench/hook.sh and bench/capture.sh, which
 # otherwise run last when root; its own variables pass through), BENCH_NO_EBPF
 # (set: skip the eBPF backend's figures, bench/ebpfcost.c, root only),
-# BENCH_EBPF_REPEAT, BENCH_EBPF_ROUNDS, BENCH_EBPF_PACKETS (see README.md).
+# BENCH_EBPF_REPEAT, BENCH_EBPF_ROUNDS, BENCH_EBPF_PACKETS, BENCH_EBPF_AA (see
+# README.md).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -179,8 +180,8 @@ ebpf_bench() {
 		# shellcheck disable=SC2046 # the corpus' names have no spaces
 		set -- "$@" $(find "$shared" -name '*.pcap' -o -name '*.pcapng' | sort)
 	fi
-	run="$work/ebpfcost -r ${BENCH_EBPF_REPEAT:-100000} -n ${BENCH_EBPF_ROUNDS:-5}"
-	run="$run -p ${BENCH_EBPF_PACKETS:-300}"
+	run="$work/ebpfcost -r ${BENCH_EBPF_REPEAT:-100000} -n ${BENCH_EBPF_ROUNDS:-42}"
+	run="$run -p ${BENCH_EBPF_PACKETS:-60}${BENCH_EBPF_AA:+ -A}"
 	if [ -n "$ebpf_ns" ]; then
 		ip netns exec "$ebpf_ns" $run -i "${ifs#,}" "$work/filters.bpf.o" "$@"
 	else

@@ -437,6 +437,39 @@ static void host_lists(void **state)
 	}
 }
 
+/* Tests of the EtherType against a few values are one chain on the bytes as
+ * loaded (no byte swap), the test for the block laid out next last: a frame
+ * of none of the types leaves by one jump, straight to the exit, where one
+ * test after the other would jump to the second test first. */
+static void ether_chains(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *expr;
+		int arp_taken, tcp4_taken, arp, tcp4;
+	} cases[] = {
+		{"icmp or arp", 1, 0, 1, 0},  {"udp port 53", 1, 2, 0, 0},
+		{"tcp port 80", 1, 2, 0, 1},  {"tcp port 443", 1, 1, 0, 0},
+		{"ip or arp", 1, 1, 1, 1},    {"ip6 or arp or rarp", 1, 0, 1, 0},
+		{"vlan and udp", 1, 1, 0, 0}, {"ip6 and udp", 1, 1, 0, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct filter_ebpf_prog p;
+		xdp(cases[i].expr, &p);
+		char *s = filter_ebpf_dump(&p, 1);
+		if (strstr(s, "be16"))
+			fail_msg("'%s': the EtherType byte-swapped:\n%s", cases[i].expr, s);
+		assert_int_equal(run(&p, arp42, sizeof(arp42)), cases[i].arp ? XDP_PASS : XDP_DROP);
+		if (taken > cases[i].arp_taken)
+			fail_msg("'%s' on ARP: %d jumps taken:\n%s", cases[i].expr, taken, s);
+		assert_int_equal(run(&p, tcp4, sizeof(tcp4)), cases[i].tcp4 ? XDP_PASS : XDP_DROP);
+		if (taken > cases[i].tcp4_taken)
+			fail_msg("'%s' on TCP/IPv4: %d jumps taken:\n%s", cases[i].expr, taken, s);
+		free(s);
+		filter_ebpf_release(&p);
+	}
+}
+
 /* ip6 protochain: a step reads the next header and the length of one
  * extension header with one guard for both (a block's loads share it), and
  * the walk still gives libpcap's verdicts on whole and cut chains. */
@@ -567,7 +600,7 @@ int main(void)
 		cmocka_unit_test(verdicts),	   cmocka_unit_test(vlan_views),
 		cmocka_unit_test(observe),	   cmocka_unit_test(registers),
 		cmocka_unit_test(host_lists),	   cmocka_unit_test(walk_guards),
-		cmocka_unit_test(walk_loop),
+		cmocka_unit_test(walk_loop),	   cmocka_unit_test(ether_chains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,12 +93,18 @@ static int cond(uint8_t op, uint64_t a, uint64_t b, int is32)
 	}
 }
 
+/* The bytes a load or store of CODE moves. */
+static int mem_size(uint8_t code)
+{
+	return BPF_SIZE(code) == BPF_W	 ? 4
+	       : BPF_SIZE(code) == BPF_H ? 2
+	       : BPF_SIZE(code) == BPF_B ? 1
+					 : 8;
+}
+
 static uint64_t ldx(struct vm *m, const struct filter_ebpf_insn *i, uint64_t ctx)
 {
-	int size = BPF_SIZE(i->code) == BPF_W	? 4
-		   : BPF_SIZE(i->code) == BPF_H ? 2
-		   : BPF_SIZE(i->code) == BPF_B ? 1
-						: 8;
+	int size = mem_size(i->code);
 	uint64_t base = rd(m, i->src_reg);
 	if (base == ctx) { /* struct xdp_md: data, data_end */
 		if (i->off == 0)
@@ -115,6 +121,11 @@ static uint64_t ldx(struct vm *m, const struct filter_ebpf_insn *i, uint64_t ctx
 
 enum { RUN_BUDGET = 1000000 };
 
+/* Jumps the last run() took: the x86 JIT makes every 'exit' but the last a
+ * jump to it, so a path costs its taken jumps plus one unless it falls into
+ * the exit. */
+static int taken;
+
 /* Run P (XDP) on PKT; the verdict (XDP_PASS 2 / XDP_DROP 1). */
 static int run(const struct filter_ebpf_prog *p, const uint8_t *pkt, size_t len)
 {
@@ -126,6 +137,7 @@ static int run(const struct filter_ebpf_prog *p, const uint8_t *pkt, size_t len)
 	m->r[1] = ctx;
 	m->r[10] = (uintptr_t)m->stack + sizeof(m->stack);
 	m->written = 1u << 1;
+	taken = 0;
 	for (size_t pc = 0, steps = 0; pc < p->len;) {
 		const struct filter_ebpf_insn *i = &p->insns[pc++];
 		if (++steps > RUN_BUDGET)
@@ -158,9 +170,10 @@ static int run(const struct filter_ebpf_prog *p, const uint8_t *pkt, size_t len)
 		case BPF_ST:
 		case BPF_STX: {
 			uint64_t v = cls == BPF_STX ? rd(m, i->src_reg) : (uint64_t)(int64_t)i->imm;
+			int size = mem_size(i->code);
 			uint8_t *a = (uint8_t *)(uintptr_t)addr(
-				m, rd(m, i->dst_reg) + (uint64_t)(int64_t)i->off, 8, 1);
-			memcpy(a, &v, 8);
+				m, rd(m, i->dst_reg) + (uint64_t)(int64_t)i->off, size, 1);
+			memcpy(a, &v, (size_t)size); /* little-endian: the low bytes */
 			break;
 		}
 		case BPF_JMP:
@@ -174,8 +187,10 @@ static int run(const struct filter_ebpf_prog *p, const uint8_t *pkt, size_t len)
 				fail_msg("helper call at XDP");
 			if (op == BPF_JA || cond(op, rd(m, i->dst_reg),
 						 x ? rd(m, i->src_reg) : (uint64_t)(int64_t)i->imm,
-						 cls == BPF_JMP32))
+						 cls == BPF_JMP32)) {
 				pc += (size_t)(ptrdiff_t)i->off;
+				taken += i->off != 0;
+			}
 			if (pc > p->len)
 				fail_msg("jump out of the program");
 			break;

@@ -199,6 +199,13 @@ void emit_to_reject(struct em *e);
 int emit_direct(const struct em *e);
 /* V in a register, as a value (not raw bytes). */
 int emit_nval(struct em *e, const struct ir_val *v);
+/* V in a register for == tests against the constants KS (N): as loaded,
+ * network order included, when every constant fits the load (then *SWAP is
+ * the load's size: compare with the constants byte-swapped to it), else as
+ * a value (*SWAP 0). */
+int emit_eq_val(struct em *e, const struct ir_val *v, const uint64_t *ks, size_t n, uint8_t *swap);
+/* K as a register compared with it holds it: byte-swapped to SWAP bytes. */
+uint32_t emit_eq_k(uint32_t k, uint8_t swap);
 
 /* ---- win.c: guarded windows ------------------------------------------ */
 
@@ -234,8 +241,10 @@ void sw_free(struct em *e);
 const struct sw *sw_root(const struct em *e, const struct ir_block *b);
 /* Whether B is a block of a switch other than its first. */
 int sw_inside(const struct em *e, const struct ir_block *b);
-/* The value's load, then the search; jumps to LBL[exit block id]. */
-void sw_emit(struct em *e, const struct sw *s, const int *lbl);
+/* The value's load, then the search; jumps to LBL[exit block id].  NEXT:
+ * the label placed right after (-2: none), whose tests come last so that
+ * the path to it falls through. */
+void sw_emit(struct em *e, const struct sw *s, const int *lbl, int next);
 /* Where the switch goes on: *EXITS, and how many. */
 size_t sw_exits(const struct sw *s, const struct ir_block *const **exits);
 

@@ -71,6 +71,25 @@ int emit_nval(struct em *e, const struct ir_val *v)
 	return r;
 }
 
+int emit_eq_val(struct em *e, const struct ir_val *v, const uint64_t *ks, size_t n, uint8_t *swap)
+{
+	int r = val(e, v);
+	if (e->err)
+		return r;
+	*swap = e->s.reg[r].raw;
+	for (size_t i = 0; i < n && *swap; i++)
+		if (ks[i] > mask_of(*swap))
+			*swap = 0;
+	if (!*swap)
+		native(e, r);
+	return r;
+}
+
+uint32_t emit_eq_k(uint32_t k, uint8_t swap)
+{
+	return swap ? swap_of(k, swap) : k;
+}
+
 /* A register for the result of an operation on A (in RA): RA itself when
  * nothing else wants A, else a copy. */
 static int dest(struct em *e, int ra, const struct ir_val *a)
@@ -331,7 +350,7 @@ static int emit_block(struct em *e, const struct ir_block *b, const int *lbl, in
 	}
 	const struct sw *sw = sw_root(e, b);
 	if (sw) {
-		sw_emit(e, sw, lbl);
+		sw_emit(e, sw, lbl, next);
 		return 4;
 	}
 	int t = lbl[b->succ[1]->id], f = lbl[b->succ[0]->id];

@@ -6,7 +6,11 @@
  * tests the value along a balanced search over the rest, with short chains
  * of == at the leaves.  A list of hosts as a chain of tests or as the
  * optimizer's search tree becomes O(log N) compares, and a run of
- * consecutive addresses one range test.  See ebpf.h. */
+ * consecutive addresses one range test.  A switch of a few == tests (the
+ * EtherType's IPv4 / IPv6 / ARP) is one chain, on the value as loaded, with
+ * the tests for the block laid out next last: that path falls through and
+ * every other leaves by one jump, where the blocks one by one would jump
+ * from test to test.  See ebpf.h. */
 #include "back/ebpf/ebpf.h"
 
 #include <linux/bpf.h>
@@ -14,7 +18,7 @@
 #include <string.h>
 
 enum {
-	SW_MIN_TESTS = 4,   /* fewer tests are emitted one by one */
+	SW_MIN_TESTS = 2,   /* a single test is emitted as its block */
 	SW_LEAF_POINTS = 6, /* == tests not taken are cheaper than a search */
 };
 
@@ -157,14 +161,6 @@ static const struct ir_block *chain_default(const struct sw *s, size_t i, size_t
 	return best;
 }
 
-/* Whether S is a chain of == tests anyway. */
-static int one_chain(const struct sw *s)
-{
-	size_t n;
-	chain_default(s, 0, s->nint, &n);
-	return n <= SW_LEAF_POINTS;
-}
-
 static void sw_clear(struct sw *s)
 {
 	free(s->lo);
@@ -230,11 +226,6 @@ int sw_plan(struct em *e, struct ir_block *const *list, size_t n)
 		s->ntests = m;
 		if (intervals(s, p->of, (uint32_t)p->n, members, m) < 0)
 			goto done;
-		if (one_chain(s)) { /* as the blocks would be emitted anyway */
-			unmark(p, members, m, -1);
-			sw_clear(s);
-			continue;
-		}
 		unmark(p, members + 1, m - 1, -2);
 		p->n++;
 	}
@@ -255,8 +246,27 @@ int sw_inside(const struct em *e, const struct ir_block *b)
 	return e->sw && e->sw->of[b->id] == -2;
 }
 
-/* Intervals [I, J) of S, the value in R. */
-static void search(struct em *e, const struct sw *s, int r, size_t i, size_t j, const int *lbl)
+/* The == tests of intervals [I, J) of S around exit DFLT, the value in R
+ * (its constants byte-swapped to SWAP bytes): those that go to NEXT last,
+ * so that the 'goto DFLT' after them becomes the inverted last test and the
+ * path to NEXT falls through (code.c); the others each leave by one jump. */
+static void chain(struct em *e, const struct sw *s, int r, size_t i, size_t j,
+		  const struct ir_block *dflt, const int *lbl, int next, uint8_t swap)
+{
+	for (int last = 0; last < 2; last++)
+		for (size_t k = i; k < j; k++) {
+			if (s->to[k] == dflt || (lbl[s->to[k]->id] == next) != last)
+				continue;
+			for (uint64_t x = s->lo[k]; x < s->lo[k + 1]; x++)
+				code_jmp(&e->c, OP(BPF_JMP32, BPF_JEQ, BPF_K), r, 0,
+					 (int32_t)emit_eq_k((uint32_t)x, swap), lbl[s->to[k]->id]);
+		}
+	code_jmp(&e->c, OP(BPF_JMP, BPF_JA, BPF_K), 0, 0, 0, lbl[dflt->id]);
+}
+
+/* Intervals [I, J) of S, the value in R; NEXT as for sw_emit. */
+static void search(struct em *e, const struct sw *s, int r, size_t i, size_t j, const int *lbl,
+		   int next)
 {
 	if (j - i == 1) {
 		code_jmp(&e->c, OP(BPF_JMP, BPF_JA, BPF_K), 0, 0, 0, lbl[s->to[i]->id]);
@@ -266,19 +276,15 @@ static void search(struct em *e, const struct sw *s, int r, size_t i, size_t j, 
 	size_t tests;
 	const struct ir_block *dflt = chain_default(s, i, j, &tests);
 	if (tests <= SW_LEAF_POINTS) {
-		for (size_t k = i; k < j; k++)
-			for (uint64_t x = s->lo[k]; s->to[k] != dflt && x < s->lo[k + 1]; x++)
-				code_jmp(&e->c, OP(BPF_JMP32, BPF_JEQ, BPF_K), r, 0,
-					 (int32_t)(uint32_t)x, lbl[s->to[k]->id]);
-		code_jmp(&e->c, OP(BPF_JMP, BPF_JA, BPF_K), 0, 0, 0, lbl[dflt->id]);
+		chain(e, s, r, i, j, dflt, lbl, next, 0);
 		return;
 	}
 	size_t mid = i + (j - i) / 2;
 	int right = code_label(&e->c);
 	code_jmp(&e->c, OP(BPF_JMP32, BPF_JGE, BPF_K), r, 0, (int32_t)(uint32_t)s->lo[mid], right);
-	search(e, s, r, i, mid, lbl);
+	search(e, s, r, i, mid, lbl, -2);
 	code_place(&e->c, right);
-	search(e, s, r, mid, j, lbl);
+	search(e, s, r, mid, j, lbl, next);
 }
 
 const struct sw *sw_root(const struct em *e, const struct ir_block *b)
@@ -288,17 +294,25 @@ const struct sw *sw_root(const struct em *e, const struct ir_block *b)
 	return &e->sw->r[e->sw->of[b->id]];
 }
 
-void sw_emit(struct em *e, const struct sw *s, const int *lbl)
+void sw_emit(struct em *e, const struct sw *s, const int *lbl, int next)
 {
 	if (win_begin(e, s->v, NULL))
 		return;
-	int r = emit_nval(e, s->v);
+	size_t tests;
+	const struct ir_block *dflt = chain_default(s, 0, s->nint, &tests);
+	uint8_t swap = 0;
+	/* one chain of == tests: on the value as loaded, constants swapped */
+	int r = tests <= SW_LEAF_POINTS ? emit_eq_val(e, s->v, s->lo, s->nint, &swap)
+					: emit_nval(e, s->v);
 	if (e->err)
 		return;
 	reg_pin(e, r);
 	for (size_t i = 0; i < s->ntests; i++)
 		e->uses[s->v->id]--;
-	search(e, s, r, 0, s->nint, lbl);
+	if (tests <= SW_LEAF_POINTS)
+		chain(e, s, r, 0, s->nint, dflt, lbl, next, swap);
+	else
+		search(e, s, r, 0, s->nint, lbl, next);
 	win_end(e);
 }
 
