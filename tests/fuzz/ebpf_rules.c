@@ -353,9 +353,39 @@ static int reg_covers(const struct reg *o, const struct reg *n)
 	}
 }
 
+/* The live registers and the spills of S, for links_hold(). */
+static int linkable(const struct state *s, uint16_t live, const struct reg **out)
+{
+	int n = 0;
+	for (int k = 0; k < NREGS; k++)
+		out[n++] = live & (1u << k) ? &s->r[k] : NULL;
+	for (int k = 0; k < s->nspill; k++)
+		out[n++] = &s->spill[k].r;
+	return n;
+}
+
+/* Scalars that are copies of one value in O (whose walk may have used it)
+ * are copies of one value in N too. */
+static int links_hold(const struct state *o, const struct state *n, uint16_t live)
+{
+	const struct reg *a[NREGS + NSPILL], *b[NREGS + NSPILL];
+	int na = linkable(o, live, a);
+	linkable(n, live, b);
+	for (int k = NREGS; k < na; k++) /* N's spill in the slot of O's */
+		b[k] = er_spilled(n, o->spill[k - NREGS].slot);
+	for (int j = 0; j < na; j++)
+		for (int k = j + 1; k < na && a[j] && a[j]->type == T_SCALAR && a[j]->id; k++)
+			if (a[k] && a[k]->type == T_SCALAR && a[k]->id == a[j]->id &&
+			    (!b[j] || !b[k] || !b[j]->id || b[j]->id != b[k]->id))
+				return 0;
+	return 1;
+}
+
 /* Does what was walked from O cover N?  LIVE: the registers that matter. */
 static int covers(const struct state *o, const struct state *n, uint16_t live)
 {
+	if (!links_hold(o, n, live))
+		return 0;
 	for (int k = 0; k < NREGS; k++)
 		if ((live & (1u << k)) && !reg_covers(&o->r[k], &n->r[k]))
 			return 0;

@@ -138,6 +138,19 @@ static int ptr_op(struct walk *w, size_t pc, struct state *st, uint8_t op, struc
 	return 0;
 }
 
+/* The id a scalar moved by I shares with its source: a 64-bit copy of a
+ * register keeps one value in both, so what a jump learns of one holds for
+ * the other (the verifier's linked scalars); anything else has none. */
+static uint32_t copy_id(struct state *st, const struct bpf_insn *i, int is64)
+{
+	struct reg *src = &st->r[i->src_reg];
+	if (BPF_SRC(i->code) != BPF_X || !is64 || i->off || src->type != T_SCALAR)
+		return 0;
+	if (!src->id)
+		src->id = ++st->next_id;
+	return src->id;
+}
+
 int er_alu(struct walk *w, size_t pc, struct state *st, const struct bpf_insn *i)
 {
 	int is64 = BPF_CLASS(i->code) == BPF_ALU64;
@@ -159,6 +172,8 @@ int er_alu(struct walk *w, size_t pc, struct state *st, const struct bpf_insn *i
 			er_scalar(&s, 0, is64 ? UINT64_MAX : UINT32_MAX);
 		if (!is64 && s.type != T_SCALAR)
 			er_scalar(&s, 0, UINT32_MAX);
+		if (s.type == T_SCALAR)
+			s.id = copy_id(st, i, is64);
 		*d = s;
 		if (!is64)
 			trunc32(d);
@@ -188,6 +203,7 @@ int er_alu(struct walk *w, size_t pc, struct state *st, const struct bpf_insn *i
 		return er_fail(w, pc, "bad ALU opcode 0x%x", i->code);
 	if (d->type == T_SCALAR && s.type == T_SCALAR) {
 		uint64_t mask = is64 ? UINT64_MAX : UINT32_MAX;
+		d->id = 0; /* no longer a copy */
 		if (!is64)
 			trunc32(d), trunc32(&s);
 		if ((op == BPF_ADD || op == BPF_SUB) && er_const(&s) && !er_const(d)) {
@@ -281,6 +297,19 @@ static int scalar_compare(uint8_t op, struct reg *dt, struct reg *dn, uint64_t k
 	}
 }
 
+/* The bounds of scalar R (in S) for every copy of it in S. */
+static void sync_copies(struct state *s, const struct reg *r)
+{
+	if (!r->id)
+		return;
+	for (int k = 0; k < NREGS; k++)
+		if (&s->r[k] != r && s->r[k].type == T_SCALAR && s->r[k].id == r->id)
+			s->r[k].umin = r->umin, s->r[k].umax = r->umax;
+	for (int k = 0; k < s->nspill; k++)
+		if (s->spill[k].r.type == T_SCALAR && s->spill[k].r.id == r->id)
+			s->spill[k].r.umin = r->umin, s->spill[k].r.umax = r->umax;
+}
+
 /* A conditional jump: 1 go to the target with ST, 0 fall through with ST,
  * 2 both (ST falls through, *T takes the jump). */
 int er_cond_jump(struct walk *w, size_t pc, struct state *st, struct state *t,
@@ -316,5 +345,7 @@ int er_cond_jump(struct walk *w, size_t pc, struct state *st, struct state *t,
 	if (!er_const(&s) || (j32 && d->umax > UINT32_MAX))
 		return 2;
 	int r = scalar_compare(op, &t->r[i->dst_reg], &st->r[i->dst_reg], s.umin);
+	sync_copies(t, &t->r[i->dst_reg]);
+	sync_copies(st, &st->r[i->dst_reg]);
 	return r == -1 ? 2 : r;
 }

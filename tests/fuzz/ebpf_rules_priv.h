@@ -28,7 +28,7 @@ enum rtype { T_NONE = 0, T_SCALAR, T_CTX, T_PKT, T_PKT_END, T_STACK, T_MAP };
 
 struct reg {
 	uint8_t type;
-	uint32_t id;	     /* T_PKT: the variable part (0: none) */
+	uint32_t id;	     /* T_PKT: the variable part; T_SCALAR: copies (0: none) */
 	int32_t off;	     /* T_PKT, T_STACK, T_CTX: the fixed offset */
 	int32_t range;	     /* T_PKT: bytes proven readable from the base */
 	uint64_t umin, umax; /* T_SCALAR; T_PKT: bounds of the variable part */

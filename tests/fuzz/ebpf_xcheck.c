@@ -202,7 +202,7 @@ static uint32_t next_rand(void)
 static void mutate(struct bpf_insn *p, size_t len, char *what, size_t wlen)
 {
 	size_t at = next_rand() % len;
-	struct bpf_insn *i = &p[at];
+	struct bpf_insn *i = &p[at], was = *i;
 	uint8_t cls = BPF_CLASS(i->code);
 	int delta = (int)(next_rand() % 9) - 4;
 
@@ -222,7 +222,10 @@ static void mutate(struct bpf_insn *p, size_t len, char *what, size_t wlen)
 		break;
 	default: i->code ^= (uint8_t)(1u << (next_rand() % 8)); break;
 	}
-	snprintf(what, wlen, "insn %zu changed", at);
+	snprintf(what, wlen,
+		 "insn %zu changed (code %#x r%u r%u off %d imm %d -> %#x r%u r%u off %d imm %d)",
+		 at, was.code, was.dst_reg, was.src_reg, was.off, was.imm, i->code, i->dst_reg,
+		 i->src_reg, i->off, i->imm);
 }
 
 /* MUTANTS variants of the compiler's programs, one instruction changed. */
@@ -231,7 +234,7 @@ static void compiler_mutants(struct tally *t, int mutants)
 	for (int m = 0; m < mutants && nkeep; m++) {
 		const struct kept *k = &keep[next_rand() % nkeep];
 		struct bpf_insn *p = malloc(k->len * sizeof *p);
-		char what[512], change[64];
+		char what[512], change[160];
 
 		if (!p)
 			abort();

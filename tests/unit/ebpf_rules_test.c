@@ -61,6 +61,28 @@ static void refused_for(enum ebpf_rules_verdict v, const char *words)
 
 /* ---- accepted ------------------------------------------------------------- */
 
+/* a bound learned on a copy holds for the original (the verifier's linked
+ * scalars): r5 - 4 is a small offset only because r6 = r5 was >= 4 */
+static void test_good_linked_copy(void **state)
+{
+	(void)state;
+	const struct filter_ebpf_insn p[] = {
+		XDP_WINDOW,
+		GUARD(15, 8),
+		LDX(BPF_B, 5, 2, 14),
+		ALU_K(BPF_LSH, 5, 2),
+		MOV_X(6, 5),
+		JK(BPF_JLT, 6, 4, 4),
+		ALU_K(BPF_ADD, 5, -4),
+		ALU_X(BPF_ADD, 2, 5),
+		MOV_K(0, XDP_PASS),
+		EXIT,
+		MOV_K(0, XDP_DROP),
+		EXIT,
+	};
+	assert_int_equal(CHECK(FILTER_HOOK_XDP, p), EBPF_RULES_OK);
+}
+
 static void test_good_minimal(void **state)
 {
 	(void)state;
@@ -393,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_bad_guard_on_one_path),
 		cmocka_unit_test(test_bad_unbounded_offset),
 		cmocka_unit_test(test_bad_uninitialised),
+		cmocka_unit_test(test_good_linked_copy),
 		cmocka_unit_test(test_bad_shape),
 		cmocka_unit_test(test_undecided_endless_loop),
 		cmocka_unit_test(test_bad_registers_and_pointers),
