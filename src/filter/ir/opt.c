@@ -218,10 +218,49 @@ static int skippable(const struct facts *fs, const struct ir *ir, const struct i
 	       (!s->rhs || ir_read_faults(s->rhs) || evaluated(fs, s->rhs));
 }
 
-/* Follow EDGE's target past blocks that the facts decide or that do
- * nothing but (safely) test. */
-static struct ir_block *thread(const struct ir *ir, const struct facts *fs, struct ir_block *s)
+static struct ir_block *thread_from(const struct ir *ir, const struct facts *fs, struct ir_block *s,
+				    int outer);
+
+/* B, one of whose sides rejects, can be skipped to its other side when
+ * that side, on B's outcome, rejects too ('ether proto 0x86dd' ahead of
+ * 'ether proto 0x800' on the way to IPv4-only tests).  The other side must
+ * test B's value before any test that only B's outcome decides: on a
+ * packet that B's outcome sends to the reject, the tests then run to the
+ * reject, or fault, which rejects too, and on one that ends inside B's
+ * value they fault where B would have.  The other side, or NULL. */
+static struct ir_block *redundant(const struct ir *ir, const struct facts *fs,
+				  const struct ir_block *b)
 {
+	if (b->stmts || b->rhs || b->walk_key || !b->lhs)
+		return NULL;
+	for (int s = 0; s < 2; s++) {
+		struct ir_block *t = b->succ[!s];
+		if (b->succ[s] != ir->reject || t == ir->reject)
+			continue;
+		int hops = 0, r;
+		for (;
+		     hops < MAX_HOPS && t->op != IR_RET && (t->lhs != b->lhs || t->rhs || t->stmts);
+		     hops++, t = t->succ[r])
+			if ((r = decide(fs, t)) < 0)
+				break;
+		if (hops == MAX_HOPS || t->op == IR_RET || t->lhs != b->lhs || t->rhs || t->stmts)
+			continue;
+		struct facts ef = *fs;
+		if (ef.n == MAX_FACTS)
+			memmove(ef.f, ef.f + 1, (size_t)(MAX_FACTS - 1) * sizeof(ef.f[0])), ef.n--;
+		ef.f[ef.n++] = (struct fact){b->lhs, b->op, b->k, s};
+		if (thread_from(ir, &ef, t, 0) == ir->reject)
+			return b->succ[!s];
+	}
+	return NULL;
+}
+
+/* Follow EDGE's target past blocks that the facts decide or that do
+ * nothing but (safely) test; OUTER: past redundant() tests too. */
+static struct ir_block *thread_from(const struct ir *ir, const struct facts *fs, struct ir_block *s,
+				    int outer)
+{
+	struct ir_block *t;
 	for (int hops = 0; hops < MAX_HOPS && s->op != IR_RET; hops++) {
 		int r = decide(fs, s);
 		if (r >= 0) {
@@ -232,9 +271,18 @@ static struct ir_block *thread(const struct ir *ir, const struct facts *fs, stru
 			s = s->succ[0];
 			continue;
 		}
+		if (outer && (t = redundant(ir, fs, s))) {
+			s = t;
+			continue;
+		}
 		break;
 	}
 	return s;
+}
+
+static struct ir_block *thread(const struct ir *ir, const struct facts *fs, struct ir_block *s)
+{
+	return thread_from(ir, fs, s, 1);
 }
 
 static void edge_facts(struct facts *out, const struct factset *in, const struct ir_block *b,
@@ -569,6 +617,76 @@ static int narrow_masks(struct ir *ir)
 	return done;
 }
 
+/* The value every way into each block leaves in A (NULL: none known):
+ * a test leaves its left operand there. */
+static void entry_values(const struct ir *ir, struct ir_block **list, size_t n,
+			 const struct ir_val **in, unsigned char *seen, uint32_t *npred)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i]->op != IR_RET)
+			for (int s = 0; s < 2; s++) {
+				struct ir_block *t = list[i]->succ[s];
+				uint32_t id = t->id;
+				npred[id]++;
+				in[id] = seen[id] && in[id] != list[i]->lhs ? NULL : list[i]->lhs;
+				seen[id] = 1;
+			}
+	in[ir->root->id] = NULL;
+	npred[ir->root->id]++;
+}
+
+/* B1 whose side X goes to B2, both ending alike on their other sides (the
+ * conjunction or disjunction of two tests), B2 testing what B1 is entered
+ * with in A: the two tests trade places, so B2's value needs no reload.  B2
+ * moves ahead of B1's reads, which is sound because its value was evaluated
+ * on every way in; B1's reads move later, which opt.h allows.  Returns
+ * whether it swapped. */
+static int swap_one(struct ir_block *b1, const struct ir_val *a, const uint32_t *npred)
+{
+	if (b1->op == IR_RET || b1->stmts || b1->walk_key || !a || b1->lhs == a ||
+	    !ir_read_faults(b1->lhs) || !ir_read_faults(b1->rhs))
+		return 0;
+	for (int x = 0; x < 2; x++) {
+		struct ir_block *b2 = b1->succ[x], *r = b1->succ[!x];
+		if (b2->op == IR_RET || b2->stmts || b2->walk_key || b2->rhs || b2->lhs != a ||
+		    npred[b2->id] != 1 || b2 == r)
+			continue;
+		int y = b2->succ[1] == r ? 0 : b2->succ[0] == r ? 1 : -1;
+		struct ir_block *s = y < 0 ? NULL : b2->succ[y];
+		if (!s || s == r || (s->op != IR_RET && s->lhs == a))
+			continue;
+		struct ir_block t = *b1;
+		b1->op = b2->op, b1->lhs = b2->lhs, b1->rhs = NULL, b1->k = b2->k;
+		b1->succ[y] = b2, b1->succ[!y] = r;
+		b2->op = t.op, b2->lhs = t.lhs, b2->rhs = t.rhs, b2->k = t.k;
+		b2->succ[x] = s, b2->succ[!x] = r;
+		return 1;
+	}
+	return 0;
+}
+
+/* Swap the tests of conjunctions and disjunctions whose second test is on
+ * the value already in A (swap_one()).  Returns the number swapped, or -1. */
+static int swap_tests(struct ir *ir)
+{
+	size_t nb = ir->nblocks;
+	struct ir_block **list = malloc(nb * sizeof(*list));
+	const struct ir_val **in = calloc(nb, sizeof(*in));
+	unsigned char *seen = calloc(nb, 1);
+	uint32_t *npred = calloc(nb, sizeof(*npred));
+	size_t n = list && in && seen && npred ? ir_order(ir, list) : 0;
+	int done = n ? 0 : -1;
+	if (n)
+		entry_values(ir, list, n, in, seen, npred);
+	for (size_t i = 0; i < n; i++)
+		done += swap_one(list[i], in[list[i]->id], npred);
+	free(list);
+	free(in);
+	free(seen);
+	free(npred);
+	return done;
+}
+
 static int rounds(struct ir *ir)
 {
 	for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -601,6 +719,9 @@ int opt_run(struct ir *ir)
 		return -1;
 	int narrowed = narrow_masks(ir);
 	if (narrowed < 0 || (narrowed && rounds(ir) < 0))
+		return -1;
+	int swapped = swap_tests(ir);
+	if (swapped < 0 || (swapped && rounds(ir) < 0))
 		return -1;
 	int trees = opt_trees(ir);
 	if (trees < 0)
