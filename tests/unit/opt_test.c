@@ -437,6 +437,30 @@ static void redundant_tests(void **state)
 	filter_prog_release(&p);
 }
 
+/* 'tcp port 80 or udp port 53': the IPv4 fragment test that both ports
+ * begin with comes once, ahead of the protocol (whose byte ends later, so
+ * it faults no sooner); packets of each protocol, fragment and port, whole
+ * and cut, keep their verdicts. */
+static void tests_hoisted(void **state)
+{
+	const char *expr = "tcp port 80 or udp port 53";
+	uint8_t pkt[sizeof(udp4)];
+	(void)state;
+	struct filter_prog p = both(expr);
+	assert_int_equal(count_load(&p, BPF_LD | BPF_H | BPF_ABS, 20), 1);
+	assert_true(p.len <= 25); /* 27 unhoisted, libpcap 33 */
+	for (uint8_t proto = 1; proto <= 17; proto++)
+		for (int frag = 0; frag < 2; frag++) {
+			memcpy(pkt, udp4, sizeof(pkt));
+			pkt[23] = proto, pkt[21] = (uint8_t)frag;
+			pkt[37] = proto == 6 ? 80 : 53;
+			agree(&p, expr, pkt, sizeof(pkt));
+			assert_int_equal(run_prog(&p, pkt, sizeof(pkt)) != 0,
+					 !frag && (proto == 6 || proto == 17));
+		}
+	filter_prog_release(&p);
+}
+
 /* Long lists stay inside the kernel's limit once optimized. */
 static void long_lists(void **state)
 {
@@ -467,6 +491,7 @@ int main(void)
 		cmocka_unit_test(bits_decided),	  cmocka_unit_test(reject_chains_grouped),
 		cmocka_unit_test(trees),	  cmocka_unit_test(consecutive_ranges),
 		cmocka_unit_test(tests_swapped),  cmocka_unit_test(redundant_tests),
+		cmocka_unit_test(tests_hoisted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

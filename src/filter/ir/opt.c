@@ -11,6 +11,7 @@
  */
 #include "ir/opt.h"
 #include "ir/opt_chain.h"
+#include "ir/opt_swap.h"
 #include "ir/opt_tree.h"
 #include "ir/opt_walk.h"
 
@@ -617,76 +618,6 @@ static int narrow_masks(struct ir *ir)
 	return done;
 }
 
-/* The value every way into each block leaves in A (NULL: none known):
- * a test leaves its left operand there. */
-static void entry_values(const struct ir *ir, struct ir_block **list, size_t n,
-			 const struct ir_val **in, unsigned char *seen, uint32_t *npred)
-{
-	for (size_t i = 0; i < n; i++)
-		if (list[i]->op != IR_RET)
-			for (int s = 0; s < 2; s++) {
-				struct ir_block *t = list[i]->succ[s];
-				uint32_t id = t->id;
-				npred[id]++;
-				in[id] = seen[id] && in[id] != list[i]->lhs ? NULL : list[i]->lhs;
-				seen[id] = 1;
-			}
-	in[ir->root->id] = NULL;
-	npred[ir->root->id]++;
-}
-
-/* B1 whose side X goes to B2, both ending alike on their other sides (the
- * conjunction or disjunction of two tests), B2 testing what B1 is entered
- * with in A: the two tests trade places, so B2's value needs no reload.  B2
- * moves ahead of B1's reads, which is sound because its value was evaluated
- * on every way in; B1's reads move later, which opt.h allows.  Returns
- * whether it swapped. */
-static int swap_one(struct ir_block *b1, const struct ir_val *a, const uint32_t *npred)
-{
-	if (b1->op == IR_RET || b1->stmts || b1->walk_key || !a || b1->lhs == a ||
-	    !ir_read_faults(b1->lhs) || !ir_read_faults(b1->rhs))
-		return 0;
-	for (int x = 0; x < 2; x++) {
-		struct ir_block *b2 = b1->succ[x], *r = b1->succ[!x];
-		if (b2->op == IR_RET || b2->stmts || b2->walk_key || b2->rhs || b2->lhs != a ||
-		    npred[b2->id] != 1 || b2 == r)
-			continue;
-		int y = b2->succ[1] == r ? 0 : b2->succ[0] == r ? 1 : -1;
-		struct ir_block *s = y < 0 ? NULL : b2->succ[y];
-		if (!s || s == r || (s->op != IR_RET && s->lhs == a))
-			continue;
-		struct ir_block t = *b1;
-		b1->op = b2->op, b1->lhs = b2->lhs, b1->rhs = NULL, b1->k = b2->k;
-		b1->succ[y] = b2, b1->succ[!y] = r;
-		b2->op = t.op, b2->lhs = t.lhs, b2->rhs = t.rhs, b2->k = t.k;
-		b2->succ[x] = s, b2->succ[!x] = r;
-		return 1;
-	}
-	return 0;
-}
-
-/* Swap the tests of conjunctions and disjunctions whose second test is on
- * the value already in A (swap_one()).  Returns the number swapped, or -1. */
-static int swap_tests(struct ir *ir)
-{
-	size_t nb = ir->nblocks;
-	struct ir_block **list = malloc(nb * sizeof(*list));
-	const struct ir_val **in = calloc(nb, sizeof(*in));
-	unsigned char *seen = calloc(nb, 1);
-	uint32_t *npred = calloc(nb, sizeof(*npred));
-	size_t n = list && in && seen && npred ? ir_order(ir, list) : 0;
-	int done = n ? 0 : -1;
-	if (n)
-		entry_values(ir, list, n, in, seen, npred);
-	for (size_t i = 0; i < n; i++)
-		done += swap_one(list[i], in[list[i]->id], npred);
-	free(list);
-	free(in);
-	free(seen);
-	free(npred);
-	return done;
-}
-
 static int rounds(struct ir *ir)
 {
 	for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -720,7 +651,10 @@ int opt_run(struct ir *ir)
 	int narrowed = narrow_masks(ir);
 	if (narrowed < 0 || (narrowed && rounds(ir) < 0))
 		return -1;
-	int swapped = swap_tests(ir);
+	int hoisted = opt_hoists(ir);
+	if (hoisted < 0 || (hoisted && rounds(ir) < 0))
+		return -1;
+	int swapped = opt_swaps(ir);
 	if (swapped < 0 || (swapped && rounds(ir) < 0))
 		return -1;
 	int trees = opt_trees(ir);

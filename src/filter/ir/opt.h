@@ -21,9 +21,10 @@
  * past tests whose one side rejects and whose other side rejects too on
  * that outcome, removal of blocks whose two edges meet, merging of identical blocks, the
  * grouping of a chain's tests by value (opt_chain.h), narrow loads for
- * masked tests of whole bytes, the swap of two tests of a conjunction or
- * disjunction so that the value already in A is tested first, sharing of
- * header walks (opt_walk.h) and
+ * masked tests of whole bytes, tests that trade places (opt_swap.h: the
+ * value already in A tested first; a test that every outcome of a dispatch
+ * begins with made once, ahead of it), sharing of header walks (opt_walk.h)
+ * and
  * search trees for long equality lists (opt_tree.h).
  * Unreachable blocks disappear because the backends only walk from the root.
  */
