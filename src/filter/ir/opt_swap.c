@@ -27,7 +27,8 @@ static void entry_values(const struct ir *ir, struct ir_block **list, size_t n,
  * moves ahead of B1's reads, which is sound because its value was evaluated
  * on every way in; B1's reads move later, which opt.h allows.  Returns
  * whether it swapped. */
-static int swap_one(struct ir_block *b1, const struct ir_val *a, const uint32_t *npred)
+static int swap_one(struct ir_block *b1, const struct ir_val *a, const uint32_t *npred,
+		    unsigned char *dirty)
 {
 	if (b1->op == IR_RET || b1->stmts || b1->walk_key || !a || b1->lhs == a ||
 	    !ir_read_faults(b1->lhs) || !ir_read_faults(b1->rhs))
@@ -46,6 +47,7 @@ static int swap_one(struct ir_block *b1, const struct ir_val *a, const uint32_t 
 		b1->succ[y] = b2, b1->succ[!y] = r;
 		b2->op = t.op, b2->lhs = t.lhs, b2->rhs = t.rhs, b2->k = t.k;
 		b2->succ[x] = s, b2->succ[!x] = r;
+		dirty[b2->id] = dirty[s->id] = dirty[r->id] = 1; /* entered with another A */
 		return 1;
 	}
 	return 0;
@@ -56,17 +58,19 @@ int opt_swaps(struct ir *ir)
 	size_t nb = ir->nblocks;
 	struct ir_block **list = malloc(nb * sizeof(*list));
 	const struct ir_val **in = calloc(nb, sizeof(*in));
-	unsigned char *seen = calloc(nb, 1);
+	unsigned char *seen = calloc(nb, 1), *dirty = calloc(nb, 1);
 	uint32_t *npred = calloc(nb, sizeof(*npred));
-	size_t n = list && in && seen && npred ? ir_order(ir, list) : 0;
+	size_t n = list && in && seen && dirty && npred ? ir_order(ir, list) : 0;
 	int done = n ? 0 : -1;
 	if (n)
 		entry_values(ir, list, n, in, seen, npred);
 	for (size_t i = 0; i < n; i++)
-		done += swap_one(list[i], in[list[i]->id], npred);
+		if (!dirty[list[i]->id])
+			done += swap_one(list[i], in[list[i]->id], npred, dirty);
 	free(list);
 	free(in);
 	free(seen);
+	free(dirty);
 	free(npred);
 	return done;
 }
@@ -104,14 +108,16 @@ struct dispatch {
 	int side[2 * HOIST_MAX];
 };
 
-static int dispatch_collect(struct dispatch *d, struct ir_block *p, const uint32_t *npred)
+static int dispatch_collect(struct dispatch *d, struct ir_block *p, const uint32_t *npred,
+			    uint32_t nb)
 {
 	d->n = d->nout = 0;
 	d->node[d->n++] = p;
 	for (int i = 0; i < d->n; i++)
 		for (int s = 0; s < 2; s++) {
 			struct ir_block *x = d->node[i]->succ[s];
-			if (plain(x) && x->lhs == p->lhs && npred[x->id] == 1 && d->n < HOIST_MAX) {
+			if (plain(x) && x->lhs == p->lhs && x->id < nb && npred[x->id] == 1 &&
+			    d->n < HOIST_MAX) {
 				d->node[d->n++] = x;
 				continue;
 			}
@@ -155,16 +161,22 @@ static struct ir_block *common_test(const struct dispatch *d, const struct ir_bl
 
 /* Hoist the common test of P's dispatch ahead of P (opt_swap.h): 1 if
  * done, 0 if not, -1 when out of memory. */
-static int hoist_one(struct ir *ir, struct ir_block *p, const uint32_t *npred, unsigned char *dirty)
+static int hoist_one(struct ir *ir, struct ir_block *p, uint32_t *npred, uint32_t nb,
+		     unsigned char *dirty)
 {
 	struct dispatch d;
 	int side;
 	struct ir_block *r;
-	if (!plain(p) || !abs_end(p->lhs) || !dispatch_collect(&d, p, npred))
+	if (!plain(p) || !abs_end(p->lhs) || !dispatch_collect(&d, p, npred, nb))
 		return 0;
 	const struct ir_block *t = common_test(&d, p, &side, &r);
 	if (!t)
 		return 0;
+	for (int e = 0; e < d.nout; e++) { /* blocks made in this pass have no counts */
+		const struct ir_block *x = d.from[e]->succ[d.side[e]];
+		if (x != r && (x->id >= nb || x->succ[!side]->id >= nb))
+			return 0;
+	}
 	struct ir_block *p2 = ir_block_new(ir, p->op, p->lhs, NULL, p->k);
 	if (!p2)
 		return -1;
@@ -174,7 +186,9 @@ static int hoist_one(struct ir *ir, struct ir_block *p, const uint32_t *npred, u
 	for (int e = 0; e < d.nout; e++) {
 		struct ir_block **x = &d.from[e]->succ[d.side[e]];
 		if (*x != r) {
+			npred[(*x)->id]--;
 			*x = (*x)->succ[!side];
+			npred[(*x)->id]++;
 			dirty[(*x)->id] = 1;
 		}
 	}
@@ -201,7 +215,7 @@ int opt_hoists(struct ir *ir)
 		struct ir_block *p = list[i];
 		if (dirty[p->id] || p->op == IR_RET || in[p->id] == p->lhs)
 			continue;
-		int r = hoist_one(ir, p, npred, dirty);
+		int r = hoist_one(ir, p, npred, (uint32_t)nb, dirty);
 		done = r < 0 ? -1 : done + r;
 	}
 	free(list);
