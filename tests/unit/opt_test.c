@@ -383,6 +383,84 @@ static void consecutive_ranges(void **state)
 	filter_prog_release(&p);
 }
 
+/* In "host A and not host B", past "src != A" come "dst == A" and "src !=
+ * B": the test of src, still in A, goes first and the reload of src goes
+ * (libpcap does the same).  On every mix of addresses, and cut inside
+ * either, the verdicts stand. */
+static void tests_swapped(void **state)
+{
+	static const char *exprs[] = {"host 10.0.0.1 and not host 10.0.0.2",
+				      "host 10.0.0.1 and host 10.0.0.2"};
+	static const uint8_t addrs[] = {1, 2, 3};
+	uint8_t pkt[sizeof(udp4)];
+	(void)state;
+	for (size_t e = 0; e < 2; e++) {
+		struct filter_prog p = both(exprs[e]);
+		assert_int_equal(count_load(&p, BPF_LD | BPF_W | BPF_ABS, 26), 1);
+		assert_int_equal(count_load(&p, BPF_LD | BPF_W | BPF_ABS, 28), 1); /* ARP */
+		assert_true(p.len <= 20); /* 22 unswapped */
+		memcpy(pkt, udp4, sizeof(pkt));
+		pkt[30] = 10, pkt[31] = pkt[32] = 0;
+		for (size_t i = 0; i < 3; i++)
+			for (size_t j = 0; j < 3; j++) {
+				pkt[29] = addrs[i], pkt[33] = addrs[j];
+				agree(&p, exprs[e], pkt, sizeof(pkt));
+			}
+		filter_prog_release(&p);
+	}
+}
+
+/* "tcp port 22 and host 10.0.0.1": the port test would take IPv6 packets,
+ * which the IPv4 host test then rejects, so the test for IPv6 goes; IPv4,
+ * IPv6 and ARP packets, whole and cut, keep their verdicts. */
+static void redundant_tests(void **state)
+{
+	const char *expr = "tcp port 22 and host 10.0.0.1";
+	uint8_t pkt[sizeof(udp4)];
+	(void)state;
+	struct filter_prog p = both(expr);
+	for (size_t i = 0; i < p.len; i++)
+		assert_false(p.insns[i].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+			     p.insns[i].k == 0x86dd);
+	assert_true(p.len <= 17); /* libpcap: 18 */
+	static const uint16_t types[] = {0x800, 0x86dd, 0x806};
+	for (size_t t = 0; t < 3; t++)
+		for (uint8_t proto = 6; proto <= 17; proto += 11) {
+			memcpy(pkt, udp4, sizeof(pkt));
+			pkt[12] = (uint8_t)(types[t] >> 8), pkt[13] = (uint8_t)types[t];
+			pkt[23] = proto; /* IPv4 protocol; IPv6 next header at 20 */
+			if (types[t] == 0x86dd)
+				pkt[20] = proto;
+			pkt[37] = 22;
+			agree(&p, expr, pkt, sizeof(pkt));
+		}
+	filter_prog_release(&p);
+}
+
+/* 'tcp port 80 or udp port 53': the IPv4 fragment test that both ports
+ * begin with comes once, ahead of the protocol (whose byte ends later, so
+ * it faults no sooner); packets of each protocol, fragment and port, whole
+ * and cut, keep their verdicts. */
+static void tests_hoisted(void **state)
+{
+	const char *expr = "tcp port 80 or udp port 53";
+	uint8_t pkt[sizeof(udp4)];
+	(void)state;
+	struct filter_prog p = both(expr);
+	assert_int_equal(count_load(&p, BPF_LD | BPF_H | BPF_ABS, 20), 1);
+	assert_true(p.len <= 25); /* 27 unhoisted, libpcap 33 */
+	for (uint8_t proto = 1; proto <= 17; proto++)
+		for (int frag = 0; frag < 2; frag++) {
+			memcpy(pkt, udp4, sizeof(pkt));
+			pkt[23] = proto, pkt[21] = (uint8_t)frag;
+			pkt[37] = proto == 6 ? 80 : 53;
+			agree(&p, expr, pkt, sizeof(pkt));
+			assert_int_equal(run_prog(&p, pkt, sizeof(pkt)) != 0,
+					 !frag && (proto == 6 || proto == 17));
+		}
+	filter_prog_release(&p);
+}
+
 /* Long lists stay inside the kernel's limit once optimized. */
 static void long_lists(void **state)
 {
@@ -412,6 +490,8 @@ int main(void)
 		cmocka_unit_test(constant_tests), cmocka_unit_test(prefix_ranges),
 		cmocka_unit_test(bits_decided),	  cmocka_unit_test(reject_chains_grouped),
 		cmocka_unit_test(trees),	  cmocka_unit_test(consecutive_ranges),
+		cmocka_unit_test(tests_swapped),  cmocka_unit_test(redundant_tests),
+		cmocka_unit_test(tests_hoisted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

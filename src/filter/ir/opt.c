@@ -11,6 +11,7 @@
  */
 #include "ir/opt.h"
 #include "ir/opt_chain.h"
+#include "ir/opt_swap.h"
 #include "ir/opt_tree.h"
 #include "ir/opt_walk.h"
 
@@ -218,10 +219,49 @@ static int skippable(const struct facts *fs, const struct ir *ir, const struct i
 	       (!s->rhs || ir_read_faults(s->rhs) || evaluated(fs, s->rhs));
 }
 
-/* Follow EDGE's target past blocks that the facts decide or that do
- * nothing but (safely) test. */
-static struct ir_block *thread(const struct ir *ir, const struct facts *fs, struct ir_block *s)
+static struct ir_block *thread_from(const struct ir *ir, const struct facts *fs, struct ir_block *s,
+				    int outer);
+
+/* B, one of whose sides rejects, can be skipped to its other side when
+ * that side, on B's outcome, rejects too ('ether proto 0x86dd' ahead of
+ * 'ether proto 0x800' on the way to IPv4-only tests).  The other side must
+ * test B's value before any test that only B's outcome decides: on a
+ * packet that B's outcome sends to the reject, the tests then run to the
+ * reject, or fault, which rejects too, and on one that ends inside B's
+ * value they fault where B would have.  The other side, or NULL. */
+static struct ir_block *redundant(const struct ir *ir, const struct facts *fs,
+				  const struct ir_block *b)
 {
+	if (b->stmts || b->rhs || b->walk_key || !b->lhs)
+		return NULL;
+	for (int s = 0; s < 2; s++) {
+		struct ir_block *t = b->succ[!s];
+		if (b->succ[s] != ir->reject || t == ir->reject)
+			continue;
+		int hops = 0, r;
+		for (;
+		     hops < MAX_HOPS && t->op != IR_RET && (t->lhs != b->lhs || t->rhs || t->stmts);
+		     hops++, t = t->succ[r])
+			if ((r = decide(fs, t)) < 0)
+				break;
+		if (hops == MAX_HOPS || t->op == IR_RET || t->lhs != b->lhs || t->rhs || t->stmts)
+			continue;
+		struct facts ef = *fs;
+		if (ef.n == MAX_FACTS)
+			memmove(ef.f, ef.f + 1, (size_t)(MAX_FACTS - 1) * sizeof(ef.f[0])), ef.n--;
+		ef.f[ef.n++] = (struct fact){b->lhs, b->op, b->k, s};
+		if (thread_from(ir, &ef, t, 0) == ir->reject)
+			return b->succ[!s];
+	}
+	return NULL;
+}
+
+/* Follow EDGE's target past blocks that the facts decide or that do
+ * nothing but (safely) test; OUTER: past redundant() tests too. */
+static struct ir_block *thread_from(const struct ir *ir, const struct facts *fs, struct ir_block *s,
+				    int outer)
+{
+	struct ir_block *t;
 	for (int hops = 0; hops < MAX_HOPS && s->op != IR_RET; hops++) {
 		int r = decide(fs, s);
 		if (r >= 0) {
@@ -232,9 +272,18 @@ static struct ir_block *thread(const struct ir *ir, const struct facts *fs, stru
 			s = s->succ[0];
 			continue;
 		}
+		if (outer && (t = redundant(ir, fs, s))) {
+			s = t;
+			continue;
+		}
 		break;
 	}
 	return s;
+}
+
+static struct ir_block *thread(const struct ir *ir, const struct facts *fs, struct ir_block *s)
+{
+	return thread_from(ir, fs, s, 1);
 }
 
 static void edge_facts(struct facts *out, const struct factset *in, const struct ir_block *b,
@@ -601,6 +650,12 @@ int opt_run(struct ir *ir)
 		return -1;
 	int narrowed = narrow_masks(ir);
 	if (narrowed < 0 || (narrowed && rounds(ir) < 0))
+		return -1;
+	int hoisted = opt_hoists(ir);
+	if (hoisted < 0 || (hoisted && rounds(ir) < 0))
+		return -1;
+	int swapped = opt_swaps(ir);
+	if (swapped < 0 || (swapped && rounds(ir) < 0))
 		return -1;
 	int trees = opt_trees(ir);
 	if (trees < 0)
