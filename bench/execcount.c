@@ -5,7 +5,9 @@
  *
  * usage: execcount [N...]   (default: 10 100 1000)
  *
- * For N hosts 10.0.x.y, each side compiles 'host A1 or ... or host AN' and
+ * For N hosts 10.0.x.y, scattered (host i is 10.0.0.0 + (i * 7919) % 65521 + 1,
+ * so that no two are adjacent: consecutive addresses would be folded into
+ * range tests and measure that rule, not the search), each side compiles 'host A1 or ... or host AN' and
  * runs it on three IPv4/UDP frames: one whose destination is the last host
  * of the list (a match found late in a linear list), one whose source is
  * the middle host, and one that matches no host.  libpcap's compiler takes
@@ -86,7 +88,8 @@ static uint32_t run(const struct bpf_insn *p, size_t n, const uint8_t *pkt, uint
 
 static void host(int i, uint8_t out[4])
 {
-	out[0] = 10, out[1] = 0, out[2] = (uint8_t)(i / 250), out[3] = (uint8_t)(i % 250 + 1);
+	uint32_t j = (uint32_t)i * 7919u % 65521u + 1u;
+	out[0] = 10, out[1] = 0, out[2] = (uint8_t)(j >> 8), out[3] = (uint8_t)j;
 }
 
 /* An Ethernet/IPv4/UDP frame from SRC to DST. */
