@@ -239,12 +239,73 @@ static void terms_grouped(void **state)
 	check_cuts(kept, pkt, sizeof(pkt));
 }
 
+/* The conjuncts of a term go in the order in which their bytes end:
+ * '(host A and port 80) or (host B and port 443)' tests the fragment and
+ * the protocol ahead of the hosts, and the second term, reached with them
+ * known (the protocol as one of tcp, udp, sctp, where the paths meet),
+ * skips them.  A division stays where it is: moving the test of ether[2]
+ * and ether[3] ahead of it would accept a whole packet whose division by
+ * zero rejects. */
+static void conjuncts_shared(void **state)
+{
+	static const struct {
+		const char *expr;
+		size_t len;
+	} cases[] = {
+		{"(host 10.0.0.1 and port 80) or (host 10.0.0.2 and port 443)", 28},
+		{"(src net 10.0.0.0/8 and dst port 80) or (dst net 10.0.0.0/8 and src port 80)",
+		 20},
+		{"(port 80 and host 10.0.0.1) or (port 443 and host 10.0.0.2)", 27},
+		{"(host 10.0.0.1 and tcp port 80) or (host 10.0.0.2 and udp port 53)", 27},
+		{"(host 10.0.0.1 and port 80) or (host 10.0.0.2 and port 443) or "
+		 "(host 10.0.0.3 and port 22)",
+		 37},
+		{"(ip[2] = 1 and port 80) or (ip[3] = 2 and port 443)", 30},
+	};
+	uint8_t pkt[14 + 20 + 20];
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct filter_prog p;
+		assert_int_equal(compile_expr(FILTER_DLT_EN10MB, cases[i].expr, 0, &p, NULL), 0);
+		if (p.len > cases[i].len)
+			fail_msg("'%s': %zu instructions, not %zu", cases[i].expr, p.len,
+				 cases[i].len);
+		filter_prog_release(&p);
+		static const uint8_t protos[] = {6, 17, 132, 1};
+		int accepted = 0;
+		for (size_t j = 0; j < 4 * sizeof(protos); j++) {
+			ipv4_tcp(pkt, sizeof(pkt));
+			pkt[23] = protos[j % sizeof(protos)];
+			size_t a = j % 2 ? 30 : 26, b = j % 2 ? 26 : 30; /* 10.0.0.x, the other */
+			pkt[a] = 10, pkt[a + 1] = pkt[a + 2] = 0, pkt[a + 3] = (uint8_t)(1 + j % 3);
+			pkt[b] = 192, pkt[b + 1] = 168, pkt[b + 2] = 0, pkt[b + 3] = 1;
+			pkt[16] = j % 5 == 0, pkt[17] = j % 7 == 0 ? 2 : 40;
+			pkt[34] = j / 8 ? 1 : 0, pkt[35] = j / 8 ? 0xbb : 22; /* 443 or 22 */
+			pkt[36] = 0, pkt[37] = j % 5 == 1 ? 53 : 80;
+			check_cuts(cases[i].expr, pkt, sizeof(pkt));
+			int v = verdicts(cases[i].expr, pkt, sizeof(pkt)) & 6;
+			assert_true(v == 0 || v == 6); /* whole: ours is libpcap's */
+			accepted += v != 0;
+			pkt[20] = 0x20; /* a first fragment: the ports are there */
+			check_cuts(cases[i].expr, pkt, sizeof(pkt));
+		}
+		assert_true(accepted > 0);
+	}
+	const char *div = "(ether[6] / ether[1] = 1 and (ether[2] = 1 or ether[3] = 7)) or "
+			  "ether[0] = 5";
+	ipv4_tcp(pkt, sizeof(pkt));
+	pkt[0] = 5, pkt[2] = 2; /* ether[1] is 0 */
+	assert_int_equal(verdicts(div, pkt, sizeof(pkt)) & 6, 0);
+	check_cuts(div, pkt, sizeof(pkt));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(lengths),	   cmocka_unit_test(host_list_cut),
-		cmocka_unit_test(lower_end_first), cmocka_unit_test(zero_mask_cut),
-		cmocka_unit_test(narrow_loads),	   cmocka_unit_test(terms_grouped),
+		cmocka_unit_test(lengths),	    cmocka_unit_test(host_list_cut),
+		cmocka_unit_test(lower_end_first),  cmocka_unit_test(zero_mask_cut),
+		cmocka_unit_test(narrow_loads),	    cmocka_unit_test(terms_grouped),
+		cmocka_unit_test(conjuncts_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

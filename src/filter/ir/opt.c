@@ -7,7 +7,11 @@
  * successor (jump threading).  A fact names a value that was already
  * evaluated on the path, so skipping a test on it skips no fault; a test
  * decided by facts about other loads of its bytes, or one whose outcome is
- * constant, may skip reads past the end of a short packet (opt.h).
+ * constant, may skip reads past the end of a short packet (opt.h).  Where
+ * paths that each know a value's constant meet, the value is known to be
+ * one of a few (a set fact): a test of it that every member sends one way
+ * is decided, and one whose both sides lead, member by member, to one
+ * block is skipped.
  */
 #include "ir/opt.h"
 #include "ir/opt_chain.h"
@@ -21,13 +25,18 @@
 /* MAX_HOPS bounds one edge's walk in one round (long decided chains are
  * shortened over several rounds instead), so hostile lists of thousands
  * of terms cost linear time. */
-enum { MAX_FACTS = 48, MAX_ROUNDS = 32, MAX_HOPS = 64 };
+enum { MAX_FACTS = 48, MAX_ROUNDS = 32, MAX_HOPS = 64, MAX_SET = 6, MAX_SPLITS = 8 };
 
+/* "V op K" came out OUTCOME; or, with op IR_RET (a set fact), V was
+ * evaluated and is one of SET[0..NSET-1]: where paths that each know V's
+ * value meet ('ip proto 6 or ip proto 17' ahead of a port test). */
 struct fact {
 	const struct ir_val *v;
 	enum ir_test op;
 	uint32_t k;
 	int outcome;
+	int nset;
+	uint32_t set[MAX_SET];
 };
 
 /* The facts on one edge (a working buffer). */
@@ -180,6 +189,16 @@ static int decide_bits(const struct facts *fs, const struct ir_block *b)
 	return (km & j) == j && j ? 0 : -1;
 }
 
+/* What set fact F says about "V op K": 1 or 0 if every member agrees. */
+static int set_implies(const struct fact *f, enum ir_test op, uint32_t k)
+{
+	int r = ir_test_const(op, f->set[0], k);
+	for (int i = 1; i < f->nset; i++)
+		if (ir_test_const(op, f->set[i], k) != r)
+			return -1;
+	return r;
+}
+
 static int decide(const struct facts *fs, const struct ir_block *b)
 {
 	if (b->op == IR_RET || b->rhs || b->stmts)
@@ -188,7 +207,8 @@ static int decide(const struct facts *fs, const struct ir_block *b)
 		return ir_test_const(b->op, b->lhs->k, b->k);
 	for (int i = 0; i < fs->n; i++)
 		if (fs->f[i].v == b->lhs) {
-			int r = implies(&fs->f[i], b->op, b->k);
+			int r = fs->f[i].nset ? set_implies(&fs->f[i], b->op, b->k)
+					      : implies(&fs->f[i], b->op, b->k);
 			if (r >= 0)
 				return r;
 		}
@@ -220,7 +240,7 @@ static int skippable(const struct facts *fs, const struct ir *ir, const struct i
 }
 
 static struct ir_block *thread_from(const struct ir *ir, const struct facts *fs, struct ir_block *s,
-				    int outer);
+				    int outer, int *splits);
 
 /* B, one of whose sides rejects, can be skipped to its other side when
  * that side, on B's outcome, rejects too ('ether proto 0x86dd' ahead of
@@ -249,17 +269,54 @@ static struct ir_block *redundant(const struct ir *ir, const struct facts *fs,
 		struct facts ef = *fs;
 		if (ef.n == MAX_FACTS)
 			memmove(ef.f, ef.f + 1, (size_t)(MAX_FACTS - 1) * sizeof(ef.f[0])), ef.n--;
-		ef.f[ef.n++] = (struct fact){b->lhs, b->op, b->k, s};
-		if (thread_from(ir, &ef, t, 0) == ir->reject)
+		ef.f[ef.n++] = (struct fact){b->lhs, b->op, b->k, s, 0, {0}};
+		int none = 0;
+		if (thread_from(ir, &ef, t, 0, &none) == ir->reject)
 			return b->succ[!s];
 	}
 	return NULL;
 }
 
+/* B tests a value that a set fact of FS holds: the block both of B's
+ * sides lead to, each with the fact narrowed to the members that send
+ * the test that way, or NULL.  The value was evaluated, so skipping B
+ * skips no fault.  *SPLITS bounds the work. */
+static struct ir_block *split(const struct ir *ir, const struct facts *fs, const struct ir_block *b,
+			      int *splits)
+{
+	int i = 0;
+	if (b->rhs || b->stmts || *splits <= 0)
+		return NULL;
+	while (i < fs->n && !(fs->f[i].v == b->lhs && fs->f[i].nset))
+		i++;
+	if (i == fs->n)
+		return NULL;
+	struct facts *side = malloc(2 * sizeof(*side));
+	struct ir_block *to[2] = {NULL, NULL};
+	if (!side)
+		return NULL;
+	(*splits)--;
+	for (int r = 0; r < 2; r++) {
+		struct fact *f = &side[r].f[i];
+		side[r] = *fs;
+		f->nset = 0;
+		for (int j = 0; j < fs->f[i].nset; j++)
+			if (ir_test_const(b->op, fs->f[i].set[j], b->k) == r)
+				f->set[f->nset++] = fs->f[i].set[j];
+		if (f->nset == 1) /* one member left: an ordinary fact */
+			*f = (struct fact){f->v, IR_JEQ, f->set[0], 1, 0, {0}};
+		to[r] = f->nset || f->op == IR_JEQ
+				? thread_from(ir, &side[r], b->succ[r], 0, splits)
+				: NULL;
+	}
+	free(side);
+	return to[0] && to[0] == to[1] ? to[0] : NULL;
+}
+
 /* Follow EDGE's target past blocks that the facts decide or that do
  * nothing but (safely) test; OUTER: past redundant() tests too. */
 static struct ir_block *thread_from(const struct ir *ir, const struct facts *fs, struct ir_block *s,
-				    int outer)
+				    int outer, int *splits)
 {
 	struct ir_block *t;
 	for (int hops = 0; hops < MAX_HOPS && s->op != IR_RET; hops++) {
@@ -276,6 +333,10 @@ static struct ir_block *thread_from(const struct ir *ir, const struct facts *fs,
 			s = t;
 			continue;
 		}
+		if ((t = split(ir, fs, s, splits))) {
+			s = t;
+			continue;
+		}
 		break;
 	}
 	return s;
@@ -283,7 +344,8 @@ static struct ir_block *thread_from(const struct ir *ir, const struct facts *fs,
 
 static struct ir_block *thread(const struct ir *ir, const struct facts *fs, struct ir_block *s)
 {
-	return thread_from(ir, fs, s, 1);
+	int splits = MAX_SPLITS;
+	return thread_from(ir, fs, s, 1, &splits);
 }
 
 static void edge_facts(struct facts *out, const struct factset *in, const struct ir_block *b,
@@ -315,7 +377,42 @@ static void edge_facts(struct facts *out, const struct factset *in, const struct
 			(size_t)(MAX_FACTS - 1 - drop) * sizeof(out->f[0]));
 		out->n--;
 	}
-	out->f[out->n++] = (struct fact){b->lhs, b->op, b->k, side};
+	out->f[out->n++] = (struct fact){b->lhs, b->op, b->k, side, 0, {0}};
+}
+
+/* F's value is known on FROM's edge too: F becomes (or stays) the set fact
+ * of the values on both, if they fit.  1 if F still says something. */
+static int set_add(struct fact *f, uint32_t k)
+{
+	for (int i = 0; i < f->nset; i++)
+		if (f->set[i] == k)
+			return 1;
+	if (f->nset == MAX_SET)
+		return 0;
+	f->set[f->nset++] = k;
+	return 1;
+}
+
+static int set_union(struct fact *f, const struct facts *from)
+{
+	if (!f->nset && !(f->op == IR_JEQ && f->outcome))
+		return 0;
+	for (int j = 0; j < from->n; j++) {
+		const struct fact *g = &from->f[j];
+		if (g->v != f->v || !(g->nset || (g->op == IR_JEQ && g->outcome)))
+			continue;
+		struct fact u = *f;
+		if (!u.nset)
+			u = (struct fact){f->v, IR_RET, 0, 1, 1, {f->k}};
+		int fits = 1;
+		for (int i = 0; i < (g->nset ? g->nset : 1) && fits; i++)
+			fits = set_add(&u, g->nset ? g->set[i] : g->k);
+		if (!fits)
+			return 0;
+		*f = u;
+		return 1;
+	}
+	return 0;
 }
 
 /* Intersect the facts of one more edge into a block's entry facts. */
@@ -332,14 +429,18 @@ static int meet(struct factset **slot, const struct facts *from)
 		return 0;
 	}
 	int n = 0;
-	for (int i = 0; i < into->n; i++)
-		for (int j = 0; j < from->n; j++)
-			if (into->f[i].v == from->f[j].v && into->f[i].op == from->f[j].op &&
-			    into->f[i].k == from->f[j].k &&
-			    into->f[i].outcome == from->f[j].outcome) {
-				into->f[n++] = into->f[i];
-				break;
-			}
+	for (int i = 0; i < into->n; i++) {
+		int j = 0;
+		while (j < from->n &&
+		       !(into->f[i].v == from->f[j].v && into->f[i].op == from->f[j].op &&
+			 into->f[i].k == from->f[j].k && into->f[i].outcome == from->f[j].outcome &&
+			 !into->f[i].nset))
+			j++;
+		if (j < from->n)
+			into->f[n++] = into->f[i];
+		else if (set_union(&into->f[i], from))
+			into->f[n++] = into->f[i];
+	}
 	into->n = n;
 	return 0;
 }
@@ -643,6 +744,9 @@ int opt_run(struct ir *ir)
 	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
 		return -1;
 	regrouped = opt_terms(ir);
+	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
+		return -1;
+	regrouped = opt_conjuncts(ir);
 	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
 		return -1;
 	int ranges = opt_ranges(ir);

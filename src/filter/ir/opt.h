@@ -20,7 +20,8 @@
  * tests whose outcome is implied by the tests that dominate an edge and
  * past tests whose one side rejects and whose other side rejects too on
  * that outcome, removal of blocks whose two edges meet, merging of identical blocks, the
- * grouping of a chain's tests by value (opt_chain.h), narrow loads for
+ * grouping of a chain's tests by value and of a term's conjuncts by where
+ * their bytes end (opt_chain.h), narrow loads for
  * masked tests of whole bytes, tests that trade places (opt_swap.h: the
  * value already in A tested first; a test that every outcome of a dispatch
  * begins with made once, ahead of it), sharing of header walks (opt_walk.h)

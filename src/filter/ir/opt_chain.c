@@ -375,6 +375,7 @@ struct terms {
 	struct term *t;
 	struct bounds *proved;
 	uint32_t *first_of, *vstamps, vstamp;
+	int by_end; /* term_sort(): by where the bytes end, not by value */
 };
 
 static int term_block(const struct ir_block *b)
@@ -498,13 +499,56 @@ static size_t term_check(const struct terms *w, size_t lo, size_t n)
 	return n;
 }
 
-/* Sort terms [LO, N) by the value their heads test: 1 if the order changed. */
+/* Where the bytes V reads end: absolute ones as they are, those past the
+ * IPv4 header length after them, anything else last. */
+static uint32_t val_end(const struct ir_val *v, int depth)
+{
+	uint32_t a, b;
+	if (!v || !v->may_fault)
+		return v && v->uses_mem ? UINT32_MAX : 0;
+	if (depth > SAFE_DEPTH)
+		return UINT32_MAX;
+	switch (v->kind) {
+	case IR_V_MSH: return v->k + 1;
+	case IR_V_LOAD:
+		if (!v->a)
+			return v->k + v->size;
+		return v->a->kind == IR_V_MSH && v->k < 0x10000 ? 0x80000000u + v->k + v->size
+								: UINT32_MAX;
+	case IR_V_NEG: return val_end(v->a, depth + 1);
+	case IR_V_BIN:
+		a = val_end(v->a, depth + 1);
+		b = val_end(v->b, depth + 1);
+		return a > b ? a : b;
+	default: return UINT32_MAX;
+	}
+}
+
+/* The latest end of the bytes the blocks of T read. */
+static uint32_t term_end(const struct terms *w, const struct term *t)
+{
+	uint32_t end = 0;
+	for (size_t i = t->first; i < t->first + t->n; i++) {
+		uint32_t l = val_end(w->tb[i]->lhs, 0), r = val_end(w->tb[i]->rhs, 0);
+		end = l > end ? l : end;
+		end = r > end ? r : end;
+	}
+	return end;
+}
+
+/* Sort terms [LO, N) by the value their heads test (W->by_end: by
+ * term_end()): 1 if the order changed. */
 static int term_sort(struct terms *w, size_t lo, size_t n)
 {
 	uint32_t groups = 0, vs = ++w->vstamp;
 	int changed = 0;
 	for (size_t i = lo; i < n; i++) {
 		uint32_t id = group_key(w->t[i].head->lhs)->id;
+		if (w->by_end) {
+			w->t[i].group = term_end(w, &w->t[i]);
+			changed |= i > lo && w->t[i].group < w->t[i - 1].group;
+			continue;
+		}
 		if (w->vstamps[id] != vs) {
 			w->vstamps[id] = vs;
 			w->first_of[id] = groups++;
@@ -579,7 +623,68 @@ static int term_regroup(struct ir *ir, struct terms *w, size_t n, const struct i
 	return changed;
 }
 
-int opt_terms(struct ir *ir)
+/* The starts of the chains of terms to accept or reject, each of its
+ * terms in turn: *OUT (2 entries a term: head, other exit), their count. */
+static size_t term_starts(struct terms *w, struct ir_block **list, size_t n,
+			  const struct ir_block *exits[2], struct ir_block **out)
+{
+	size_t np = 0;
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 2; k++) {
+			if (w->seen[list[i]->id] & (1 << k))
+				continue;
+			size_t nt = term_chain(w, list[i], exits[k]);
+			for (size_t j = 0; nt >= 2 && j < nt && np + 2 <= 2 * n; j++) {
+				out[np++] = w->t[j].head;
+				out[np++] = w->t[j].next;
+				for (size_t b = w->t[j].first; b < w->t[j].first + w->t[j].n; b++)
+					if (w->tb[b] != w->t[0].head)
+						w->seen[w->tb[b]->id] |= (uint8_t)(1 << k);
+			}
+		}
+	return np;
+}
+
+/* The terms of chains to accept or reject are chains of conjuncts to the
+ * term's other exit: those are sorted by where their bytes end. */
+static int conjuncts(struct ir *ir, struct terms *w, struct ir_block **list, size_t n)
+{
+	const struct ir_block *exits[2] = {ir->accept, ir->reject};
+	struct ir_block **pairs = malloc(2 * n * sizeof(*pairs));
+	uint8_t *reach = calloc(ir->nblocks, 1); /* reachable since the last move */
+	int done = 0;
+	if (!pairs || !reach) {
+		free(pairs);
+		free(reach);
+		return -1;
+	}
+	size_t np = term_starts(w, list, n, exits, pairs);
+	w->by_end = 1;
+	for (size_t i = 0; i < n; i++)
+		reach[list[i]->id] = 1;
+	for (size_t p = 0; p < np; p += 2) {
+		if (!reach[pairs[p]->id] || !reach[pairs[p + 1]->id])
+			continue;
+		size_t nt = term_chain(w, pairs[p], pairs[p + 1]);
+		if (nt < 2 || !term_regroup(ir, w, nt, pairs[p + 1], list, n))
+			continue;
+		done++;
+		if (!(n = ir_order(ir, list))) {
+			done = -1;
+			break;
+		}
+		memset(w->npred, 0, ir->nblocks * sizeof(uint32_t));
+		count_preds(ir, list, n, w->npred);
+		memset(reach, 0, ir->nblocks);
+		for (size_t i = 0; i < n; i++)
+			reach[list[i]->id] = 1;
+	}
+	free(pairs);
+	free(reach);
+	return done;
+}
+
+static int terms_pass(struct ir *ir, int by_end)
 {
 	size_t nb = ir->nblocks, nv = ir->nvals + 1;
 	struct ir_block **list = malloc(nb * sizeof(*list));
@@ -593,6 +698,7 @@ int opt_terms(struct ir *ir)
 			  malloc(nb * sizeof(struct bounds)),
 			  malloc(nv * sizeof(uint32_t)),
 			  calloc(nv, sizeof(uint32_t)),
+			  0,
 			  0};
 	int done = -1;
 	size_t n = 0;
@@ -602,6 +708,10 @@ int opt_terms(struct ir *ir)
 	if (n) {
 		count_preds(ir, list, n, w.npred);
 		done = 0;
+	}
+	if (n && by_end) {
+		done = conjuncts(ir, &w, list, n);
+		n = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct ir_block *exits[2] = {ir->accept, ir->reject};
@@ -631,4 +741,14 @@ int opt_terms(struct ir *ir)
 	free(w.first_of);
 	free(w.vstamps);
 	return done;
+}
+
+int opt_terms(struct ir *ir)
+{
+	return terms_pass(ir, 0);
+}
+
+int opt_conjuncts(struct ir *ir)
+{
+	return terms_pass(ir, 1);
 }

@@ -29,6 +29,14 @@ int opt_chains(struct ir *ir);
  * differs).  Returns the number reordered, or -1 when out of memory. */
 int opt_terms(struct ir *ir);
 
+/* Within each term of such a chain, the conjuncts (a chain of terms to
+ * the term's other exit) in the order in which their bytes end, where
+ * opt_chain.h's rule allows: '(host A and port 80) or (host B and port
+ * 443)' tests the protocol and fragment ahead of the hosts, so that the
+ * second term, reached with them known, skips them.  The number of
+ * chains reordered, or -1 when out of memory. */
+int opt_conjuncts(struct ir *ir);
+
 /* Prefix-masked equality tests become range tests (see opt_chain.c): the
  * number rewritten, or -1 when out of memory. */
 int opt_ranges(struct ir *ir);
