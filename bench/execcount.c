@@ -5,12 +5,13 @@
  *
  * usage: execcount [N...]   (default: 10 100 1000)
  *
- * For N hosts 10.0.x.y, scattered (host i is 10.0.0.0 + (i * 7919) % 65521 + 1,
- * so that no two are adjacent: consecutive addresses would be folded into
- * range tests and measure that rule, not the search), each side compiles 'host A1 or ... or host AN' and
- * runs it on three IPv4/UDP frames: one whose destination is the last host
- * of the list (a match found late in a linear list), one whose source is
- * the middle host, and one that matches no host.  libpcap's compiler takes
+ * For N hosts 10.0.x.y, scattered so that no two are adjacent (host i is
+ * 10.0.0.0 + (i * 7919) % 65521 + 1: consecutive addresses would be folded
+ * into range tests and measure that rule, not the search), each side
+ * compiles 'host A1 or ... or host AN' and runs it on three IPv4/UDP
+ * frames: one whose destination is the last host of the list (a match
+ * found late in a linear list), one whose source is the middle host, and
+ * one that matches no host.  libpcap's compiler takes
  * about a minute for 1000 hosts.
  */
 #include <pcap/pcap.h>
