@@ -16,17 +16,16 @@
  * (opt_chain.h), or narrowed to the bytes a mask keeps; other faults (a
  * division by zero, ancillary data in user space) stay where they are.
  *
- * Passes: constant tests resolved at compile time, jump threading through
- * tests whose outcome is implied by the tests that dominate an edge and
+ * Passes: constant tests resolved at compile time; jump threading through
+ * tests whose outcome is implied by the tests that dominate an edge, and
  * past tests whose one side rejects and whose other side rejects too on
- * that outcome, removal of blocks whose two edges meet, merging of identical blocks, the
- * grouping of a chain's tests by value and of a term's conjuncts by where
- * their bytes end (opt_chain.h), narrow loads for
- * masked tests of whole bytes, tests that trade places (opt_swap.h: the
- * value already in A tested first; a test that every outcome of a dispatch
- * begins with made once, ahead of it), sharing of header walks (opt_walk.h)
- * and
- * search trees for long equality lists (opt_tree.h).
+ * that outcome; removal of blocks whose two edges meet; merging of
+ * identical blocks; the grouping of a chain's tests by value and of a
+ * term's conjuncts by where their bytes end (opt_chain.h); narrow loads for
+ * masked tests of whole bytes; tests that trade places (opt_swap.h: the
+ * value already in A tested first, and a test that every outcome of a
+ * dispatch begins with made once, ahead of it); sharing of header walks
+ * (opt_walk.h); search trees for long equality lists (opt_tree.h).
  * Unreachable blocks disappear because the backends only walk from the root.
  */
 #ifndef BPFCAP_FILTER_OPT_H
