@@ -53,25 +53,52 @@ static int swap_one(struct ir_block *b1, const struct ir_val *a, const uint32_t 
 	return 0;
 }
 
-int opt_swaps(struct ir *ir)
+/* What both passes start from: the blocks in order, the value each is
+ * entered with in A, predecessor counts, and which blocks a rewrite made
+ * in this pass has touched. */
+struct pass {
+	struct ir_block **list;
+	const struct ir_val **in;
+	unsigned char *seen, *dirty;
+	uint32_t *npred;
+	size_t n;  /* 0: out of memory */
+	size_t nb; /* the arrays' length: the blocks when the pass began */
+};
+
+static void pass_free(struct pass *p)
+{
+	free(p->list);
+	free(p->in);
+	free(p->seen);
+	free(p->dirty);
+	free(p->npred);
+}
+
+static struct pass pass_start(struct ir *ir)
 {
 	size_t nb = ir->nblocks;
-	struct ir_block **list = malloc(nb * sizeof(*list));
-	const struct ir_val **in = calloc(nb, sizeof(*in));
-	unsigned char *seen = calloc(nb, 1), *dirty = calloc(nb, 1);
-	uint32_t *npred = calloc(nb, sizeof(*npred));
-	size_t n = list && in && seen && dirty && npred ? ir_order(ir, list) : 0;
-	int done = n ? 0 : -1;
-	if (n)
-		entry_values(ir, list, n, in, seen, npred);
-	for (size_t i = 0; i < n; i++)
-		if (!dirty[list[i]->id])
-			done += swap_one(list[i], in[list[i]->id], npred, dirty);
-	free(list);
-	free(in);
-	free(seen);
-	free(dirty);
-	free(npred);
+	struct pass p = {malloc(nb * sizeof(*p.list)),
+			 calloc(nb, sizeof(*p.in)),
+			 calloc(nb, 1),
+			 calloc(nb, 1),
+			 calloc(nb, sizeof(*p.npred)),
+			 0,
+			 nb};
+	if (p.list && p.in && p.seen && p.dirty && p.npred)
+		p.n = ir_order(ir, p.list);
+	if (p.n)
+		entry_values(ir, p.list, p.n, p.in, p.seen, p.npred);
+	return p;
+}
+
+int opt_swaps(struct ir *ir)
+{
+	struct pass p = pass_start(ir);
+	int done = p.n ? 0 : -1;
+	for (size_t i = 0; i < p.n; i++)
+		if (!p.dirty[p.list[i]->id])
+			done += swap_one(p.list[i], p.in[p.list[i]->id], p.npred, p.dirty);
+	pass_free(&p);
 	return done;
 }
 
@@ -202,26 +229,15 @@ static int hoist_one(struct ir *ir, struct ir_block *p, uint32_t *npred, uint32_
 
 int opt_hoists(struct ir *ir)
 {
-	size_t nb = ir->nblocks;
-	struct ir_block **list = malloc(nb * sizeof(*list));
-	const struct ir_val **in = calloc(nb, sizeof(*in));
-	unsigned char *seen = calloc(nb, 1), *dirty = calloc(nb, 1);
-	uint32_t *npred = calloc(nb, sizeof(*npred));
-	size_t n = list && in && seen && dirty && npred ? ir_order(ir, list) : 0;
-	int done = n ? 0 : -1;
-	if (n)
-		entry_values(ir, list, n, in, seen, npred);
-	for (size_t i = 0; i < n && done >= 0; i++) {
-		struct ir_block *p = list[i];
-		if (dirty[p->id] || p->op == IR_RET || in[p->id] == p->lhs)
+	struct pass p = pass_start(ir);
+	int done = p.n ? 0 : -1;
+	for (size_t i = 0; i < p.n && done >= 0; i++) {
+		struct ir_block *b = p.list[i];
+		if (p.dirty[b->id] || b->op == IR_RET || p.in[b->id] == b->lhs)
 			continue;
-		int r = hoist_one(ir, p, npred, (uint32_t)nb, dirty);
+		int r = hoist_one(ir, b, p.npred, (uint32_t)p.nb, p.dirty);
 		done = r < 0 ? -1 : done + r;
 	}
-	free(list);
-	free(in);
-	free(seen);
-	free(dirty);
-	free(npred);
+	pass_free(&p);
 	return done;
 }
