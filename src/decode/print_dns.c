@@ -158,6 +158,19 @@ static long labellen(const struct dns *d, long cp)
 	}
 }
 
+/* The label at *CP: its first byte into *I, its length into *L, and *CP
+ * past that byte; -1 when it is cut off or bad. */
+static int next_label(const struct dns *d, long *cp, unsigned *i, long *l)
+{
+	if (!have(d, *cp, 1))
+		return -1;
+	*i = u8(d, *cp);
+	if ((*l = labellen(d, *cp)) < 0)
+		return -1;
+	(*cp)++;
+	return 0;
+}
+
 /* fqdn_print: the name at CP, pointers relative to BP; the offset after
  * it where it is stored, NIL on truncation or a bad name. */
 static long fqdn(const struct dns *d, long cp, long bp)
@@ -191,12 +204,8 @@ static long fqdn(const struct dns *d, long cp, long bp)
 			}
 			max_off = off;
 			cp = bp + off;
-			if (!have(d, cp, 1))
+			if (next_label(d, &cp, &i, &l) < 0)
 				return NIL;
-			i = u8(d, cp);
-			if ((l = labellen(d, cp)) < 0)
-				return NIL;
-			cp++;
 			continue;
 		}
 		case 0x40:
@@ -223,12 +232,8 @@ static long fqdn(const struct dns *d, long cp, long bp)
 		if (names <= 255)
 			ob_chr(o, '.');
 		names++;
-		if (!have(d, cp, 1))
+		if (next_label(d, &cp, &i, &l) < 0)
 			return NIL;
-		i = u8(d, cp);
-		if ((l = labellen(d, cp)) < 0)
-			return NIL;
-		cp++;
 		if (!compress)
 			rp += l + 1;
 	}
