@@ -7,53 +7,23 @@
 
 #include "priv.h"
 
-struct bp {
-	struct decode_ctx *c;
-	struct cursor *cu;
-	jmp_buf out;
-};
-
-static unsigned g8(struct bp *b, uint32_t at)
-{
-	if (!cur_avail(b->cu, at, 1))
-		longjmp(b->out, 1);
-	return cur_u8(b->cu, at);
-}
-
-static unsigned g16(struct bp *b, uint32_t at)
-{
-	return g8(b, at) << 8 | g8(b, at + 1);
-}
-
-static uint32_t g32(struct bp *b, uint32_t at)
-{
-	return (uint32_t)g16(b, at) << 16 | g16(b, at + 2);
-}
-
-static void gip(struct bp *b, uint32_t at)
-{
-	uint8_t a[4] = {(uint8_t)g8(b, at), (uint8_t)g8(b, at + 1), (uint8_t)g8(b, at + 2),
-			(uint8_t)g8(b, at + 3)};
-	ob_ip4(&b->c->out, a);
-}
-
 /* nd_printn: 1 when the capture ended first. */
-static int printn(struct bp *b, uint32_t at, uint32_t n)
+static int printn(struct jread *b, uint32_t at, uint32_t n)
 {
 	for (; n > 0 && cur_avail(b->cu, at, 1); n--, at++) {
-		uint8_t ch = (uint8_t)g8(b, at);
+		uint8_t ch = (uint8_t)jr_u8(b, at);
 		ob_safe(&b->c->out, &ch, 1);
 	}
 	return n != 0;
 }
 
 /* nd_printztn: up to N bytes or a NUL; 0 when cut short. */
-static int printztn(struct bp *b, uint32_t at, uint32_t n)
+static int printztn(struct jread *b, uint32_t at, uint32_t n)
 {
 	for (;; at++, n--) {
 		if (!n || !cur_avail(b->cu, at, 1))
 			return 0;
-		uint8_t ch = (uint8_t)g8(b, at);
+		uint8_t ch = (uint8_t)jr_u8(b, at);
 		if (!ch)
 			return 1;
 		ob_safe(&b->c->out, &ch, 1);
@@ -201,18 +171,18 @@ static const char *dhcp_msg(unsigned v)
 }
 
 /* print_unknown_data's hex lines, each after PREFIX. */
-static void hex_lines(struct bp *b, uint32_t at, uint32_t n, const char *prefix)
+static void hex_lines(struct jread *b, uint32_t at, uint32_t n, const char *prefix)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		if (i % 16 == 0)
 			ob_fmt(&b->c->out, "%s0x%04x: ", prefix, i);
-		ob_fmt(&b->c->out, i % 2 ? "%02x" : " %02x", g8(b, at + i));
+		ob_fmt(&b->c->out, i % 2 ? "%02x" : " %02x", jr_u8(b, at + i));
 	}
 }
 
 /* The '$' tags; returns the bytes of the option left unread, or -1 when
  * the capture ended ( [|bootp] follows). */
-static long special(struct bp *b, unsigned tag, uint32_t at, uint32_t len)
+static long special(struct jread *b, unsigned tag, uint32_t at, uint32_t len)
 {
 	struct obuf *o = &b->c->out;
 	switch (tag) {
@@ -222,7 +192,7 @@ static long special(struct bp *b, unsigned tag, uint32_t at, uint32_t len)
 			ob_str(o, "[ERROR: length < 1 bytes]");
 			return len;
 		}
-		unsigned v = g8(b, at);
+		unsigned v = jr_u8(b, at);
 		static const char *const nbo[] = {NULL, "b-node", "p-node", NULL,    "m-node",
 						  NULL, NULL,	  NULL,	    "h-node"};
 		static const char *const oo[] = {NULL, "file", "sname", "file+sname"};
@@ -237,14 +207,14 @@ static long special(struct bp *b, unsigned tag, uint32_t at, uint32_t len)
 			ob_str(o, "[ERROR: length < 3 bytes]");
 			return 0;
 		}
-		unsigned f = g8(b, at);
+		unsigned f = jr_u8(b, at);
 		if (f & 0xf0)
 			ob_fmt(o, "[ERROR: MBZ nibble 0x%x != 0] ", (f & 0xf0) >> 4);
 		if (f & 0x0f)
 			ob_fmt(o, "[%s%s%s%s] ", f & 1 ? "S" : "", f & 2 ? "O" : "",
 			       f & 4 ? "E" : "", f & 8 ? "N" : "");
-		if (g8(b, at + 1) || g8(b, at + 2))
-			ob_fmt(o, "%u/%u ", g8(b, at + 1), g8(b, at + 2));
+		if (jr_u8(b, at + 1) || jr_u8(b, at + 2))
+			ob_fmt(o, "%u/%u ", jr_u8(b, at + 1), jr_u8(b, at + 2));
 		ob_chr(o, '"');
 		int t = printn(b, at + 3, len - 3);
 		ob_chr(o, '"');
@@ -255,7 +225,7 @@ static long special(struct bp *b, unsigned tag, uint32_t at, uint32_t len)
 			ob_str(o, "[ERROR: length < 1 bytes]");
 			return len;
 		}
-		unsigned type = g8(b, at);
+		unsigned type = jr_u8(b, at);
 		if (type == 0) {
 			ob_chr(o, '"');
 			int t = printn(b, at + 1, len - 1);
@@ -274,12 +244,12 @@ static long special(struct bp *b, unsigned tag, uint32_t at, uint32_t len)
 		else
 			ob_fmt(o, "hardware-type %u, ", type);
 		for (uint32_t i = 1; i < len; i++)
-			ob_fmt(o, i > 1 ? ":%02x" : "%02x", g8(b, at + i));
+			ob_fmt(o, i > 1 ? ":%02x" : "%02x", jr_u8(b, at + i));
 		return 0;
 	}
 	case 82:
 		while (len >= 2) {
-			unsigned sub = g8(b, at), sl = g8(b, at + 1);
+			unsigned sub = jr_u8(b, at), sl = jr_u8(b, at + 1);
 			const char *s = sub == 1   ? "Circuit-ID"
 					: sub == 2 ? "Remote-ID"
 					: sub == 6 ? "Subscriber-ID"
@@ -310,7 +280,7 @@ static long special(struct bp *b, unsigned tag, uint32_t at, uint32_t len)
 		for (int first = 1; len > 0; first = 0) {
 			if (!first)
 				ob_chr(o, ',');
-			unsigned w = g8(b, at++), sig = (w + 7) / 8;
+			unsigned w = jr_u8(b, at++), sig = (w + 7) / 8;
 			len--;
 			if (w > 32) {
 				ob_fmt(o, "[ERROR: Mask width (%u) > 32]", w);
@@ -326,13 +296,13 @@ static long special(struct bp *b, unsigned tag, uint32_t at, uint32_t len)
 				ob_str(o, "default");
 			else {
 				for (unsigned i = 0; i < sig; i++)
-					ob_fmt(o, i ? ".%u" : "%u", g8(b, at++));
+					ob_fmt(o, i ? ".%u" : "%u", jr_u8(b, at++));
 				for (unsigned i = sig; i < 4; i++)
 					ob_str(o, ".0");
 				ob_fmt(o, "/%u", w);
 			}
 			ob_chr(o, ':');
-			gip(b, at);
+			jr_ip4(b, at);
 			ob_chr(o, ')');
 			at += 4;
 			len -= sig + 4;
@@ -345,7 +315,7 @@ static long special(struct bp *b, unsigned tag, uint32_t at, uint32_t len)
 			return 0;
 		}
 		for (unsigned n = 1; len > 0; n++) {
-			unsigned sl = g8(b, at++);
+			unsigned sl = jr_u8(b, at++);
 			len--;
 			ob_fmt(o, "\n\t      instance#%u: ", n);
 			if (sl == 0) {
@@ -372,7 +342,7 @@ static long special(struct bp *b, unsigned tag, uint32_t at, uint32_t len)
 }
 
 /* The data of option TAG, LEN bytes at AT, in format FMT; as special(). */
-static long data(struct bp *b, unsigned tag, char fmt, uint32_t at, uint32_t len)
+static long data(struct jread *b, unsigned tag, char fmt, uint32_t at, uint32_t len)
 {
 	struct obuf *o = &b->c->out;
 	int first = 1;
@@ -392,11 +362,11 @@ static long data(struct bp *b, unsigned tag, char fmt, uint32_t at, uint32_t len
 			if (!first)
 				ob_chr(o, ',');
 			if (fmt == 'i')
-				gip(b, at);
+				jr_ip4(b, at);
 			else if (fmt == 'L')
-				ob_fmt(o, "%d", (int32_t)g32(b, at));
+				ob_fmt(o, "%d", (int32_t)jr_u32(b, at));
 			else
-				ob_fmt(o, "%u", g32(b, at));
+				ob_fmt(o, "%u", jr_u32(b, at));
 		}
 		return len;
 	case 'p':
@@ -404,19 +374,19 @@ static long data(struct bp *b, unsigned tag, char fmt, uint32_t at, uint32_t len
 			if (!first)
 				ob_chr(o, ',');
 			ob_chr(o, '(');
-			gip(b, at);
+			jr_ip4(b, at);
 			ob_chr(o, ':');
-			gip(b, at + 4);
+			jr_ip4(b, at + 4);
 			ob_chr(o, ')');
 		}
 		return len;
 	case 's':
 		for (; len >= 2; len -= 2, at += 2, first = 0)
-			ob_fmt(o, first ? "%u" : ",%u", g16(b, at));
+			ob_fmt(o, first ? "%u" : ",%u", jr_u16(b, at));
 		return len;
 	case 'B':
 		for (; len > 0; len--, at++, first = 0) {
-			unsigned v = g8(b, at);
+			unsigned v = jr_u8(b, at);
 			if (!first)
 				ob_chr(o, ',');
 			if (v < 2)
@@ -428,21 +398,21 @@ static long data(struct bp *b, unsigned tag, char fmt, uint32_t at, uint32_t len
 	case '$': return special(b, tag, at, len);
 	default:
 		for (; len > 0; len--, at++, first = 0)
-			ob_fmt(o, first ? "%u" : fmt == 'x' ? ":%02x" : ".%u", g8(b, at));
+			ob_fmt(o, first ? "%u" : fmt == 'x' ? ":%02x" : ".%u", jr_u8(b, at));
 		return 0;
 	}
 }
 
 /* rfc1048_print: the options after the magic cookie at AT; 0 when they
  * ran past the capture (the caller marks it). */
-static int rfc1048(struct bp *b, uint32_t at)
+static int rfc1048(struct jread *b, uint32_t at)
 {
 	struct obuf *o = &b->c->out;
 	int v = b->c->o.verbose;
-	ob_fmt(o, "\n\t  Vendor-rfc1048 Extensions\n\t    Magic Cookie 0x%08x", g32(b, at));
+	ob_fmt(o, "\n\t  Vendor-rfc1048 Extensions\n\t    Magic Cookie 0x%08x", jr_u32(b, at));
 	at += 4;
 	while (cur_avail(b->cu, at, 1)) {
-		unsigned tag = g8(b, at++), len = 0;
+		unsigned tag = jr_u8(b, at++), len = 0;
 		if ((tag == 0 || tag == 255) && v < 3) {
 			if (tag == 255)
 				return 1;
@@ -450,11 +420,11 @@ static int rfc1048(struct bp *b, uint32_t at)
 		}
 		const char *name = tag_or_unknown(tag);
 		if (tag != 0 && tag != 255)
-			len = g8(b, at++);
+			len = jr_u8(b, at++);
 		ob_fmt(o, "\n\t    %s (%u), length %u%s", name + 1, tag, len, len ? ": " : "");
 		if (tag == 0 && v > 2) {
 			unsigned n = 1;
-			for (; cur_avail(b->cu, at, 1) && g8(b, at) == 0; at++)
+			for (; cur_avail(b->cu, at, 1) && jr_u8(b, at) == 0; at++)
 				n++;
 			if (n > 1)
 				ob_fmt(o, ", occurs %u", n);
@@ -462,17 +432,17 @@ static int rfc1048(struct bp *b, uint32_t at)
 		if (!cur_avail(b->cu, at, len))
 			return 0;
 		if (tag == 53 && len == 1) {
-			const char *s = dhcp_msg(g8(b, at));
+			const char *s = dhcp_msg(jr_u8(b, at));
 			if (s)
 				ob_str(o, s);
 			else
-				ob_fmt(o, "Unknown (%u)", g8(b, at));
+				ob_fmt(o, "Unknown (%u)", jr_u8(b, at));
 			at++;
 			continue;
 		}
 		if (tag == 55) {
 			for (unsigned i = 0; i < len; i++) {
-				unsigned in = g8(b, at + i);
+				unsigned in = jr_u8(b, at + i);
 				ob_str(o, i % 4 ? ", " : "\n\t      ");
 				ob_fmt(o, "%s (%u)", tag_or_unknown(in) + 1, in);
 			}
@@ -490,26 +460,26 @@ static int rfc1048(struct bp *b, uint32_t at)
 }
 
 /* cmu_print: the CMU vendor area at AT. */
-static int cmu(struct bp *b, uint32_t at)
+static int cmu(struct jread *b, uint32_t at)
 {
 	static const char *const names[] = {"DG", "SM", "NS1", "NS2", "IEN1", "IEN2", "TS1", "TS2"};
 	static const uint32_t off[] = {12, 8, 16, 20, 24, 28, 32, 36};
 	ob_str(&b->c->out, " vend-cmu");
 	if (!cur_avail(b->cu, at + 4, 4))
 		return 0;
-	unsigned fl = g8(b, at + 4);
+	unsigned fl = jr_u8(b, at + 4);
 	if (fl & ~1u)
 		ob_fmt(&b->c->out, " F:0x%x", fl);
 	for (int i = 0; i < 8; i++)
-		if (g32(b, at + off[i])) {
+		if (jr_u32(b, at + off[i])) {
 			ob_fmt(&b->c->out, " %s:", i == 1 && !(fl & 1) ? "SM*" : names[i]);
-			gip(b, at + off[i]);
+			jr_ip4(b, at + off[i]);
 		}
 	return 1;
 }
 
 /* -v's fields after the summary line; 0 on truncation. */
-static int verbose(struct bp *b, unsigned htype, unsigned hlen)
+static int verbose(struct jread *b, unsigned htype, unsigned hlen)
 {
 	struct obuf *o = &b->c->out;
 	if (!cur_avail(b->cu, 8, 2))
@@ -518,33 +488,33 @@ static int verbose(struct bp *b, unsigned htype, unsigned hlen)
 		ob_fmt(o, ", htype %u", htype);
 	if (htype != 1 || hlen != 6)
 		ob_fmt(o, ", hlen %u", hlen);
-	if (g8(b, 3))
-		ob_fmt(o, ", hops %u", g8(b, 3));
-	if (g32(b, 4))
-		ob_fmt(o, ", xid 0x%x", g32(b, 4));
-	if (g16(b, 8))
-		ob_fmt(o, ", secs %u", g16(b, 8));
-	unsigned fl = g16(b, 10);
+	if (jr_u8(b, 3))
+		ob_fmt(o, ", hops %u", jr_u8(b, 3));
+	if (jr_u32(b, 4))
+		ob_fmt(o, ", xid 0x%x", jr_u32(b, 4));
+	if (jr_u16(b, 8))
+		ob_fmt(o, ", secs %u", jr_u16(b, 8));
+	unsigned fl = jr_u16(b, 10);
 	ob_fmt(o, ", Flags [%s]", fl & 0x8000 ? "Broadcast" : "none");
 	if (b->c->o.verbose > 1)
 		ob_fmt(o, " (0x%04x)", fl);
 	static const char *const ips[] = {"Client-IP", "Your-IP", "Server-IP", "Gateway-IP"};
 	for (uint32_t i = 0; i < 4; i++)
-		if (g32(b, 12 + 4 * i)) {
+		if (jr_u32(b, 12 + 4 * i)) {
 			ob_fmt(o, "\n\t  %s ", ips[i]);
-			gip(b, 12 + 4 * i);
+			jr_ip4(b, 12 + 4 * i);
 		}
 	if (htype == 1 && hlen == 6) {
 		uint8_t a[6];
 		for (uint32_t i = 0; i < 6; i++)
-			a[i] = (uint8_t)g8(b, 28 + i);
+			a[i] = (uint8_t)jr_u8(b, 28 + i);
 		ob_str(o, "\n\t  Client-Ethernet-Address ");
 		ob_mac(o, a);
 	}
 	static const char *const strs[] = {"sname", "file"};
 	static const uint32_t off[] = {44, 108}, size[] = {64, 128};
 	for (int i = 0; i < 2; i++)
-		if (g8(b, off[i])) {
+		if (jr_u8(b, off[i])) {
 			ob_fmt(o, "\n\t  %s \"", strs[i]);
 			int ok = printztn(b, off[i], size[i]);
 			ob_chr(o, '"');
@@ -553,7 +523,7 @@ static int verbose(struct bp *b, unsigned htype, unsigned hlen)
 		}
 	if (!cur_avail(b->cu, 236, 4))
 		return 0;
-	uint32_t magic = g32(b, 236);
+	uint32_t magic = jr_u32(b, 236);
 	if (magic == 0x63825363)
 		return rfc1048(b, 236);
 	if (magic == 0x434d5500)
@@ -568,7 +538,7 @@ void print_bootp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 	layer(c, "bootp");
 	if (c->o.verbose)
 		layer(c, "bootp-v");
-	struct bp b;
+	struct jread b;
 	b.c = c;
 	b.cu = cu;
 	if (setjmp(b.out)) {
@@ -576,16 +546,16 @@ void print_bootp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		return;
 	}
 	ob_str(&c->out, "BOOTP/DHCP, ");
-	unsigned op = g8(&b, 0);
+	unsigned op = jr_u8(&b, 0);
 	if (op == 1 || op == 2)
 		ob_str(&c->out, op == 1 ? "Request" : "Reply");
 	else
 		ob_fmt(&c->out, "unknown (0x%02x)", op);
-	unsigned htype = g8(&b, 1), hlen = g8(&b, 2);
+	unsigned htype = jr_u8(&b, 1), hlen = jr_u8(&b, 2);
 	if (htype == 1 && hlen == 6 && op == 1) {
 		uint8_t a[6];
 		for (uint32_t i = 0; i < 6; i++)
-			a[i] = (uint8_t)g8(&b, 28 + i);
+			a[i] = (uint8_t)jr_u8(&b, 28 + i);
 		ob_str(&c->out, " from ");
 		ob_mac(&c->out, a);
 	}

@@ -9,29 +9,6 @@
 
 #include "priv.h"
 
-struct llc {
-	struct decode_ctx *c;
-	struct cursor *cu;
-	jmp_buf out;
-};
-
-static unsigned g8(struct llc *l, uint32_t at)
-{
-	if (!cur_avail(l->cu, at, 1))
-		longjmp(l->out, 1);
-	return cur_u8(l->cu, at);
-}
-
-static unsigned g16(struct llc *l, uint32_t at)
-{
-	return g8(l, at) << 8 | g8(l, at + 1);
-}
-
-static uint32_t g32(struct llc *l, uint32_t at)
-{
-	return (uint32_t)g16(l, at) << 16 | g16(l, at + 2);
-}
-
 static const char *sap_name(unsigned s)
 {
 	switch (s) {
@@ -54,14 +31,14 @@ static const char *sap_name(unsigned s)
 	}
 }
 
-static void bridge_id(struct llc *l, uint32_t at)
+static void bridge_id(struct jread *l, uint32_t at)
 {
-	ob_fmt(&l->c->out, "%02x%02x.", g8(l, at), g8(l, at + 1));
+	ob_fmt(&l->c->out, "%02x%02x.", jr_u8(l, at), jr_u8(l, at + 1));
 	for (uint32_t i = 2; i < 8; i++)
-		ob_fmt(&l->c->out, i > 2 ? ":%02x" : "%02x", g8(l, at + i));
+		ob_fmt(&l->c->out, i > 2 ? ":%02x" : "%02x", jr_u8(l, at + i));
 }
 
-static void stp_flags(struct llc *l, unsigned f)
+static void stp_flags(struct jread *l, unsigned f)
 {
 	static const char *const n[] = {
 		"Topology change", "Proposal", NULL,	    NULL,
@@ -82,48 +59,48 @@ static const char *port_role(unsigned f)
 	return r[(f & 0x0c) >> 2];
 }
 
-static void stp_times(struct llc *l, uint32_t at)
+static void stp_times(struct jread *l, uint32_t at)
 {
 	ob_fmt(&l->c->out,
 	       "\n\tmessage-age %.2fs, max-age %.2fs, hello-time %.2fs, forwarding-delay %.2fs",
-	       (double)((float)g16(l, at) / 256), (double)((float)g16(l, at + 2) / 256),
-	       (double)((float)g16(l, at + 4) / 256), (double)((float)g16(l, at + 6) / 256));
+	       (double)((float)jr_u16(l, at) / 256), (double)((float)jr_u16(l, at + 2) / 256),
+	       (double)((float)jr_u16(l, at + 4) / 256), (double)((float)jr_u16(l, at + 6) / 256));
 }
 
 /* nd_printjnp: up to N bytes, to a NUL. */
-static void printjnp(struct llc *l, uint32_t at, uint32_t n)
+static void printjnp(struct jread *l, uint32_t at, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		uint8_t ch = (uint8_t)g8(l, at + i);
+		uint8_t ch = (uint8_t)jr_u8(l, at + i);
 		if (!ch)
 			return;
 		ob_safe(&l->c->out, &ch, 1);
 	}
 }
 
-static void stp_config(struct llc *l, uint32_t len)
+static void stp_config(struct jread *l, uint32_t len)
 {
 	struct obuf *o = &l->c->out;
-	unsigned f = g8(l, 4);
+	unsigned f = jr_u8(l, 4);
 	ob_str(o, ", Flags [");
 	stp_flags(l, f);
 	ob_str(o, "], bridge-id ");
 	bridge_id(l, 17);
-	ob_fmt(o, ".%04x, length %u", g16(l, 25), len);
+	ob_fmt(o, ".%04x, length %u", jr_u16(l, 25), len);
 	if (!l->c->o.verbose)
 		return;
 	stp_times(l, 27);
 	ob_str(o, "\n\troot-id ");
 	bridge_id(l, 5);
-	ob_fmt(o, ", root-pathcost %u", g32(l, 13));
-	if (g8(l, 2) == 2)
+	ob_fmt(o, ", root-pathcost %u", jr_u32(l, 13));
+	if (jr_u8(l, 2) == 2)
 		ob_fmt(o, ", port-role %s", port_role(f));
 }
 
-static void stp_mstp(struct llc *l, uint32_t len)
+static void stp_mstp(struct jread *l, uint32_t len)
 {
 	struct obuf *o = &l->c->out;
-	unsigned f = g8(l, 4);
+	unsigned f = jr_u8(l, 4);
 	ob_str(o, ", CIST Flags [");
 	stp_flags(l, f);
 	ob_fmt(o, "], length %u", len);
@@ -131,69 +108,70 @@ static void stp_mstp(struct llc *l, uint32_t len)
 		return;
 	ob_fmt(o, "\n\tport-role %s, CIST root-id ", port_role(f));
 	bridge_id(l, 5);
-	ob_fmt(o, ", CIST ext-pathcost %u\n\tCIST regional-root-id ", g32(l, 13));
+	ob_fmt(o, ", CIST ext-pathcost %u\n\tCIST regional-root-id ", jr_u32(l, 13));
 	bridge_id(l, 17);
-	ob_fmt(o, ", CIST port-id %04x,", g16(l, 25));
+	ob_fmt(o, ", CIST port-id %04x,", jr_u16(l, 25));
 	stp_times(l, 27);
-	ob_fmt(o, "\n\tv3len %u, MCID Name ", g16(l, 36));
+	ob_fmt(o, "\n\tv3len %u, MCID Name ", jr_u16(l, 36));
 	printjnp(l, 39, 32);
-	ob_fmt(o, ", rev %u,\n\t\tdigest %08x%08x%08x%08x, ", g16(l, 71), g32(l, 73), g32(l, 77),
-	       g32(l, 81), g32(l, 85));
-	ob_fmt(o, "CIST int-root-pathcost %u,\n\tCIST bridge-id ", g32(l, 89));
+	ob_fmt(o, ", rev %u,\n\t\tdigest %08x%08x%08x%08x, ", jr_u16(l, 71), jr_u32(l, 73),
+	       jr_u32(l, 77), jr_u32(l, 81), jr_u32(l, 85));
+	ob_fmt(o, "CIST int-root-pathcost %u,\n\tCIST bridge-id ", jr_u32(l, 89));
 	bridge_id(l, 93);
-	ob_fmt(o, ", CIST remaining-hops %u", g8(l, 101));
-	unsigned v3 = g16(l, 36);
+	ob_fmt(o, ", CIST remaining-hops %u", jr_u8(l, 101));
+	unsigned v3 = jr_u16(l, 36);
 	if (v3 <= 64)
 		return;
 	for (uint32_t n = (v3 - 64) & 0xffff, at = 102; n >= 16; n -= 16, at += 16) {
-		unsigned mf = g8(l, at);
-		ob_fmt(o, "\n\tMSTI %u, Flags [", g16(l, at + 1) & 0x0fff);
+		unsigned mf = jr_u8(l, at);
+		ob_fmt(o, "\n\tMSTI %u, Flags [", jr_u16(l, at + 1) & 0x0fff);
 		stp_flags(l, mf);
 		ob_fmt(o, "], port-role %s\n\t\tMSTI regional-root-id ", port_role(mf));
 		bridge_id(l, at + 1);
 		ob_fmt(o, ", pathcost %u\n\t\tMSTI bridge-prio %u, port-prio %u, hops %u",
-		       g32(l, at + 9), g8(l, at + 13) >> 4, g8(l, at + 14) >> 4, g8(l, at + 15));
+		       jr_u32(l, at + 9), jr_u8(l, at + 13) >> 4, jr_u8(l, at + 14) >> 4,
+		       jr_u8(l, at + 15));
 	}
 }
 
-static void stp_spb(struct llc *l, uint32_t off)
+static void stp_spb(struct jread *l, uint32_t off)
 {
 	struct obuf *o = &l->c->out;
 	if (!l->c->o.verbose)
 		return;
-	ob_fmt(o, "\n\tv4len %u, AUXMCID Name ", g16(l, off));
+	ob_fmt(o, "\n\tv4len %u, AUXMCID Name ", jr_u16(l, off));
 	printjnp(l, off + 3, 32);
-	ob_fmt(o, ", Rev %u,\n\t\tdigest %08x%08x%08x%08x", g16(l, off + 35), g32(l, off + 37),
-	       g32(l, off + 41), g32(l, off + 45), g32(l, off + 49));
-	unsigned a = g8(l, off + 53), fm = g8(l, off + 55), cv = g8(l, off + 56);
+	ob_fmt(o, ", Rev %u,\n\t\tdigest %08x%08x%08x%08x", jr_u16(l, off + 35),
+	       jr_u32(l, off + 37), jr_u32(l, off + 41), jr_u32(l, off + 45), jr_u32(l, off + 49));
+	unsigned a = jr_u8(l, off + 53), fm = jr_u8(l, off + 55), cv = jr_u8(l, off + 56);
 	ob_fmt(o,
 	       "\n\tAgreement num %u, Discarded Agreement num %u, Agreement valid-flag %u,\n\t"
 	       "Restricted role-flag: %u, Format id %u cap %u, Convention id %u cap %u,\n\t"
 	       "Edge count %u, Agreement digest %08x%08x%08x%08x%08x",
 	       a >> 6, a >> 4 & 3, a >> 3 & 1, a >> 2 & 1, fm >> 4, fm, cv >> 4, cv,
-	       g16(l, off + 57), g32(l, off + 67), g32(l, off + 71), g32(l, off + 75),
-	       g32(l, off + 79), g32(l, off + 83));
+	       jr_u16(l, off + 57), jr_u32(l, off + 67), jr_u32(l, off + 71), jr_u32(l, off + 75),
+	       jr_u32(l, off + 79), jr_u32(l, off + 83));
 }
 
 /* stp_print: a BPDU of LEN bytes at the start of L's cursor. */
-static void stp(struct llc *l, uint32_t len)
+static void stp(struct jread *l, uint32_t len)
 {
 	struct obuf *o = &l->c->out;
 	layer(l->c, "stp");
 	if (len < 4)
 		goto invalid;
-	if (g16(l, 0)) {
+	if (jr_u16(l, 0)) {
 		ob_fmt(o, "unknown STP version, length %u", len);
 		return;
 	}
 	static const char *const vers[] = {"802.1d", NULL, "802.1w", "802.1s", "802.1aq"};
-	unsigned v = g8(l, 2), type;
+	unsigned v = jr_u8(l, 2), type;
 	if (v > 4 || v == 1) {
 		ob_fmt(o, "STP Unknown STP protocol (0x%02x)", v);
 		return;
 	}
 	ob_fmt(o, "STP %s", vers[v]);
-	type = g8(l, 3);
+	type = jr_u8(l, 3);
 	if (type == 0 || type == 2 || type == 0x80)
 		ob_fmt(o, ", %s",
 		       type == 0   ? "Config"
@@ -210,14 +188,14 @@ static void stp(struct llc *l, uint32_t len)
 			goto invalid;
 		stp_config(l, len);
 	} else if (type == 2 && v >= 3) {
-		if (len < 102 || g8(l, 35) != 0)
+		if (len < 102 || jr_u8(l, 35) != 0)
 			goto invalid;
-		uint32_t mlen = g16(l, 36) + 2u;
+		uint32_t mlen = jr_u16(l, 36) + 2u;
 		if (len < 36 + mlen)
 			goto invalid;
 		stp_mstp(l, len);
 		if (v == 4) {
-			uint32_t slen = g16(l, 36 + mlen) + 2u;
+			uint32_t slen = jr_u16(l, 36 + mlen) + 2u;
 			if (len < 36 + mlen + slen || slen < 87)
 				goto invalid;
 			stp_spb(l, 36 + mlen);
@@ -230,7 +208,7 @@ invalid:
 
 static void stp_at(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 {
-	struct llc s;
+	struct jread s;
 	s.c = c;
 	s.cu = cu;
 	if (setjmp(s.out))
@@ -299,7 +277,7 @@ const char *oui_name(uint32_t oui)
 }
 
 /* snap_print after the LLC header: 1 when it printed the payload. */
-static int snap(struct llc *l, uint32_t len)
+static int snap(struct jread *l, uint32_t len)
 {
 	struct decode_ctx *c = l->c;
 	struct obuf *o = &c->out;
@@ -482,7 +460,7 @@ void print_llc(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		c->llc_len = need + (ssap == 0xaa && dsap == 0xaa && ctl == 0x03 ? 5 : 0);
 	if (ssap == dsap && ctl == 0x03) {
 		if (dsap == 0xaa) {
-			if (!snap(&(struct llc){.c = c, .cu = &p}, pl))
+			if (!snap(&(struct jread){.c = c, .cu = &p}, pl))
 				print_unknown_hex(c, cu);
 			return;
 		}

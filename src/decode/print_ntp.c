@@ -8,42 +8,15 @@
 
 #include "priv.h"
 
-struct ntp {
-	struct decode_ctx *c;
-	struct cursor *cu;
-	jmp_buf out;
-};
-
-static uint32_t g32(struct ntp *n, uint32_t at)
-{
-	if (!cur_avail(n->cu, at, 4))
-		longjmp(n->out, 1);
-	return cur_u32(n->cu, at);
-}
-
-static unsigned g16(struct ntp *n, uint32_t at)
-{
-	if (!cur_avail(n->cu, at, 2))
-		longjmp(n->out, 1);
-	return cur_u16(n->cu, at);
-}
-
-static unsigned g8(struct ntp *n, uint32_t at)
-{
-	if (!cur_avail(n->cu, at, 1))
-		longjmp(n->out, 1);
-	return cur_u8(n->cu, at);
-}
-
 static uint32_t frac9(uint32_t uf)
 {
 	return (uint32_t)((double)uf / 4294967296.0 * 1000000000.0);
 }
 
 /* p_ntp_time: seconds.nanoseconds and the UTC date. */
-static void ntp_time(struct ntp *n, uint32_t at)
+static void ntp_time(struct jread *n, uint32_t at)
 {
-	uint32_t i = g32(n, at), uf = g32(n, at + 4);
+	uint32_t i = jr_u32(n, at), uf = jr_u32(n, at + 4);
 	ob_fmt(&n->c->out, "%u.%09u", i, frac9(uf));
 	if (!i)
 		return;
@@ -59,9 +32,10 @@ static void ntp_time(struct ntp *n, uint32_t at)
 }
 
 /* p_ntp_delta: the timestamp at AT less the one at O. */
-static void ntp_delta(struct ntp *n, uint32_t o, uint32_t at)
+static void ntp_delta(struct jread *n, uint32_t o, uint32_t at)
 {
-	uint32_t u = g32(n, at), ou = g32(n, o), uf = g32(n, at + 4), ouf = g32(n, o + 4), i, f;
+	uint32_t u = jr_u32(n, at), ou = jr_u32(n, o), uf = jr_u32(n, at + 4),
+		 ouf = jr_u32(n, o + 4), i, f;
 	int neg;
 	if (ou == 0 && ouf == 0) {
 		ntp_time(n, at);
@@ -83,27 +57,27 @@ static void ntp_delta(struct ntp *n, uint32_t o, uint32_t at)
 	ob_fmt(&n->c->out, "%s%u.%09u", neg ? "-" : "+", i, frac9(f));
 }
 
-static void sfix(struct ntp *n, uint32_t at)
+static void sfix(struct jread *n, uint32_t at)
 {
-	int i = (int)g16(n, at), f = (int)g16(n, at + 2);
+	int i = (int)jr_u16(n, at), f = (int)jr_u16(n, at + 2);
 	ob_fmt(&n->c->out, "%d.%06d", i, (int)(f / 65536.0 * 1000000.0));
 }
 
 /* ntp_time_print; 0 on truncation found by a length check. */
-static int time_msg(struct ntp *n, uint32_t len)
+static int time_msg(struct jread *n, uint32_t len)
 {
 	struct obuf *o = &n->c->out;
 	if (len < 48) {
 		ob_str(o, " (invalid)");
 		return cur_avail(n->cu, 0, len);
 	}
-	unsigned st = g8(n, 1);
+	unsigned st = jr_u8(n, 1);
 	ob_fmt(o, ", Stratum %u (%s)", st,
 	       st == 0	  ? "unspecified"
 	       : st == 1  ? "primary reference"
 	       : st <= 15 ? "secondary reference"
 			  : "reserved");
-	int poll = (int8_t)g8(n, 2);
+	int poll = (int8_t)jr_u8(n, 2);
 	ob_fmt(o, ", poll %d", poll);
 	if (poll > -32 && poll < 32) {
 		if (poll >= 0)
@@ -111,7 +85,7 @@ static int time_msg(struct ntp *n, uint32_t len)
 		else
 			ob_fmt(o, " (1/%us)", 1U << -poll);
 	}
-	ob_fmt(o, ", precision %d", (int8_t)g8(n, 3));
+	ob_fmt(o, ", precision %d", (int8_t)jr_u8(n, 3));
 	static const char *const lbl[] = {"\n\tRoot Delay: ", ", Root dispersion: "};
 	for (uint32_t k = 0; k < 2; k++) {
 		if (!cur_avail(n->cu, 4 + 4 * k, 4))
@@ -126,7 +100,7 @@ static int time_msg(struct ntp *n, uint32_t len)
 		ob_str(o, "(unspec)");
 	else if (st == 1) {
 		for (uint32_t k = 12; k < 16; k++) {
-			uint8_t ch = (uint8_t)g8(n, k);
+			uint8_t ch = (uint8_t)jr_u8(n, k);
 			ob_safe(o, &ch, 1);
 		}
 	} else if (st == 62 || st == 63) {
@@ -136,7 +110,7 @@ static int time_msg(struct ntp *n, uint32_t len)
 		ob_str(o, st == 62 ? " INFO_QUERY" : " INFO_REPLY");
 		return 1;
 	} else
-		ob_fmt(o, "0x%08x", g32(n, 12));
+		ob_fmt(o, "0x%08x", jr_u32(n, 12));
 	static const char *const ts[] = {"Reference Timestamp:  ", "Originator Timestamp: ",
 					 "Receive Timestamp:    ", "Transmit Timestamp:   "};
 	for (uint32_t k = 0; k < 4; k++) {
@@ -150,13 +124,13 @@ static int time_msg(struct ntp *n, uint32_t len)
 	ob_str(o, "\n\t    Originator - Transmit Timestamp: ");
 	ntp_delta(n, 24, 40);
 	if (len == 52 || len == 68 || len == 72) {
-		ob_fmt(o, "\n\tKey id: %u", g32(n, 48));
+		ob_fmt(o, "\n\tKey id: %u", jr_u32(n, 48));
 		if (len > 52) {
 			if (!cur_avail(n->cu, 52, len - 52))
 				return 0;
 			ob_str(o, "\n\tAuthentication: ");
 			for (uint32_t k = 52; k < len; k += 4)
-				ob_fmt(o, "%08x", g32(n, k));
+				ob_fmt(o, "%08x", jr_u32(n, k));
 		}
 	} else if (len > 48)
 		ob_fmt(o, "\n\t(%u more bytes after the header)", len - 48);
@@ -164,25 +138,25 @@ static int time_msg(struct ntp *n, uint32_t len)
 }
 
 /* ntp_control_print. */
-static int control_msg(struct ntp *n, uint32_t len)
+static int control_msg(struct jread *n, uint32_t len)
 {
 	struct obuf *o = &n->c->out;
 	if (len < 12) {
 		ob_str(o, " (invalid)");
 		return cur_avail(n->cu, 0, len);
 	}
-	unsigned ctl = g8(n, 1);
+	unsigned ctl = jr_u8(n, 1);
 	ob_fmt(o, ", %s, %s, %s, OpCode=%u\n", ctl & 0x80 ? "Response" : "Request",
 	       ctl & 0x40 ? "Error" : "OK", ctl & 0x20 ? "More" : "Last", ctl & 0x1f);
-	ob_fmt(o, "\tSequence=%u", g16(n, 2));
-	unsigned st = g16(n, 4);
+	ob_fmt(o, "\tSequence=%u", jr_u16(n, 2));
+	unsigned st = jr_u16(n, 4);
 	if (st)
 		ob_fmt(o, ", Status=%#x", st);
 	else
 		ob_str(o, ", Status=0");
-	ob_fmt(o, ", Assoc.=%u", g16(n, 6));
-	ob_fmt(o, ", Offset=%u", g16(n, 8));
-	unsigned count = g16(n, 10);
+	ob_fmt(o, ", Assoc.=%u", jr_u16(n, 6));
+	ob_fmt(o, ", Offset=%u", jr_u16(n, 8));
+	unsigned count = jr_u16(n, 10);
 	ob_fmt(o, ", Count=%u", count);
 	if (12 + count > len) {
 		ob_str(o, " (invalid)");
@@ -203,14 +177,14 @@ void print_ntp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		"Server",      "Broadcast",	   "Control Message",	"Reserved"};
 	static const char *const leap[] = {"", "+1s", "-1s", "clock unsynchronized"};
 	layer(c, "ntp");
-	struct ntp n;
+	struct jread n;
 	n.c = c;
 	n.cu = cu;
 	if (setjmp(n.out)) {
 		trunc_whole(c, "ntp");
 		return;
 	}
-	unsigned st = g8(&n, 0), m = st & 7;
+	unsigned st = jr_u8(&n, 0), m = st & 7;
 	if (m == 6 || m == 7)
 		layer(c, "ntp-other");
 	ob_fmt(&c->out, "NTPv%u, %s, length %u", (st >> 3) & 7, modes[m], len);

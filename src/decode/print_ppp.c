@@ -7,38 +7,8 @@
 
 #include "priv.h"
 
-struct ppp {
-	struct decode_ctx *c;
-	struct cursor *cu;
-	jmp_buf out;
-};
-
-static unsigned g8(struct ppp *p, uint32_t at)
-{
-	if (!cur_avail(p->cu, at, 1))
-		longjmp(p->out, 1);
-	return cur_u8(p->cu, at);
-}
-
-static unsigned g16(struct ppp *p, uint32_t at)
-{
-	return g8(p, at) << 8 | g8(p, at + 1);
-}
-
-static uint32_t g32(struct ppp *p, uint32_t at)
-{
-	return (uint32_t)g16(p, at) << 16 | g16(p, at + 2);
-}
-
-static void gip(struct ppp *p, uint32_t at)
-{
-	uint8_t a[4] = {(uint8_t)g8(p, at), (uint8_t)g8(p, at + 1), (uint8_t)g8(p, at + 2),
-			(uint8_t)g8(p, at + 3)};
-	ob_ip4(&p->c->out, a);
-}
-
 /* print_unknown_data: hex lines after PREFIX, clipped to the capture. */
-static void hex(struct ppp *p, uint32_t at, uint32_t n, const char *prefix)
+static void hex(struct jread *p, uint32_t at, uint32_t n, const char *prefix)
 {
 	for (uint32_t i = 0; i < n && cur_avail(p->cu, at + i, 1); i++) {
 		if (i % 16 == 0)
@@ -105,13 +75,13 @@ static const char *const lcp_opts[] = {"Vend-Ext",
 				       "PPP-Muxing"};
 
 /* " (length bogus, should be OP N)"; returns RET. */
-static uint32_t bogus(struct ppp *p, const char *op, unsigned n, uint32_t ret)
+static uint32_t bogus(struct jread *p, const char *op, unsigned n, uint32_t ret)
 {
 	ob_fmt(&p->c->out, " (length bogus, should be %s %u)", op, n);
 	return ret;
 }
 
-static uint32_t lcp_opt(struct ppp *p, uint32_t at, uint32_t length)
+static uint32_t lcp_opt(struct jread *p, uint32_t at, uint32_t length)
 {
 	struct obuf *o = &p->c->out;
 	if (length < 2)
@@ -120,7 +90,7 @@ static uint32_t lcp_opt(struct ppp *p, uint32_t at, uint32_t length)
 		trunc_mark(p->c, "lcp");
 		return 0;
 	}
-	unsigned opt = g8(p, at), len = g8(p, at + 1);
+	unsigned opt = jr_u8(p, at), len = jr_u8(p, at + 1);
 	if (length < len)
 		return 0;
 	if (opt >= sizeof(lcp_opts) / sizeof(lcp_opts[0])) {
@@ -136,7 +106,7 @@ static uint32_t lcp_opt(struct ppp *p, uint32_t at, uint32_t length)
 	case 0: {
 		if (len < 6)
 			return bogus(p, ">=", 6, len);
-		uint32_t oui = (uint32_t)g16(p, at + 2) << 8 | g8(p, at + 4);
+		uint32_t oui = (uint32_t)jr_u16(p, at + 2) << 8 | jr_u8(p, at + 4);
 		ob_fmt(o, ": Vendor: %s (%u)", oui_name(oui), oui);
 		break;
 	}
@@ -144,21 +114,21 @@ static uint32_t lcp_opt(struct ppp *p, uint32_t at, uint32_t length)
 	case 17:
 		if (len != 4)
 			return bogus(p, "=", 4, opt == 1 ? len : 0);
-		ob_fmt(o, ": %u", g16(p, at + 2));
+		ob_fmt(o, ": %u", jr_u16(p, at + 2));
 		break;
 	case 2:
 		if (len != 6)
 			return bogus(p, "=", 6, len);
-		ob_fmt(o, ": 0x%08x", g32(p, at + 2));
+		ob_fmt(o, ": 0x%08x", jr_u32(p, at + 2));
 		break;
 	case 3: {
 		if (len < 4)
 			return bogus(p, ">=", 4, len);
-		unsigned ap = g16(p, at + 2);
+		unsigned ap = jr_u16(p, at + 2);
 		const char *n = ppp_proto_name(ap);
 		ob_fmt(o, ": %s", n ? n : "Unknown Auth Proto (0x04x)");
 		if (ap == 0xc223) {
-			unsigned alg = g8(p, at + 4);
+			unsigned alg = jr_u8(p, at + 4);
 			if (alg == 5 || alg == 128 || alg == 129)
 				ob_fmt(o, ", %s",
 				       alg == 5	    ? "MD5"
@@ -173,33 +143,33 @@ static uint32_t lcp_opt(struct ppp *p, uint32_t at, uint32_t length)
 	case 4:
 		if (len < 4)
 			return bogus(p, ">=", 4, 0);
-		ob_str(o, g16(p, at + 2) == 0xc025 ? ": LQR" : ": unknown");
+		ob_str(o, jr_u16(p, at + 2) == 0xc025 ? ": LQR" : ": unknown");
 		break;
 	case 5:
 		if (len != 6)
 			return bogus(p, "=", 6, 0);
-		ob_fmt(o, ": 0x%08x", g32(p, at + 2));
+		ob_fmt(o, ": 0x%08x", jr_u32(p, at + 2));
 		break;
 	case 7:
 	case 8: break;
 	case 23:
 		if (len != 4)
 			return bogus(p, "=", 4, 0);
-		ob_fmt(o, ": 0x%04x", g16(p, at + 2));
+		ob_fmt(o, ": 0x%04x", jr_u16(p, at + 2));
 		break;
 	case 13: {
 		if (len < 3)
 			return bogus(p, ">=", 3, 0);
 		static const char *const cb[] = {"UserAuth", "DialString", "LocalID", "E.164",
 						 "X.500",    NULL,	   "CBCP"};
-		unsigned v = g8(p, at + 2);
+		unsigned v = jr_u8(p, at + 2);
 		ob_fmt(o, ": : Callback Operation %s (%u)", v < 7 && cb[v] ? cb[v] : "Unknown", v);
 		break;
 	}
 	case 19: {
 		if (len < 3)
 			return bogus(p, ">=", 3, 0);
-		unsigned k = g8(p, at + 2);
+		unsigned k = jr_u8(p, at + 2);
 		if (k == 0)
 			ob_str(o, ": Null");
 		else if (k == 1)
@@ -208,13 +178,13 @@ static uint32_t lcp_opt(struct ppp *p, uint32_t at, uint32_t length)
 			if (len != 7)
 				return bogus(p, "=", 7, 0);
 			ob_str(o, ": IPv4 ");
-			gip(p, at + 3);
+			jr_ip4(p, at + 3);
 		} else if (k == 3) {
 			if (len != 9)
 				return bogus(p, "=", 9, 0);
 			uint8_t a[6];
 			for (uint32_t i = 0; i < 6; i++)
-				a[i] = (uint8_t)g8(p, at + 3 + i);
+				a[i] = (uint8_t)jr_u8(p, at + 3 + i);
 			ob_str(o, ": MAC ");
 			ob_mac(o, a);
 		} else if (k == 4)
@@ -251,7 +221,7 @@ static const char *ipcp_name(unsigned opt)
 }
 
 /* IPCP (SIX 0) and IP6CP (SIX 1) options. */
-static uint32_t ipcp_opt(struct ppp *p, uint32_t at, uint32_t length, int six)
+static uint32_t ipcp_opt(struct jread *p, uint32_t at, uint32_t length, int six)
 {
 	struct obuf *o = &p->c->out;
 	if (length < 2)
@@ -260,7 +230,7 @@ static uint32_t ipcp_opt(struct ppp *p, uint32_t at, uint32_t length, int six)
 		ob_str(o, six ? "[|ip6cp]" : "[|ipcp]");
 		return 0;
 	}
-	unsigned opt = g8(p, at), len = g8(p, at + 1);
+	unsigned opt = jr_u8(p, at), len = jr_u8(p, at + 1);
 	if (length < len)
 		return 0;
 	const char *n = six ? (opt == 1 ? "Interface-ID" : "unknown") : ipcp_name(opt);
@@ -276,19 +246,19 @@ static uint32_t ipcp_opt(struct ppp *p, uint32_t at, uint32_t length, int six)
 			ob_str(o, "[|ip6cp]");
 			return 0;
 		}
-		ob_fmt(o, ": %04x:%04x:%04x:%04x", g16(p, at + 2), g16(p, at + 4), g16(p, at + 6),
-		       g16(p, at + 8));
+		ob_fmt(o, ": %04x:%04x:%04x:%04x", jr_u16(p, at + 2), jr_u16(p, at + 4),
+		       jr_u16(p, at + 6), jr_u16(p, at + 8));
 	} else if (!six && opt == 1) {
 		if (len != 10)
 			return bogus(p, "=", 10, len);
 		ob_str(o, ": src ");
-		gip(p, at + 2);
+		jr_ip4(p, at + 2);
 		ob_str(o, ", dst ");
-		gip(p, at + 6);
+		jr_ip4(p, at + 6);
 	} else if (!six && opt == 2) {
 		if (len < 4)
 			return bogus(p, ">=", 4, 0);
-		unsigned cp = g16(p, at + 2);
+		unsigned cp = jr_u16(p, at + 2);
 		ob_fmt(o, ": %s (0x%02x):",
 		       cp == 0x2d   ? "VJ-Comp"
 		       : cp == 0x61 ? "IP Header Compression"
@@ -300,14 +270,14 @@ static uint32_t ipcp_opt(struct ppp *p, uint32_t at, uint32_t length, int six)
 			ob_fmt(o,
 			       "\n\t    TCP Space %u, non-TCP Space %u, maxPeriod %u, maxTime %u, "
 			       "maxHdr %u",
-			       g16(p, at + 4), g16(p, at + 6), g16(p, at + 8), g16(p, at + 10),
-			       g16(p, at + 12));
+			       jr_u16(p, at + 4), jr_u16(p, at + 6), jr_u16(p, at + 8),
+			       jr_u16(p, at + 10), jr_u16(p, at + 12));
 		}
 	} else if (!six && (opt == 3 || opt == 4 || (opt >= 129 && opt <= 132))) {
 		if (len != 6)
 			return bogus(p, "=", 6, 0);
 		ob_str(o, ": ");
-		gip(p, at + 2);
+		jr_ip4(p, at + 2);
 	} else if (p->c->o.verbose < 2)
 		hex(p, at + 2, len - 2, "\n\t    ");
 	if (p->c->o.verbose > 1)
@@ -330,7 +300,7 @@ static const char *ccp_name(unsigned opt)
 	return "Unknown";
 }
 
-static uint32_t ccp_opt(struct ppp *p, uint32_t at, uint32_t length)
+static uint32_t ccp_opt(struct jread *p, uint32_t at, uint32_t length)
 {
 	struct obuf *o = &p->c->out;
 	if (length < 2)
@@ -339,7 +309,7 @@ static uint32_t ccp_opt(struct ppp *p, uint32_t at, uint32_t length)
 		ob_str(o, "[|ccp]");
 		return 0;
 	}
-	unsigned opt = g8(p, at), len = g8(p, at + 1);
+	unsigned opt = jr_u8(p, at), len = jr_u8(p, at + 1);
 	if (length < len)
 		return 0;
 	ob_fmt(o, "\n\t  %s Option (0x%02x), length %u", ccp_name(opt), opt, len);
@@ -350,18 +320,18 @@ static uint32_t ccp_opt(struct ppp *p, uint32_t at, uint32_t length)
 	if (opt == 21) {
 		if (len < 3)
 			return bogus(p, ">=", 3, len);
-		unsigned b = g8(p, at + 2);
+		unsigned b = jr_u8(p, at + 2);
 		ob_fmt(o, ": Version: %u, Dictionary Bits: %u", b >> 5, b & 0x1f);
 	} else if (opt == 24) {
 		if (len < 4)
 			return bogus(p, ">=", 4, len);
-		unsigned b = g8(p, at + 2);
+		unsigned b = jr_u8(p, at + 2);
 		ob_fmt(o, ": Features: %u, PxP: %s, History: %u, #CTX-ID: %u", (b & 0xc0) >> 6,
-		       b & 0x20 ? "Enabled" : "Disabled", b & 0x1f, g8(p, at + 3));
+		       b & 0x20 ? "Enabled" : "Disabled", b & 0x1f, jr_u8(p, at + 3));
 	} else if (opt == 26) {
 		if (len < 4)
 			return bogus(p, ">=", 4, len);
-		unsigned b = g8(p, at + 2), d = g8(p, at + 3);
+		unsigned b = jr_u8(p, at + 2), d = jr_u8(p, at + 3);
 		ob_fmt(o, ": Window: %uK, Method: %s (0x%x), MBZ: %u, CHK: %u", (b & 0xf0) >> 4,
 		       (b & 0x0f) == 8 ? "zlib" : "unknown", b & 0x0f, (d & 0xfc) >> 2, d & 0x03);
 	} else if (p->c->o.verbose < 2)
@@ -372,7 +342,7 @@ static uint32_t ccp_opt(struct ppp *p, uint32_t at, uint32_t length)
 }
 
 /* The options of a Configure packet: LEN bytes from offset 4. */
-static void conf_opts(struct ppp *p, unsigned proto, uint32_t len)
+static void conf_opts(struct jread *p, unsigned proto, uint32_t len)
 {
 	uint32_t tlen = len - 4, at = 4;
 	if (proto != 0xc021 && proto != 0x8021 && proto != 0x8057 && proto != 0x80fd)
@@ -394,15 +364,15 @@ static void conf_opts(struct ppp *p, unsigned proto, uint32_t len)
 	} while (tlen);
 }
 
-static void body(struct ppp *p, unsigned proto, unsigned code, uint32_t len, uint32_t length)
+static void body(struct jread *p, unsigned proto, unsigned code, uint32_t len, uint32_t length)
 {
 	struct obuf *o = &p->c->out;
 	switch (code) {
 	case 0:
 		if (length < 11)
 			break;
-		ob_fmt(o, "\n\t  Magic-Num 0x%08x Vendor: ", g32(p, 4));
-		uint32_t oui = (uint32_t)g16(p, 8) << 8 | g8(p, 10);
+		ob_fmt(o, "\n\t  Magic-Num 0x%08x Vendor: ", jr_u32(p, 4));
+		uint32_t oui = (uint32_t)jr_u16(p, 8) << 8 | jr_u8(p, 10);
 		ob_fmt(o, "%s (%u)", oui_name(oui), oui);
 		break;
 	case 1:
@@ -412,7 +382,7 @@ static void body(struct ppp *p, unsigned proto, unsigned code, uint32_t len, uin
 	case 8: {
 		if (length < 6)
 			break;
-		unsigned rp = g16(p, 4);
+		unsigned rp = jr_u16(p, 4);
 		const char *n = ppp_proto_name(rp);
 		ob_fmt(o, "\n\t  Rejected %s Protocol (0x%04x)", n ? n : "unknown", rp);
 		if (len > 6) {
@@ -426,7 +396,7 @@ static void body(struct ppp *p, unsigned proto, unsigned code, uint32_t len, uin
 	case 11:
 		if (length < 8)
 			break;
-		ob_fmt(o, "\n\t  Magic-Num 0x%08x", g32(p, 4));
+		ob_fmt(o, "\n\t  Magic-Num 0x%08x", jr_u32(p, 4));
 		if (len > 8) {
 			ob_str(o, "\n\t  -----trailing data-----");
 			if (!cur_avail(p->cu, 8, len - 8)) {
@@ -439,7 +409,7 @@ static void body(struct ppp *p, unsigned proto, unsigned code, uint32_t len, uin
 	case 12:
 		if (length < 8)
 			break;
-		ob_fmt(o, "\n\t  Magic-Num 0x%08x", g32(p, 4));
+		ob_fmt(o, "\n\t  Magic-Num 0x%08x", jr_u32(p, 4));
 		if (len > 8) {
 			ob_str(o, "\n\t  Message\n\t    ");
 			for (uint32_t i = 8; i < len + 4; i++) {
@@ -455,8 +425,8 @@ static void body(struct ppp *p, unsigned proto, unsigned code, uint32_t len, uin
 	case 13:
 		if (length < 12)
 			break;
-		ob_fmt(o, "\n\t  Magic-Num 0x%08x", g32(p, 4));
-		ob_fmt(o, ", Seconds-Remaining %us", g32(p, 8));
+		ob_fmt(o, "\n\t  Magic-Num 0x%08x", jr_u32(p, 4));
+		ob_fmt(o, ", Seconds-Remaining %us", jr_u32(p, 8));
 		break;
 	case 5:
 	case 6:
@@ -470,14 +440,14 @@ static void body(struct ppp *p, unsigned proto, unsigned code, uint32_t len, uin
 
 void print_ppp_cp_verbose(struct decode_ctx *c, struct cursor *cu, uint32_t length, unsigned proto)
 {
-	struct ppp p;
+	struct jread p;
 	p.c = c;
 	p.cu = cu;
 	if (setjmp(p.out)) {
 		trunc_whole(c, "ppp");
 		return;
 	}
-	unsigned code = g8(&p, 0), len = g16(&p, 2);
+	unsigned code = jr_u8(&p, 0), len = jr_u16(&p, 2);
 	if (len < 4) {
 		ob_fmt(&c->out, "\n\tencoded length %u (< 4))", len);
 		return;

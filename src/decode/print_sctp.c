@@ -9,33 +9,6 @@
 
 #include "priv.h"
 
-struct sctp {
-	struct decode_ctx *c;
-	struct cursor *cu;
-	jmp_buf out;
-};
-
-static uint32_t g32(struct sctp *s, uint32_t at)
-{
-	if (!cur_avail(s->cu, at, 4))
-		longjmp(s->out, 1);
-	return cur_u32(s->cu, at);
-}
-
-static unsigned g16(struct sctp *s, uint32_t at)
-{
-	if (!cur_avail(s->cu, at, 2))
-		longjmp(s->out, 1);
-	return cur_u16(s->cu, at);
-}
-
-static unsigned g8(struct sctp *s, uint32_t at)
-{
-	if (!cur_avail(s->cu, at, 1))
-		longjmp(s->out, 1);
-	return cur_u8(s->cu, at);
-}
-
 static const char *chunk_name(unsigned t)
 {
 	static const char *const n[] = {
@@ -67,10 +40,10 @@ static int forces_port(unsigned p)
 
 /* A chunk's body after "[NAME] ": AT is the chunk, N its length.  Returns
  * the bytes of it used, or -1 when tcpdump gives up on the packet. */
-static long data_chunk(struct sctp *s, uint32_t at, uint32_t n, int *forces)
+static long data_chunk(struct jread *s, uint32_t at, uint32_t n, int *forces)
 {
 	struct obuf *o = &s->c->out;
-	unsigned fl = g8(s, at + 1);
+	unsigned fl = jr_u8(s, at + 1);
 	if (fl & 4)
 		ob_str(o, "(U)");
 	if (fl & 2)
@@ -83,10 +56,10 @@ static long data_chunk(struct sctp *s, uint32_t at, uint32_t n, int *forces)
 		ob_fmt(o, "bogus chunk length %u]", n);
 		return -1;
 	}
-	uint32_t ppid = g32(s, at + 12);
-	ob_fmt(o, "[TSN: %u] ", g32(s, at + 4));
-	ob_fmt(o, "[SID: %u] ", g16(s, at + 8));
-	ob_fmt(o, "[SSEQ %u] ", g16(s, at + 10));
+	uint32_t ppid = jr_u32(s, at + 12);
+	ob_fmt(o, "[TSN: %u] ", jr_u32(s, at + 4));
+	ob_fmt(o, "[SID: %u] ", jr_u16(s, at + 8));
+	ob_fmt(o, "[SSEQ %u] ", jr_u16(s, at + 10));
 	const char *pn = ppid_name(ppid);
 	if (pn)
 		ob_fmt(o, "[PPID %s] ", pn);
@@ -114,22 +87,22 @@ static long data_chunk(struct sctp *s, uint32_t at, uint32_t n, int *forces)
 	return 16 + plen;
 }
 
-static long init_chunk(struct sctp *s, uint32_t at, uint32_t n)
+static long init_chunk(struct jread *s, uint32_t at, uint32_t n)
 {
 	struct obuf *o = &s->c->out;
 	if (n - 4 < 16) {
 		ob_fmt(o, "bogus chunk length %u]", n);
 		return -1;
 	}
-	ob_fmt(o, "[init tag: %u] ", g32(s, at + 4));
-	ob_fmt(o, "[rwnd: %u] ", g32(s, at + 8));
-	ob_fmt(o, "[OS: %u] ", g16(s, at + 12));
-	ob_fmt(o, "[MIS: %u] ", g16(s, at + 14));
-	ob_fmt(o, "[init TSN: %u] ", g32(s, at + 16));
+	ob_fmt(o, "[init tag: %u] ", jr_u32(s, at + 4));
+	ob_fmt(o, "[rwnd: %u] ", jr_u32(s, at + 8));
+	ob_fmt(o, "[OS: %u] ", jr_u16(s, at + 12));
+	ob_fmt(o, "[MIS: %u] ", jr_u16(s, at + 14));
+	ob_fmt(o, "[init TSN: %u] ", jr_u32(s, at + 16));
 	return n;
 }
 
-static long sack_chunk(struct sctp *s, uint32_t at, uint32_t n)
+static long sack_chunk(struct jread *s, uint32_t at, uint32_t n)
 {
 	struct obuf *o = &s->c->out;
 	uint32_t left = n - 4;
@@ -137,33 +110,33 @@ static long sack_chunk(struct sctp *s, uint32_t at, uint32_t n)
 		ob_fmt(o, "bogus chunk length %u]", n);
 		return -1;
 	}
-	uint32_t cum = g32(s, at + 4);
+	uint32_t cum = jr_u32(s, at + 4);
 	ob_fmt(o, "[cum ack %u] ", cum);
-	ob_fmt(o, "[a_rwnd %u] ", g32(s, at + 8));
-	ob_fmt(o, "[#gap acks %u] ", g16(s, at + 12));
-	ob_fmt(o, "[#dup tsns %u] ", g16(s, at + 14));
+	ob_fmt(o, "[a_rwnd %u] ", jr_u32(s, at + 8));
+	ob_fmt(o, "[#gap acks %u] ", jr_u16(s, at + 12));
+	ob_fmt(o, "[#dup tsns %u] ", jr_u16(s, at + 14));
 	uint32_t p = at + 16;
 	left -= 12;
-	for (unsigned i = 0; left != 0 && i < g16(s, at + 12); i++, p += 4, left -= 4) {
+	for (unsigned i = 0; left != 0 && i < jr_u16(s, at + 12); i++, p += 4, left -= 4) {
 		if (left < 4) {
 			ob_fmt(o, "bogus chunk length %u]", n);
 			return -1;
 		}
 		ob_fmt(o, "\n\t\t[gap ack block #%u: start = %u, end = %u] ", i + 1,
-		       cum + g16(s, p), cum + g16(s, p + 2));
+		       cum + jr_u16(s, p), cum + jr_u16(s, p + 2));
 	}
-	for (unsigned i = 0; left != 0 && i < g16(s, at + 14); i++, p += 4, left -= 4) {
+	for (unsigned i = 0; left != 0 && i < jr_u16(s, at + 14); i++, p += 4, left -= 4) {
 		if (left < 4) {
 			ob_fmt(o, "bogus chunk length %u]", n);
 			return -1;
 		}
-		ob_fmt(o, "\n\t\t[dup TSN #%u: %u] ", i + 1, g32(s, p));
+		ob_fmt(o, "\n\t\t[dup TSN #%u: %u] ", i + 1, jr_u32(s, p));
 	}
 	return n;
 }
 
 /* The chunks after the common header, LEFT bytes of them. */
-static void chunks(struct sctp *s, uint32_t left, int forces)
+static void chunks(struct jread *s, uint32_t left, int forces)
 {
 	struct obuf *o = &s->c->out;
 	const char *sep = s->c->o.verbose >= 2 ? "\n\t" : " (";
@@ -193,7 +166,7 @@ static void chunks(struct sctp *s, uint32_t left, int forces)
 			return;
 		}
 		ob_fmt(o, "%s%u) ", sep, k);
-		unsigned type = g8(s, at);
+		unsigned type = jr_u8(s, at);
 		const char *name = chunk_name(type);
 		if (name)
 			ob_fmt(o, "[%s] ", name);
@@ -234,7 +207,7 @@ void print_sctp(struct decode_ctx *c, struct cursor *cu, uint32_t len)
 		trunc_mark(c, "sctp");
 		return;
 	}
-	struct sctp s;
+	struct jread s;
 	s.c = c;
 	s.cu = cu;
 	if (setjmp(s.out)) {

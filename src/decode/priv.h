@@ -6,6 +6,7 @@
 #ifndef BPFCAP_DECODE_PRIV_H
 #define BPFCAP_DECODE_PRIV_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -208,6 +209,44 @@ int igmp_more(struct decode_ctx *c, struct cursor *cu, uint32_t len, unsigned ty
  * into c->out. */
 void ip4_at(struct decode_ctx *c, struct cursor *cu, uint32_t at);
 void ip6_at(struct decode_ctx *c, struct cursor *cu, uint32_t at);
+
+/* Reads that jump out when the bytes are not there, for the printers that
+ * follow tcpdump's GET_ macros (bootp, llc, mptcp, ntp, ppp, sctp): the
+ * printer sets OUT with setjmp() and prints its truncation mark there. */
+struct jread {
+	struct decode_ctx *c;
+	struct cursor *cu;
+	jmp_buf out;
+};
+
+static inline unsigned jr_u8(struct jread *j, uint32_t at)
+{
+	if (!cur_avail(j->cu, at, 1))
+		longjmp(j->out, 1);
+	return cur_u8(j->cu, at);
+}
+
+static inline unsigned jr_u16(struct jread *j, uint32_t at)
+{
+	if (!cur_avail(j->cu, at, 2))
+		longjmp(j->out, 1);
+	return cur_u16(j->cu, at);
+}
+
+static inline uint32_t jr_u32(struct jread *j, uint32_t at)
+{
+	if (!cur_avail(j->cu, at, 4))
+		longjmp(j->out, 1);
+	return cur_u32(j->cu, at);
+}
+
+/* The IPv4 address at AT into j->c->out. */
+static inline void jr_ip4(struct jread *j, uint32_t at)
+{
+	if (!cur_avail(j->cu, at, 4))
+		longjmp(j->out, 1);
+	ip4_at(j->c, j->cu, at);
+}
 
 /* One line of text at AT (txtproto style); index after it or 0. */
 uint32_t txt_line(struct decode_ctx *c, struct cursor *cu, const char *prefix, uint32_t at,
