@@ -734,35 +734,19 @@ static int rounds(struct ir *ir)
 
 int opt_run(struct ir *ir)
 {
+	/* each pass in turn; after one that changed the graph, threading and
+	 * merging again until nothing moves */
+	static int (*const passes[])(struct ir *) = {
+		opt_walks,    opt_chains, opt_terms, opt_conjuncts, opt_ranges,
+		narrow_masks, opt_hoists, opt_swaps, opt_trees,
+	};
 	normalize(ir);
 	if (rounds(ir) < 0)
 		return -1;
-	int skipped = opt_walks(ir);
-	if (skipped < 0 || (skipped && rounds(ir) < 0))
-		return -1;
-	int regrouped = opt_chains(ir);
-	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
-		return -1;
-	regrouped = opt_terms(ir);
-	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
-		return -1;
-	regrouped = opt_conjuncts(ir);
-	if (regrouped < 0 || (regrouped && rounds(ir) < 0))
-		return -1;
-	int ranges = opt_ranges(ir);
-	if (ranges < 0 || (ranges && rounds(ir) < 0))
-		return -1;
-	int narrowed = narrow_masks(ir);
-	if (narrowed < 0 || (narrowed && rounds(ir) < 0))
-		return -1;
-	int hoisted = opt_hoists(ir);
-	if (hoisted < 0 || (hoisted && rounds(ir) < 0))
-		return -1;
-	int swapped = opt_swaps(ir);
-	if (swapped < 0 || (swapped && rounds(ir) < 0))
-		return -1;
-	int trees = opt_trees(ir);
-	if (trees < 0)
-		return -1;
-	return trees && rounds(ir) < 0 ? -1 : 0;
+	for (size_t i = 0; i < sizeof(passes) / sizeof(passes[0]); i++) {
+		int changed = passes[i](ir);
+		if (changed < 0 || (changed && rounds(ir) < 0))
+			return -1;
+	}
+	return 0;
 }
